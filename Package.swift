@@ -34,18 +34,24 @@ let package = Package(
             ]
         ),
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
+        .target(name: "JMESPath", dependencies: ["JSONValue"]),
+        .target(name: "PolicyEngine", dependencies: ["JSONValue", "JMESPath", "YAML"]),
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "CCurl",
                 "JSONValue",
                 "YAML",
+                "JMESPath",
+                "PolicyEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSONValue"]),
+        .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
+        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "JMESPath", "JSONValue"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
     ],
     swiftLanguageModes: [.v6]

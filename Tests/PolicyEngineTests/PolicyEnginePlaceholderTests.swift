@@ -1,0 +1,2 @@
+import PolicyEngine
+import Testing
