@@ -52,7 +52,7 @@ import YAML
                 documentCount += documents.count
                 if documents.count != expectedDocuments.count {
                     differences.append("\(relative): \(documents.count) documents, PyYAML \(expectedDocuments.count)")
-                } else if let index = zip(documents, expectedDocuments).firstIndex(where: { $0 != $1 }) {
+                } else if let index = documents.indices.first(where: { documents[$0] != expectedDocuments[$0] }) {
                     differences.append(
                         "\(relative): document \(index + 1) differs: "
                             + "\(documents[index].serialized().prefix(300)) vs PyYAML "

@@ -22,7 +22,7 @@ import YAML
               namespace: default
               labels:
                 app: web
-                version: "1.2.3"
+                version: 1.2.3
               annotations:
                 note: |
                   multi
@@ -94,7 +94,7 @@ import YAML
 
     @Test(arguments: [
         "plain", "nginx:1.25", "--flag=value", "-v", "a:b", "a#b", "ünïcødé 日本", "http://example.com/x?y=1",
-        "with spaces inside", "Yes!", "1.2.3-beta", "v1", "10Gi", "100m", "a,b", "x[0]",
+        "with spaces inside", "Yes!", "1.2.3-beta", "1.2.3", "v1", "10Gi", "100m", "a,b", "x[0]",
     ])
     func ordinaryStringsStayPlain(_ string: String) throws {
         #expect(YAML.emit(.string(string)) == string + "\n")
@@ -119,7 +119,7 @@ import YAML
     }
 
     @Test func numbersAndEmptyCollections() throws {
-        let value: JSONValue = ["i": -42, "d": 1.0, "e": 1.5e300, "s": 5e-324, "z": -0.0, "a": [], "o": [:]]
+        let value: JSONValue = ["i": -42, "d": 1.0, "e": 1.5e300, "s": .double(.leastNonzeroMagnitude), "z": -0.0, "a": [], "o": [:]]
         let text = YAML.emit(value)
         #expect(text == "i: -42\nd: 1.0\ne: 1.5e+300\ns: 5e-324\nz: -0.0\na: []\no: {}\n")
         let loaded = try YAML.loadSingle(text)
@@ -192,7 +192,7 @@ struct RandomJSON {
         case 1: return .bool(below(2) == 0)
         case 2: return .int(Int(bitPattern: UInt(next())) >> below(64))
         case 3:
-            let candidates = [0.5, -0.0, 1e300, 5e-324, 123.456, -1e-7, 1.0, 3.0e20]
+            let candidates = [0.5, -0.0, 1e300, .leastNonzeroMagnitude, 123.456, -1e-7, 1.0, 3.0e20]
             return .double(candidates[below(candidates.count)] * Double(below(3) + 1))
         case 4: return .string(string())
         case 5, 6:

@@ -148,7 +148,7 @@ import YAML
               <<: [*extra, *defaults]
             inline:
               <<: {x: 1}
-              y: 2
+              w: 2
             quoted:
               "<<": *defaults
             tagged:
@@ -157,7 +157,7 @@ import YAML
         )
         #expect(loaded["single"] == ["a": 1, "b": "explicit"])
         #expect(loaded["sequence"] == ["b": 20, "c": 30, "a": 1])
-        #expect(loaded["inline"] == ["x": 1, "y": 2])
+        #expect(loaded["inline"] == ["x": 1, "w": 2])
         #expect(loaded["quoted"] == ["<<": ["a": 1, "b": 2]])
         #expect(loaded["tagged"] == ["a": 1, "b": 2])
     }

@@ -58,17 +58,31 @@ enum YAMLScalarStyle {
     /// `=` and the merge key `<<`).
     private static func resolvesToNonString(_ string: String) -> Bool {
         if string == "<<" || string == "=" { return true }
-        var bytes = Array(string.utf8)
+        let bytes = Array(string.utf8)
         let resolved = bytes.withUnsafeBufferPointer(ScalarResolver.resolvePlain)
         if case .string = resolved {} else { return true }
-        // Anything that starts like a number and is made only of number and date characters is quoted,
-        // which covers PyYAML's extra forms (`1:20`, `2001-12-14 21:59:43.10 -5`, `.5_0`).
-        if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes.removeFirst() }
-        guard let lead = bytes.first, lead == UInt8(ascii: ".") || (0x30...0x39).contains(lead) else {
-            return false
+        return looksLikePyYAMLOnlyNumberOrDate(bytes)
+    }
+
+    /// PyYAML's YAML 1.1 forms that go-yaml v2 reads as strings: sexagesimal numbers (`1:20`,
+    /// `190:20:30.15`), timestamps (`2001-12-14`, `2001-12-14 21:59:43.10 -5`) and dotted floats with
+    /// odd underscores (`._5`). Quoting them keeps the text a string for every YAML 1.1 reader.
+    private static func looksLikePyYAMLOnlyNumberOrDate(_ bytes: [UInt8]) -> Bool {
+        func all(in characters: String) -> Bool {
+            let allowed = Set(characters.utf8)
+            return bytes.allSatisfy { allowed.contains($0) }
         }
-        let numberCharacters = Set("0123456789abcdefABCDEFxXoO_.:+-tTzZ ".utf8)
-        return bytes.allSatisfy { numberCharacters.contains($0) }
+        func isDigit(_ index: Int) -> Bool {
+            index < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index])
+        }
+        if bytes.contains(UInt8(ascii: ":")), all(in: "0123456789_.:+-") { return true }
+        if (0..<4).allSatisfy(isDigit), bytes.count > 4, bytes[4] == UInt8(ascii: "-"),
+            all(in: "0123456789-:.tTzZ +\t")
+        {
+            return true
+        }
+        let body = bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") ? bytes.dropFirst() : bytes[...]
+        return body.first == UInt8(ascii: ".") && all(in: "0123456789_.eE+-")
     }
 
     private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
