@@ -91,12 +91,13 @@ struct JSONWriter: ~Copyable {
         if capacity &- count < extra { grow(extra) }
     }
 
+    /// Grows with `realloc`, which moves large buffers by remapping pages instead of copying them.
+    /// Kept out of line so that the many inlined `reserve` checks stay small.
+    @inline(never)
     mutating func grow(_ extra: Int) {
         let newCapacity = max(capacity * 2, count + extra)
-        let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBuffer.initialize(from: buffer, count: count)
-        buffer.deallocate()
-        buffer = newBuffer
+        guard let memory = realloc(buffer, newCapacity) else { fatalError("out of memory") }
+        buffer = memory.assumingMemoryBound(to: UInt8.self)
         capacity = newCapacity
     }
 
@@ -164,22 +165,40 @@ struct JSONWriter: ~Copyable {
             return
         }
         append(UInt8(ascii: "{"))
-        object.keys.elements.withUnsafeBufferPointer { keys in
+        // Borrow both storages; keys are unique and as many as values.
+        let written: Void? = object.keys.withContiguousStorageIfAvailable { keys in
             object.values.withUnsafeBufferPointer { values in
-                if sortedKeys {
-                    let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
-                    for (position, index) in order.enumerated() {
-                        writeMember(keys[index], values[index], first: position == 0, indent: indent)
-                    }
-                } else {
-                    for index in keys.indices {
-                        writeMember(keys[index], values[index], first: index == 0, indent: indent)
-                    }
+                writeMembers(keys: keys, values: values, indent: indent)
+            }
+        }
+        if written == nil {
+            let keys = Array(object.keys)
+            keys.withUnsafeBufferPointer { keys in
+                object.values.withUnsafeBufferPointer { values in
+                    writeMembers(keys: keys, values: values, indent: indent)
                 }
             }
         }
         newline(indent)
         append(UInt8(ascii: "}"))
+    }
+
+    @inline(__always)
+    mutating func writeMembers(
+        keys: UnsafeBufferPointer<String>,
+        values: UnsafeBufferPointer<JSONValue>,
+        indent: Int
+    ) {
+        if sortedKeys {
+            let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+            for (position, index) in order.enumerated() {
+                writeMember(keys[index], values[index], first: position == 0, indent: indent)
+            }
+        } else {
+            for index in keys.indices {
+                writeMember(keys[index], values[index], first: index == 0, indent: indent)
+            }
+        }
     }
 
     @inline(__always)

@@ -64,44 +64,71 @@ extension JSONWriter {
         }
     }
 
+    /// Writes `"`, the escaped bytes and `"`. Plain bytes are copied eight at a time as they are scanned
+    /// (each word is stored before it is checked; an escape then overwrites the tail of the word). Short
+    /// strings and the tail are handled as one word too, so that only strings with escapes go byte by byte.
     mutating func writeQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
         let length = bytes.count
-        reserve(length &+ 2)
+        // Room for the quotes, the string unescaped and one word of slack; escapes reserve their extra bytes.
+        reserve(length &+ 10)
         put(UInt8(ascii: "\""))
-        guard let source = bytes.baseAddress, length > 0 else {
+        guard let source = bytes.baseAddress else {
             put(UInt8(ascii: "\""))
             return
         }
-        var runStart = 0
-        var index = 0
-        while index < length {
-            if index &+ 8 <= length {
-                let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-                let special = JSONParser.specialBytes(in: word)
-                if special == 0 {
-                    index &+= 8
-                    continue
-                }
-                // The lowest marked byte is a true quote, backslash or control character.
-                index &+= special.trailingZeroBitCount &>> 3
-            } else {
-                let byte = source[index]
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                    index &+= 1
-                    continue
-                }
+        if length < 8 {
+            var word: UInt64 = 0
+            for index in 0..<length { word |= UInt64(source[index]) &<< UInt64(index &* 8) }
+            let used: UInt64 = length == 0 ? 0 : ~0 &>> UInt64(64 &- length &* 8)
+            // Padding bytes are zero (so marked), but only above the string: a mark inside it is a true one.
+            if JSONParser.specialBytes(in: word) & used == 0 {
+                UnsafeMutableRawPointer(buffer + count).storeBytes(of: word, as: UInt64.self)
+                count &+= length
+                put(UInt8(ascii: "\""))
+                return
             }
-            // Copy the plain run, then the escape. Room: the rest of the string, 6 for the escape, the quote.
-            reserve(length &- runStart &+ 7)
-            (buffer + count).initialize(from: source + runStart, count: index &- runStart)
-            count &+= index &- runStart
+        }
+        var index = 0
+        // Source bytes from here to `index` were copied verbatim (no escape since).
+        var verbatimFrom = 0
+        while index &+ 8 <= length {
+            let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(buffer + count).storeBytes(of: word, as: UInt64.self)
+            let special = JSONParser.specialBytes(in: word)
+            if special == 0 {
+                index &+= 8
+                count &+= 8
+                continue
+            }
+            // The lowest marked byte is a true quote, backslash or control character.
+            let plain = special.trailingZeroBitCount &>> 3
+            index &+= plain
+            count &+= plain
+            reserve(length &- index &+ 7)
             writeEscape(source[index])
             index &+= 1
-            runStart = index
+            verbatimFrom = index
         }
-        let rest = length &- runStart
-        (buffer + count).initialize(from: source + runStart, count: rest)
-        count &+= rest
+        if index < length && length >= 8 && length &- 8 >= verbatimFrom {
+            // The last eight bytes overlap bytes already copied verbatim: check and store them as one word.
+            let overlap = index &- (length &- 8)
+            let word = UnsafeRawPointer(source + (length &- 8)).loadUnaligned(as: UInt64.self)
+            if JSONParser.specialBytes(in: word) &>> UInt64(overlap &* 8) == 0 {
+                UnsafeMutableRawPointer(buffer + (count &- overlap)).storeBytes(of: word, as: UInt64.self)
+                count &+= length &- index
+                index = length
+            }
+        }
+        while index < length {
+            let byte = source[index]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                put(byte)
+            } else {
+                reserve(length &- index &+ 7)
+                writeEscape(byte)
+            }
+            index &+= 1
+        }
         put(UInt8(ascii: "\""))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import JSONValue
 
-/// `vigil-bench json <file> [repetitions]`: parses the file into a full ``JSONValue`` tree and serializes it
+/// `vigil-bench json <file> [repetitions] [--serialize-only]`: parses the file into a full ``JSONValue`` tree and serializes it
 /// back, each `repetitions` times (default 5), and prints the best throughput of each in MB/s (10^6 bytes
 /// of input per second).
 ///
@@ -14,6 +14,16 @@ enum JSONBench {
             fail("usage: vigil-bench json <file.json> [repetitions]")
         }
         let repetitions = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5
+        if arguments.contains("--serialize-only") {
+            // For profiling the writer: parse once, then only serialize.
+            guard let data = FileManager.default.contents(atPath: path),
+                let value = try? JSONValue.parse([UInt8](data))
+            else { fail("cannot read or parse \(path)") }
+            var total = 0
+            for _ in 1...repetitions { total &+= value.serializedBytes().count }
+            print("serialized \(total) bytes")
+            return
+        }
         guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
         let bytes = [UInt8](data)
         let megabytes = Double(bytes.count) / 1_000_000

@@ -92,6 +92,24 @@ struct JSONSerializerTests {
         }
     }
 
+    @Test(arguments: ["\"", "\\", "\n", "\u{01}", "é", "😀"])
+    func escapesAtEveryPositionOfShortAndLongStrings(special: String) throws {
+        // The writer copies eight bytes at a time and handles short strings and tails as one word.
+        for length in 0...24 {
+            for position in 0...length {
+                var plain = String(repeating: "a", count: length)
+                plain.insert(contentsOf: special, at: plain.index(plain.startIndex, offsetBy: position))
+                let text = JSONValue.string(plain).serialized()
+                #expect(try JSONValue.parse(text) == .string(plain), "\(length) \(position)")
+                #expect(
+                    text.utf8.count == plain.utf8.count + 2 + (special.utf8.count == 1 && special != "é" ? 1 : 0)
+                        + (special == "\u{01}" ? 4 : 0), "\(length) \(position)")
+            }
+            let plain = String(repeating: "b", count: length)
+            #expect(JSONValue.string(plain).serialized() == "\"" + plain + "\"")
+        }
+    }
+
     @Test(arguments: [
         (0, "0"), (7, "7"), (-7, "-7"), (10, "10"), (99, "99"), (100, "100"), (-100, "-100"), (12345, "12345"),
         (1_000_000_007, "1000000007"), (Int.max, "9223372036854775807"), (Int.min, "-9223372036854775808"),
