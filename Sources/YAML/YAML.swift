@@ -10,7 +10,7 @@ import JSONValue
 /// - A stream gives one value per document. Documents with no content (empty, or only comments) are
 ///   skipped, as kubectl's multi-document reader skips them; a document that is explicitly `null` or `~`
 ///   loads as ``JSONValue/null`` (kubectl's resource builder ignores those later, at its own level).
-/// - Plain scalars are typed with go-yaml v2's table (see ``ScalarResolver``): `yes`/`no`/`on`/`off`/`y`/`n`
+/// - Plain scalars are typed with go-yaml v2's table: `yes`/`no`/`on`/`off`/`y`/`n`
 ///   are booleans, `0x1F`, `0o17`, `017`, `0b101`, `1_000` are integers, `1e3` is a float, timestamps and
 ///   `1:20` stay strings. Quoted and block scalars, and scalars tagged `!!str`, are strings.
 /// - Integers beyond `Int64` load as the nearest `Double`. `.nan` and `.inf` fail with

@@ -84,7 +84,7 @@ struct YAMLStreamLoader {
         if stack.isEmpty, event.isPlainImplicit, event.value.isEmpty, event.anchor == nil {
             return  // a document without content
         }
-        expandedNodeCount += 1
+        expandedNodeCount = Self.saturatingSum(expandedNodeCount, 1)
         if isExpectingKey, isMergeKey(event) {
             stack[stack.count - 1].pendingKey = .merge(line: event.line, column: event.column)
             return
@@ -95,7 +95,7 @@ struct YAMLStreamLoader {
         }
         if isExpectingKey {
             let key = try keyString(typed, line: event.line, column: event.column)
-            stack[stack.count - 1].nodeCount += 1
+            stack[stack.count - 1].nodeCount = Self.saturatingSum(stack[stack.count - 1].nodeCount, 1)
             stack[stack.count - 1].pendingKey = .name(key)
             return
         }
@@ -194,7 +194,7 @@ struct YAMLStreamLoader {
                     ? "alias *\(name) refers to a node that contains it" : "alias *\(name) names no earlier anchor"
             )
         }
-        expandedNodeCount += anchor.nodeCount
+        expandedNodeCount = Self.saturatingSum(expandedNodeCount, anchor.nodeCount)
         guard expandedNodeCount <= options.maximumNodeCount else {
             throw YAMLError(
                 kind: .aliasLimit,
@@ -216,7 +216,7 @@ struct YAMLStreamLoader {
                 )
             }
             let key = try keyString(scalar, line: event.line, column: event.column)
-            stack[stack.count - 1].nodeCount += 1
+            stack[stack.count - 1].nodeCount = Self.saturatingSum(stack[stack.count - 1].nodeCount, 1)
             stack[stack.count - 1].pendingKey = .name(key)
             return
         }
@@ -238,7 +238,7 @@ struct YAMLStreamLoader {
             )
         }
         guard stack.count < options.maximumDepth else { throw depthError(event) }
-        expandedNodeCount += 1
+        expandedNodeCount = Self.saturatingSum(expandedNodeCount, 1)
         if let anchor = event.anchor { openAnchors[anchor, default: 0] += 1 }
         stack.append(Frame(isMapping: isMapping, anchor: event.anchor))
     }
@@ -252,6 +252,12 @@ struct YAMLStreamLoader {
             anchors[name] = Anchor(value: value, scalar: nil, nodeCount: frame.nodeCount, height: frame.height)
         }
         try attach(value, nodeCount: frame.nodeCount, height: frame.height, fromAlias: false, nil)
+    }
+
+    /// Node counts grow exponentially with nested aliases; with a huge limit they must not overflow.
+    private static func saturatingSum(_ lhs: Int, _ rhs: Int) -> Int {
+        let (sum, overflow) = lhs.addingReportingOverflow(rhs)
+        return overflow ? Int.max : sum
     }
 
     private func depthError(_ event: ParserEvent) -> YAMLError {
@@ -276,7 +282,7 @@ struct YAMLStreamLoader {
             documentRoot = value
             return
         }
-        stack[top].nodeCount += nodeCount
+        stack[top].nodeCount = Self.saturatingSum(stack[top].nodeCount, nodeCount)
         stack[top].height = max(stack[top].height, height + 1)
         guard stack[top].isMapping else {
             stack[top].items.append(value)
