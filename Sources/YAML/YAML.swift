@@ -13,7 +13,8 @@ import JSONValue
 /// - Plain scalars are typed with go-yaml v2's table: `yes`/`no`/`on`/`off`/`y`/`n`
 ///   are booleans, `0x1F`, `0o17`, `017`, `0b101`, `1_000` are integers, `1e3` is a float, timestamps and
 ///   `1:20` stay strings. Quoted and block scalars, and scalars tagged `!!str`, are strings.
-/// - Integers beyond `Int64` load as the nearest `Double`. `.nan` and `.inf` fail with
+/// - Integers beyond `Int64` load as the nearest `Double` (hex, octal and binary beyond 64 bits stay
+///   strings, as kubectl 1.32 keeps them). `.nan` and `.inf` fail with
 ///   ``YAMLError/Kind/nonFiniteNumber`` unless ``YAMLLoadOptions/allowsNonFiniteNumbers`` is set, because
 ///   sigs.k8s.io/yaml cannot write them as JSON either.
 /// - Mapping keys become strings as sigs.k8s.io/yaml makes them: `1: a` has the key `"1"`, `true: x` the

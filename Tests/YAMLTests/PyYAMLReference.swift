@@ -23,8 +23,8 @@ enum PyYAMLReference {
         ),
         ("`1:20` is a string", "go-yaml v2 dropped YAML 1.1 sexagesimal numbers"),
         (
-            "integers beyond Int64 are floats",
-            "go-yaml v2 yields uint64/big ints that Kubernetes' JSON decoding makes float64"
+            "integers beyond Int64 are floats; longer hex, octal, binary are text",
+            "go-yaml v2 yields uint64 or float64 (Kubernetes' JSON decoding makes float64), else a string"
         ),
         ("`!!binary` keeps its base64 text", "JSON has no bytes; Vigil keeps the text (go-yaml v2 would decode it)"),
         (
@@ -79,7 +79,12 @@ enum PyYAMLReference {
             elif body.startswith("0") and len(body) > 1: value = int(body[1:], 8)
             else: value = int(body)
             value *= sign
-            return value if value in INT64 else float(value)
+            if value in INT64: return value
+            # Beyond Int64: uint64 and long decimals are JSON numbers (float64 once decoded); longer hex,
+            # octal and binary stay text in go-yaml v2.
+            if sign > 0 and value < (1 << 64): return float(value)
+            if body.isdigit(): return float(text)  # Go's float pattern reads the digits as decimal
+            return loader.construct_scalar(node)
         GoV2Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
 
         def construct_float(loader, node):

@@ -138,7 +138,7 @@ struct YAMLStreamLoader {
         case .bool(let value): .bool(value)
         case .int(let value): .int(value)
         case .unsignedInteger(let value): .double(Double(value))
-        case .bigInteger(let value), .float(let value): .double(value)
+        case .float(let value): .double(value)
         case .string(let value): .string(value)
         }
     }
@@ -170,7 +170,7 @@ struct YAMLStreamLoader {
                 column: column,
                 message: "a null mapping key cannot be converted to JSON; quote it to use it as a string"
             )
-        case .unsignedInteger, .bigInteger:
+        case .unsignedInteger:
             throw YAMLError(
                 kind: .unsupportedKey,
                 line: line,
