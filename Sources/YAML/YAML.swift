@@ -29,7 +29,9 @@ public enum YAML {
     /// Loads every document of a YAML stream.
     ///
     /// - Parameters:
-    ///   - text: YAML text (JSON is YAML and loads to the same value as ``JSONValue/parse(_:)``).
+    ///   - text: YAML text. JSON is YAML and loads to the same value as ``JSONValue/parse(_:)``, including
+    ///     the `\/` escape (which libyaml accepts and go-yaml v2 does not); JSON's `\uD83D\uDE00` surrogate
+    ///     pairs are not YAML escapes and fail.
     ///   - options: limits and choices; the defaults suit Kubernetes manifests.
     /// - Returns: one value per document that has content, in stream order.
     /// - Throws: ``YAMLError`` with the line and column of the first problem.
