@@ -145,13 +145,18 @@ struct YAMLStreamLoader {
 
     /// Rejects `.nan` and `.inf` values unless the options allow them (sigs.k8s.io/yaml fails on them when
     /// it writes JSON).
-    private func checkFinite(_ typed: ScalarValue, text: String, line: Int, column: Int) throws(YAMLError) {
+    private func checkFinite(
+        _ typed: ScalarValue,
+        text: @autoclosure () -> String,
+        line: Int,
+        column: Int
+    ) throws(YAMLError) {
         guard case .float(let value) = typed, !value.isFinite, !options.allowsNonFiniteNumbers else { return }
         throw YAMLError(
             kind: .nonFiniteNumber,
             line: line,
             column: column,
-            message: "`\(text)` is not a finite number, which JSON cannot represent; quote it to keep it as a string"
+            message: "`\(text())` is not a finite number, which JSON cannot represent; quote it to keep it as a string"
         )
     }
 
