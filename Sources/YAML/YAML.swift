@@ -10,10 +10,11 @@ import JSONValue
 /// - A stream gives one value per document. Documents with no content (empty, or only comments) are
 ///   skipped, as kubectl's multi-document reader skips them; a document that is explicitly `null` or `~`
 ///   loads as ``JSONValue/null`` (kubectl's resource builder ignores those later, at its own level).
-/// - Plain scalars are typed with go-yaml v2's table (see ``ScalarResolver``): `yes`/`no`/`on`/`off`/`y`/`n`
+/// - Plain scalars are typed with go-yaml v2's table: `yes`/`no`/`on`/`off`/`y`/`n`
 ///   are booleans, `0x1F`, `0o17`, `017`, `0b101`, `1_000` are integers, `1e3` is a float, timestamps and
 ///   `1:20` stay strings. Quoted and block scalars, and scalars tagged `!!str`, are strings.
-/// - Integers beyond `Int64` load as the nearest `Double`. `.nan` and `.inf` fail with
+/// - Integers beyond `Int64` load as the nearest `Double` (hex, octal and binary beyond 64 bits stay
+///   strings, as kubectl 1.32 keeps them). `.nan` and `.inf` fail with
 ///   ``YAMLError/Kind/nonFiniteNumber`` unless ``YAMLLoadOptions/allowsNonFiniteNumbers`` is set, because
 ///   sigs.k8s.io/yaml cannot write them as JSON either.
 /// - Mapping keys become strings as sigs.k8s.io/yaml makes them: `1: a` has the key `"1"`, `true: x` the
@@ -28,7 +29,9 @@ public enum YAML {
     /// Loads every document of a YAML stream.
     ///
     /// - Parameters:
-    ///   - text: YAML text (JSON is YAML and loads to the same value as ``JSONValue/parse(_:)``).
+    ///   - text: YAML text. JSON is YAML and loads to the same value as ``JSONValue/parse(_:)``, including
+    ///     the `\/` escape (which libyaml accepts and go-yaml v2 does not); JSON's `\uD83D\uDE00` surrogate
+    ///     pairs are not YAML escapes and fail.
     ///   - options: limits and choices; the defaults suit Kubernetes manifests.
     /// - Returns: one value per document that has content, in stream order.
     /// - Throws: ``YAMLError`` with the line and column of the first problem.

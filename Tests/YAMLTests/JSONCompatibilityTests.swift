@@ -28,6 +28,14 @@ import YAML
         #expect(loaded.serialized() == expected.serialized())
     }
 
+    /// JSON's UTF-16 surrogate escapes are not YAML escapes: libyaml refuses them with a position.
+    @Test func surrogatePairEscapesFail() throws {
+        let error = #expect(throws: YAMLError.self) { try YAML.load(#"{"emoji": "\uD83D\uDE00"}"#) }
+        #expect(error?.kind == .syntax)
+        #expect(error?.line == 1)
+        #expect(error?.message.contains("invalid Unicode character escape code") == true)
+    }
+
     @Test func objectKeyOrderIsKept() throws {
         let text = #"{"z": 1, "a": 2, "m": {"y": 1, "b": 2}}"#
         let loaded = try YAML.loadSingle(text)

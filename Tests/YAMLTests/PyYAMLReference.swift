@@ -23,8 +23,8 @@ enum PyYAMLReference {
         ),
         ("`1:20` is a string", "go-yaml v2 dropped YAML 1.1 sexagesimal numbers"),
         (
-            "integers beyond Int64 are floats",
-            "go-yaml v2 yields uint64/big ints that Kubernetes' JSON decoding makes float64"
+            "integers beyond Int64 are floats; longer hex, octal, binary are text",
+            "go-yaml v2 yields uint64 or float64 (Kubernetes' JSON decoding makes float64), else a string"
         ),
         ("`!!binary` keeps its base64 text", "JSON has no bytes; Vigil keeps the text (go-yaml v2 would decode it)"),
         (
@@ -32,6 +32,9 @@ enum PyYAMLReference {
             "go-yaml v2 writes merged keys where `<<` appears; PyYAML lets explicit keys win"
         ),
         ("non-string keys as sigs.k8s.io/yaml converts them", "ints and bools become their text; null keys fail"),
+        ("unknown tags keep the value", "go-yaml v2 ignores tags it does not know; PyYAML's safe loader refuses them"),
+        ("`<<` as a value is a string", "go-yaml v2 treats `<<` as a merge only in key position"),
+        ("a repeated anchor redefines it", "go-yaml v2 and YAML 1.2 allow it; PyYAML refuses (adjusted in pure mode)"),
         ("`.nan`/`.inf` values fail", "sigs.k8s.io/yaml cannot write them as JSON"),
         ("documents without content are skipped", "kubectl's multi-document reader skips them; PyYAML yields None"),
         ("libyaml-backed parser by default", "pure-Python parsing takes minutes; VIGIL_YAML_DIFF_PURE=1 uses it"),
@@ -76,7 +79,12 @@ enum PyYAMLReference {
             elif body.startswith("0") and len(body) > 1: value = int(body[1:], 8)
             else: value = int(body)
             value *= sign
-            return value if value in INT64 else float(value)
+            if value in INT64: return value
+            # Beyond Int64: uint64 and long decimals are JSON numbers (float64 once decoded); longer hex,
+            # octal and binary stay text in go-yaml v2.
+            if sign > 0 and value < (1 << 64): return float(value)
+            if body.isdigit(): return float(text)  # Go's float pattern reads the digits as decimal
+            return loader.construct_scalar(node)
         GoV2Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
 
         def construct_float(loader, node):
@@ -87,6 +95,52 @@ enum PyYAMLReference {
             return float(text)
         GoV2Loader.add_constructor("tag:yaml.org,2002:float", construct_float)
         GoV2Loader.add_constructor("tag:yaml.org,2002:binary", lambda loader, node: loader.construct_scalar(node))
+        BOOLS = {"y": True, "yes": True, "true": True, "on": True, "n": False, "no": False, "false": False, "off": False}
+        GoV2Loader.add_constructor("tag:yaml.org,2002:bool",
+                                   lambda loader, node: BOOLS[loader.construct_scalar(node).lower()])
+
+        class Unsupported(Exception):
+            pass
+
+        def json_key(key):
+            # sigs.k8s.io/yaml: string keys as they are, ints and bools as text, floats through Go's %g.
+            if isinstance(key, str): return key
+            if isinstance(key, bool): return "true" if key else "false"
+            if isinstance(key, int):
+                if key not in INT64: raise Unsupported("integer key beyond 64 bits")
+                return str(key)
+            if isinstance(key, float): return repr(key)
+            if key is None: raise Unsupported("null key")
+            raise Unsupported("collection key")
+
+        def construct_mapping(self, node, deep=False):
+            # Keys become JSON keys while the mapping is built, so `1` and `true` stay distinct keys
+            # (Python would merge them, as True == 1) and the last duplicate wins.
+            self.flatten_mapping(node)
+            result = {}
+            for key_node, value_node in node.value:
+                key = json_key(self.construct_object(key_node, deep=deep))
+                result[key] = self.construct_object(value_node, deep=deep)
+            return result
+        GoV2Loader.construct_mapping = construct_mapping
+
+        # Tags go-yaml v2 does not know keep the node's plain value; `<<` outside a key is the string "<<".
+        def construct_unknown(loader, suffix, node):
+            if isinstance(node, yaml.ScalarNode): return loader.construct_scalar(node)
+            if isinstance(node, yaml.SequenceNode): return loader.construct_sequence(node, deep=True)
+            return loader.construct_mapping(node, deep=True)
+        GoV2Loader.add_multi_constructor("", construct_unknown)
+        GoV2Loader.add_constructor("tag:yaml.org,2002:merge", lambda loader, node: loader.construct_scalar(node))
+
+        if PURE:
+            # A repeated anchor redefines it (go-yaml v2, YAML 1.2); PyYAML's composer refuses it.
+            def compose_node(self, parent, index):
+                event = self.peek_event()
+                anchor = getattr(event, "anchor", None)
+                if anchor is not None and not isinstance(event, yaml.AliasEvent):
+                    self.anchors.pop(anchor, None)
+                return yaml.composer.Composer.compose_node(self, parent, index)
+            GoV2Loader.compose_node = compose_node
 
         def flatten_mapping(self, node):
             # go-yaml v2: `<<` writes the merged pairs where it stands; in a sequence the earlier map wins.
@@ -104,22 +158,9 @@ enum PyYAMLReference {
             node.value = pairs
         GoV2Loader.flatten_mapping = flatten_mapping
 
-        class Unsupported(Exception):
-            pass
 
         def jsonable(value):
-            if isinstance(value, dict):
-                result = {}
-                for key, member in value.items():
-                    if isinstance(key, bool): key = "true" if key else "false"
-                    elif isinstance(key, int):
-                        if key not in INT64: raise Unsupported("integer key beyond 64 bits")
-                        key = str(key)
-                    elif isinstance(key, float): key = repr(key)
-                    elif key is None: raise Unsupported("null key")
-                    elif not isinstance(key, str): raise Unsupported("collection key")
-                    result[key] = jsonable(member)
-                return result
+            if isinstance(value, dict): return {key: jsonable(member) for key, member in value.items()}
             if isinstance(value, list): return [jsonable(v) for v in value]
             if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
                 raise Unsupported("non-finite number")
@@ -144,7 +185,7 @@ enum PyYAMLReference {
                     finally:
                         loader.dispose()
                     record = {"path": path, "documents": documents}
-                except (yaml.YAMLError, Unsupported, RecursionError, ValueError) as error:
+                except Exception as error:  # a failure of either kind is compared, never hidden
                     record = {"path": path, "error": type(error).__name__ + ": " + str(error).replace("\n", " ")}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         """#
@@ -155,7 +196,8 @@ enum PyYAMLReference {
     }
 
     /// Runs the script over `paths` and returns the outcome per path, or throws when Python fails.
-    static func load(paths: [String]) throws -> [String: Outcome] {
+    /// `pure` selects PyYAML's pure-Python parser, independent of libyaml (slow on large inputs).
+    static func load(paths: [String], pure: Bool = false) throws -> [String: Outcome] {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("vigil-yaml-diff-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -169,6 +211,9 @@ enum PyYAMLReference {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", scriptFile.path, list.path, output.path]
+        var environment = ProcessInfo.processInfo.environment
+        if pure { environment["VIGIL_YAML_DIFF_PURE"] = "1" }
+        process.environment = environment
         let errors = Pipe()
         process.standardError = errors
         try process.run()

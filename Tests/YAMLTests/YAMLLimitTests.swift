@@ -34,6 +34,17 @@ import YAML
         #expect(error?.column == 9)
     }
 
+    /// Sixty-four levels of doubling would overflow a node counter; the count saturates and the
+    /// default limit refuses the stream, while an unlimited count still loads it without trapping.
+    @Test func exponentialAliasCountsDoNotOverflow() throws {
+        var text = "l0: &l0 [x, x]\n"
+        for level in 1...70 { text += "l\(level): &l\(level) [*l\(level - 1), *l\(level - 1)]\n" }
+        let error = #expect(throws: YAMLError.self) { try YAML.load(text) }
+        #expect(error?.kind == .aliasLimit)
+        let unlimited = YAMLLoadOptions(maximumNodeCount: .max)
+        #expect(try YAML.loadSingle(text, options: unlimited)["l70"]?.arrayValue?.count == 2)
+    }
+
     @Test func depthLimit() throws {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         let error = #expect(throws: YAMLError.self) { try YAML.load(deep) }

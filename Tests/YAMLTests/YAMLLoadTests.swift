@@ -206,6 +206,11 @@ import YAML
         #expect(loaded.objectValue.map { Array($0.keys) } == ["a", "b"])
     }
 
+    /// libyaml and go-yaml accept tabs inside plain scalars (PyYAML's pure scanner does not).
+    @Test func tabsInsidePlainScalars() throws {
+        #expect(try YAML.loadSingle("a: x\ty\n") == ["a": "x\ty"])
+    }
+
     @Test func utf16WithByteOrderMark() throws {
         var bytes: [UInt8] = [0xFF, 0xFE]
         for unit in "k: é".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }

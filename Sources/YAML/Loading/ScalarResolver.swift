@@ -1,15 +1,13 @@
 /// The typed value of one YAML scalar, before it becomes JSON.
 ///
-/// Integers keep the three shapes go-yaml v2 produces (`int`, `uint64`, `big.Int`) because a mapping key
-/// converts them differently from a value.
+/// Integers keep the two shapes go-yaml v2 produces (`int`, `uint64`) because a mapping key converts them
+/// differently from a value.
 enum ScalarValue: Equatable {
     case null
     case bool(Bool)
     case int(Int)
     /// An integer above `Int64.max` that fits `UInt64` (unsigned text only, as Go's `ParseUint`).
     case unsignedInteger(UInt64)
-    /// An integer beyond 64 bits in hex, octal or binary; the nearest `Double`.
-    case bigInteger(Double)
     case float(Double)
     case string(String)
 }
@@ -66,7 +64,7 @@ enum ScalarResolver {
             }
         case Tag.float:
             switch resolvePlain(bytes) {
-            case .float(let value), .bigInteger(let value): return .float(value)
+            case .float(let value): return .float(value)
             case .int(let value): return .float(Double(value))
             case .unsignedInteger(let value): return .float(Double(value))
             default: return nil
@@ -114,7 +112,8 @@ enum ScalarResolver {
     }
 
     /// go-yaml's digit-or-sign branch: Go `ParseInt(s, 0, 64)`, then `ParseUint`, then the YAML float
-    /// pattern, then (unsigned text only) a big integer; `_` is removed first.
+    /// pattern; `_` is removed first. Hex, octal and binary integers beyond 64 bits stay strings, as in
+    /// go-yaml v2 and kubectl 1.32 (a newer sigs.k8s.io/yaml fork makes them big integers).
     private static func resolveNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
         let plain = bytes.filter { $0 != UInt8(ascii: "_") }
         guard !plain.isEmpty else { return nil }
@@ -129,13 +128,12 @@ enum ScalarResolver {
         if matchesYAMLFloat(plain), let value = Double(String(decoding: plain, as: UTF8.self)), value.isFinite {
             return .float(value)
         }
-        if !signed, case .outOfRange(let approximate) = magnitude { return .bigInteger(approximate) }
         return nil
     }
 
     private enum Magnitude {
         case value(UInt64)
-        case outOfRange(Double)
+        case outOfRange
         case invalid
     }
 
@@ -159,7 +157,6 @@ enum ScalarResolver {
             digits = text.dropFirst(prefixLength)
         }
         var value: UInt64 = 0
-        var approximate = 0.0
         var overflow = false
         for byte in digits {
             let digit: UInt64
@@ -170,13 +167,12 @@ enum ScalarResolver {
             default: return .invalid
             }
             guard digit < base else { return .invalid }
-            approximate = approximate * Double(base) + Double(digit)
             let (shifted, overflowMultiply) = value.multipliedReportingOverflow(by: base)
             let (sum, overflowAdd) = shifted.addingReportingOverflow(digit)
             if overflowMultiply || overflowAdd { overflow = true }
             value = sum
         }
-        return overflow ? .outOfRange(approximate) : .value(value)
+        return overflow ? .outOfRange : .value(value)
     }
 
     /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
@@ -240,7 +236,7 @@ enum ScalarResolver {
 extension ScalarValue {
     var isInteger: Bool {
         switch self {
-        case .int, .unsignedInteger, .bigInteger: true
+        case .int, .unsignedInteger: true
         default: false
         }
     }

@@ -84,7 +84,7 @@ struct YAMLStreamLoader {
         if stack.isEmpty, event.isPlainImplicit, event.value.isEmpty, event.anchor == nil {
             return  // a document without content
         }
-        expandedNodeCount += 1
+        expandedNodeCount = Self.saturatingSum(expandedNodeCount, 1)
         if isExpectingKey, isMergeKey(event) {
             stack[stack.count - 1].pendingKey = .merge(line: event.line, column: event.column)
             return
@@ -95,7 +95,7 @@ struct YAMLStreamLoader {
         }
         if isExpectingKey {
             let key = try keyString(typed, line: event.line, column: event.column)
-            stack[stack.count - 1].nodeCount += 1
+            stack[stack.count - 1].nodeCount = Self.saturatingSum(stack[stack.count - 1].nodeCount, 1)
             stack[stack.count - 1].pendingKey = .name(key)
             return
         }
@@ -138,20 +138,25 @@ struct YAMLStreamLoader {
         case .bool(let value): .bool(value)
         case .int(let value): .int(value)
         case .unsignedInteger(let value): .double(Double(value))
-        case .bigInteger(let value), .float(let value): .double(value)
+        case .float(let value): .double(value)
         case .string(let value): .string(value)
         }
     }
 
     /// Rejects `.nan` and `.inf` values unless the options allow them (sigs.k8s.io/yaml fails on them when
     /// it writes JSON).
-    private func checkFinite(_ typed: ScalarValue, text: String, line: Int, column: Int) throws(YAMLError) {
+    private func checkFinite(
+        _ typed: ScalarValue,
+        text: @autoclosure () -> String,
+        line: Int,
+        column: Int
+    ) throws(YAMLError) {
         guard case .float(let value) = typed, !value.isFinite, !options.allowsNonFiniteNumbers else { return }
         throw YAMLError(
             kind: .nonFiniteNumber,
             line: line,
             column: column,
-            message: "`\(text)` is not a finite number, which JSON cannot represent; quote it to keep it as a string"
+            message: "`\(text())` is not a finite number, which JSON cannot represent; quote it to keep it as a string"
         )
     }
 
@@ -170,7 +175,7 @@ struct YAMLStreamLoader {
                 column: column,
                 message: "a null mapping key cannot be converted to JSON; quote it to use it as a string"
             )
-        case .unsignedInteger, .bigInteger:
+        case .unsignedInteger:
             throw YAMLError(
                 kind: .unsupportedKey,
                 line: line,
@@ -194,7 +199,7 @@ struct YAMLStreamLoader {
                     ? "alias *\(name) refers to a node that contains it" : "alias *\(name) names no earlier anchor"
             )
         }
-        expandedNodeCount += anchor.nodeCount
+        expandedNodeCount = Self.saturatingSum(expandedNodeCount, anchor.nodeCount)
         guard expandedNodeCount <= options.maximumNodeCount else {
             throw YAMLError(
                 kind: .aliasLimit,
@@ -216,7 +221,7 @@ struct YAMLStreamLoader {
                 )
             }
             let key = try keyString(scalar, line: event.line, column: event.column)
-            stack[stack.count - 1].nodeCount += 1
+            stack[stack.count - 1].nodeCount = Self.saturatingSum(stack[stack.count - 1].nodeCount, 1)
             stack[stack.count - 1].pendingKey = .name(key)
             return
         }
@@ -238,7 +243,7 @@ struct YAMLStreamLoader {
             )
         }
         guard stack.count < options.maximumDepth else { throw depthError(event) }
-        expandedNodeCount += 1
+        expandedNodeCount = Self.saturatingSum(expandedNodeCount, 1)
         if let anchor = event.anchor { openAnchors[anchor, default: 0] += 1 }
         stack.append(Frame(isMapping: isMapping, anchor: event.anchor))
     }
@@ -252,6 +257,12 @@ struct YAMLStreamLoader {
             anchors[name] = Anchor(value: value, scalar: nil, nodeCount: frame.nodeCount, height: frame.height)
         }
         try attach(value, nodeCount: frame.nodeCount, height: frame.height, fromAlias: false, nil)
+    }
+
+    /// Node counts grow exponentially with nested aliases; with a huge limit they must not overflow.
+    private static func saturatingSum(_ lhs: Int, _ rhs: Int) -> Int {
+        let (sum, overflow) = lhs.addingReportingOverflow(rhs)
+        return overflow ? Int.max : sum
     }
 
     private func depthError(_ event: ParserEvent) -> YAMLError {
@@ -276,7 +287,7 @@ struct YAMLStreamLoader {
             documentRoot = value
             return
         }
-        stack[top].nodeCount += nodeCount
+        stack[top].nodeCount = Self.saturatingSum(stack[top].nodeCount, nodeCount)
         stack[top].height = max(stack[top].height, height + 1)
         guard stack[top].isMapping else {
             stack[top].items.append(value)
