@@ -9,7 +9,7 @@ public import JSONValue
 public struct JMESPathExpression: Sendable, CustomStringConvertible {
     /// The deepest nesting the parser accepts by default. Every nested sub-expression and every operator in
     /// a chain counts one level; real policies stay far below it.
-    public static let defaultMaximumDepth = 256
+    public static let defaultMaximumDepth = 128
 
     /// The longest expression text accepted, in Unicode scalars.
     public static let maximumLength = 65_536
@@ -18,9 +18,8 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
     public let text: String
     /// The syntax tree.
     public let ast: JMESPathNode
-    /// Whether evaluation can build new arrays or objects (multi-selects, function calls), which is
-    /// where the ``JMESPathOptions/maximumBuiltNodes`` budget applies.
-    private let buildsValues: Bool
+    /// Whether the tree has ``JMESPathNode/sizeChecked(_:)`` nodes, which need a budget.
+    private let checksSizes: Bool
 
     /// Compiles an expression.
     /// - Parameter maximumDepth: the deepest nesting accepted (see ``defaultMaximumDepth``).
@@ -36,8 +35,8 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
         var parser = JMESPathParser(tokens: tokens, expression: text, maximumDepth: maximumDepth)
         let tree = try parser.parse()
         self.text = text
-        self.ast = tree
-        self.buildsValues = Self.containsBuilders(tree)
+        self.ast = tree.insertingSizeChecks(inputIsDocument: true)
+        self.checksSizes = ast.containsSizeChecks
     }
 
     /// Evaluates the expression against a document with standard JMESPath semantics.
@@ -60,7 +59,7 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
         let interpreter = JMESPathInterpreter(
             functions: functions,
             strictKeys: options.missingKeys == .error,
-            budget: buildsValues ? JMESPathBudget(options.maximumBuiltNodes) : nil
+            budget: checksSizes ? JMESPathBudget(options.maximumBuiltNodes) : nil
         )
         do {
             return try interpreter.evaluate(ast, value)
@@ -72,19 +71,4 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
     }
 
     public var description: String { text }
-
-    /// Whether a tree contains a multi-select or a function call. Recursion is bounded by the tree height.
-    private static func containsBuilders(_ node: JMESPathNode) -> Bool {
-        switch node {
-        case .multiSelectList, .multiSelectHash, .function: true
-        case .current, .field, .index, .slice, .literal: false
-        case .subexpression(let parts): parts.contains(where: containsBuilders)
-        case .projection(let left, let right), .valueProjection(let left, let right), .pipe(let left, let right),
-            .or(let left, let right), .and(let left, let right), .comparison(_, let left, let right):
-            containsBuilders(left) || containsBuilders(right)
-        case .filterProjection(let left, let condition, let right):
-            containsBuilders(left) || containsBuilders(condition) || containsBuilders(right)
-        case .flatten(let operand), .not(let operand), .expressionReference(let operand): containsBuilders(operand)
-        }
-    }
 }
