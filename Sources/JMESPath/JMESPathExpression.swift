@@ -9,7 +9,7 @@ public import JSONValue
 public struct JMESPathExpression: Sendable, CustomStringConvertible {
     /// The deepest nesting the parser accepts by default. Every nested sub-expression and every operator in
     /// a chain counts one level; real policies stay far below it.
-    public static let defaultMaximumDepth = 128
+    public static let defaultMaximumDepth = 256
 
     /// The longest expression text accepted, in Unicode scalars.
     public static let maximumLength = 65_536

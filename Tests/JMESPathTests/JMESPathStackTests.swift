@@ -8,18 +8,18 @@ import Testing
 /// protects the process.
 struct JMESPathStackTests {
     static let deepest: [String] = [
-        String(repeating: "!", count: 126) + "a",
-        String(repeating: "(", count: 126) + "a" + String(repeating: ")", count: 126),
-        String(repeating: "[", count: 62) + "a" + String(repeating: "]", count: 62),
-        String(repeating: "a[*].", count: 62) + "a",
-        String(repeating: "not_null(", count: 62) + "a" + String(repeating: ")", count: 62),
-        String(repeating: "{a: ", count: 62) + "a" + String(repeating: "}", count: 62),
-        Array(repeating: "a", count: 120).joined(separator: " | "),
+        String(repeating: "!", count: 254) + "a",
+        String(repeating: "(", count: 254) + "a" + String(repeating: ")", count: 254),
+        String(repeating: "[", count: 126) + "a" + String(repeating: "]", count: 126),
+        String(repeating: "a[*].", count: 126) + "a",
+        String(repeating: "not_null(", count: 126) + "a" + String(repeating: ")", count: 126),
+        String(repeating: "{a: ", count: 126) + "a" + String(repeating: "}", count: 126),
+        Array(repeating: "a", count: 250).joined(separator: " | "),
     ]
 
     /// Debug builds keep every local of a function in its frame, so they need several times the stack.
     #if DEBUG
-        static let stackSize = 4 * 1024 * 1024
+        static let stackSize = 16 * 1024 * 1024
     #else
         static let stackSize = 512 * 1024
     #endif
