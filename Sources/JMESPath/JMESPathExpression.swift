@@ -1,3 +1,9 @@
+// The JMESPath module is written by hand rather than taken from a library because Vigil needs what no Swift
+// JMESPath package offers together: evaluation directly over `JSONValue` (no conversion of every Kubernetes
+// object), the semantics of Kyverno's go-jmespath fork (missing-key errors, a registry whose functions
+// replace built-ins), typed errors carrying the compliance suite's classes, and hard limits (nesting depth,
+// built-value size) so that no policy or object can crash or stall the reporter.
+
 public import JSONValue
 
 /// A compiled JMESPath expression: compile once, evaluate many times, from any number of threads.
