@@ -1,4 +1,5 @@
-// In-process benchmarks, run by the `scripts/bench-*` scripts: `vigil-bench <benchmark> [arguments...]`.
+// In-process benchmarks, run by the `scripts/bench-*` scripts: `vigil-bench <benchmark> [arguments...]`,
+// one benchmark per file.
 
 import Foundation
 
@@ -6,7 +7,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "json":
     JSONBench.run(arguments: Array(arguments.dropFirst()))
+case "jmespath":
+    exit(JMESPathBench.main(Array(arguments.dropFirst())))
 default:
-    print("usage: vigil-bench json <file.json> [repetitions]")
+    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath ...\n".utf8))
     exit(2)
 }
