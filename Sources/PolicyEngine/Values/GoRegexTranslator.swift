@@ -163,9 +163,7 @@ struct GoRegexTranslator {
         var nameStart: Int?
         if index + 2 < source.count, source[index + 2] == "P", index + 3 < source.count, source[index + 3] == "<" {
             nameStart = index + 4
-        } else if index + 2 < source.count, source[index + 2] == "<",
-            index + 3 < source.count, source[index + 3] != "=", source[index + 3] != "!"
-        {
+        } else if index + 3 < source.count, source[index + 2] == "<" {
             nameStart = index + 3
         }
         if let nameStart {
@@ -207,7 +205,7 @@ struct GoRegexTranslator {
                 clearing = true
                 sawFlag = false
             case ":", ")":
-                if !sawFlag && (clearing || scalar == ")") {
+                if clearing && !sawFlag {
                     throw fail("invalid or unsupported Perl syntax", start..<(position + 1))
                 }
                 let flagText = text((index + 2)..<position)
