@@ -249,18 +249,19 @@ extension X509Decoder {
 
     /// `YYMMDDHHMMSSZ` or `YYYYMMDDHHMMSSZ` as RFC 3339 (Go's time JSON).
     static func time(_ node: ASN1Node) throws(Failure) -> String {
-        let text = String(decoding: try primitive(node), as: UTF8.self)
+        var text = String(decoding: try primitive(node), as: UTF8.self)
         let digits = text.prefix { $0.isASCII && $0.isNumber }
-        let isUTCTime = node.identifier == .utcTime
-        let layout = isUTCTime ? "060102150405Z0700" : "20060102150405Z0700"
-        guard digits.count == (isUTCTime ? 12 : 14) else { throw Failure(message: "x509: malformed validity time") }
-        do {
-            var parsed = try GoTime(parsing: text, layout: layout)
-            if isUTCTime, parsed.civil.year >= 2050 {
-                // RFC 5280: two-digit years 50–99 are 19xx.
-                parsed = GoTime(unixSeconds: parsed.unixSeconds - 3_155_760_000, offset: parsed.offset)
+        if node.identifier == .utcTime {
+            // RFC 5280: two-digit years 50–99 are 19xx, 00–49 are 20xx.
+            guard digits.count == 12, let year = Int(digits.prefix(2)) else {
+                throw Failure(message: "x509: malformed validity time")
             }
-            return parsed.utc.rfc3339
+            text = (year >= 50 ? "19" : "20") + text
+        } else if digits.count != 14 {
+            throw Failure(message: "x509: malformed validity time")
+        }
+        do {
+            return try GoTime(parsing: text, layout: "20060102150405Z0700").utc.rfc3339
         } catch {
             throw Failure(message: "x509: malformed validity time")
         }

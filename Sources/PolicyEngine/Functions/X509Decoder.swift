@@ -74,7 +74,7 @@ enum X509Decoder {
         let (keyAlgorithm, publicKey) = try publicKey(spki)
         object["PublicKeyAlgorithm"] = .int(keyAlgorithm)
         object["PublicKey"] = publicKey
-        object["Version"] = .int(version + 1)
+        object["Version"] = .int(version &+ 1)
         object["SerialNumber"] = try bigInteger(serial)
         object["Issuer"] = try name(issuer)
         object["Subject"] = try name(subject)

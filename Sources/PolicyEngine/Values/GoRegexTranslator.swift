@@ -148,12 +148,19 @@ struct GoRegexTranslator {
         return position - index
     }
 
+    /// Go's parser refuses nesting deeper than 1000; so does this one (it also keeps Swift's parser
+    /// from deep recursion).
+    private mutating func pushGroup(_ state: Flags) throws(GoRegexError) {
+        if flags.count > 1000 { throw fail("expression nests too deeply", 0..<source.count) }
+        flags.append(state)
+    }
+
     private mutating func openGroup() throws(GoRegexError) {
         let start = index
         var current = flags[flags.count - 1]
         guard index + 1 < source.count, source[index + 1] == "?" else {
             groupNames.append(nil)
-            flags.append(current)
+            try pushGroup(current)
             output += "("
             index += 1
             previous = .start
@@ -179,7 +186,7 @@ struct GoRegexTranslator {
             guard valid else { throw fail("invalid named capture", start..<(end + 1)) }
             if groupNames.contains(name) { throw fail("duplicate capture group name", start..<(end + 1)) }
             groupNames.append(name)
-            flags.append(current)
+            try pushGroup(current)
             output += "(?<\(name)>"
             index = end + 1
             previous = .start
@@ -217,7 +224,7 @@ struct GoRegexTranslator {
                     flags[flags.count - 1] = current
                     if !swiftFlags.isEmpty { output += "(?\(swiftFlags))" }
                 } else {
-                    flags.append(current)
+                    try pushGroup(current)
                     output += "(?\(swiftFlags):"
                     previous = .start
                 }
