@@ -15,6 +15,11 @@ struct GoRegexTranslator {
     var groupNames: [String?] = []
     /// What the previous item was, to police quantifiers as Go does.
     var previous: Previous = .start
+    /// Go limits nested counted repeats: the product of the `{n,m}` bounds along any path is at most
+    /// 1000. One entry per open group: the largest product inside it so far.
+    var repeatProducts = [1]
+    /// The repeat product of the last atom (a group's inner product, times its own bounds).
+    var lastAtomProduct = 1
 
     enum Previous {
         case start
@@ -38,6 +43,13 @@ struct GoRegexTranslator {
     mutating func translate() throws(GoRegexError) -> (pattern: String, groupNames: [String?]) {
         while index < source.count {
             let scalar = source[index]
+            if scalar != ")" && scalar != "*" && scalar != "+" && scalar != "?" && scalar != "{" {
+                lastAtomProduct = 1
+            }
+            defer {
+                repeatProducts[repeatProducts.count - 1] = max(
+                    repeatProducts[repeatProducts.count - 1], lastAtomProduct)
+            }
             switch scalar {
             case "\\":
                 try translateEscape(inClass: false)
@@ -50,6 +62,7 @@ struct GoRegexTranslator {
             case ")":
                 guard flags.count > 1 else { throw fail("unexpected )", 0..<source.count) }
                 flags.removeLast()
+                lastAtomProduct = repeatProducts.removeLast()
                 output += ")"
                 index += 1
                 previous = .atom
@@ -64,6 +77,7 @@ struct GoRegexTranslator {
                     try quantifier(text(index..<(index + length)), length: length)
                 } else {
                     output += "\\{"
+                    lastAtomProduct = 1
                     index += 1
                     previous = .atom
                 }
@@ -116,6 +130,17 @@ struct GoRegexTranslator {
         if index < source.count, "*+?".unicodeScalars.contains(source[index]) {
             throw fail("invalid nested repetition operator", start..<(index + 1))
         }
+        if operatorText.hasPrefix("{") {
+            let bounds = operatorText.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
+            let minimum = bounds.first.flatMap { Int($0) } ?? 0
+            let maximum = bounds.count == 1 ? minimum : (Int(bounds[1]) ?? -1)
+            let factor = maximum < 0 ? minimum : maximum
+            let product = factor * lastAtomProduct
+            if (minimum >= 2 || maximum >= 2), product > 1000 {
+                throw fail("invalid repeat count", start..<(start + length))
+            }
+            lastAtomProduct = product
+        }
         output += operatorText + (lazy ? "?" : "")
         previous = .quantifier
     }
@@ -153,6 +178,7 @@ struct GoRegexTranslator {
     private mutating func pushGroup(_ state: Flags) throws(GoRegexError) {
         if flags.count > 1000 { throw fail("expression nests too deeply", 0..<source.count) }
         flags.append(state)
+        repeatProducts.append(1)
     }
 
     private mutating func openGroup() throws(GoRegexError) {

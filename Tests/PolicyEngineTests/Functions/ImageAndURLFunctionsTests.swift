@@ -71,6 +71,10 @@ struct ImageAndURLFunctionsTests {
             errorMessage("is_external_url", 123)
                 == "JMESPath function 'is_external_url': argument #1 is not of type string")
         #expect(errorMessage("is_external_url", "http://[::1") != nil)
+        #expect(
+            errorMessage("is_external_url", "http://10.0.0.1:abc/")
+                == "parse \"http://10.0.0.1:abc/\": invalid port \":abc\" after host")
+        #expect(errorMessage("is_external_url", "not a url")?.hasPrefix("lookup") == true)
     }
 
     @Test(arguments: [

@@ -12,7 +12,7 @@ struct RegexFunctionsTests {
         ("[[:digit:]]x", "5x", true), ("[a-c&&b]", "&", true), ("^[^\\s]+$", "no-space", true),
         ("(?P<first>a)b", "ab", true), ("x\\z", "x", true), ("\\x41", "A", true), ("\\101", "A", true),
         ("\\Qa.b\\E", "a.b", true), ("\\Qa.b\\E", "axb", false), ("\\pL", "é", true), ("é", "e\u{301}", false),
-        ("16777216", 16777217, true),
+        ("16777216", 16777217, true), ("((a{10}b)*c){100}", "x", false), ("(a{0}){1000}", "", true),
     ])
     func regexMatch(pattern: String, value: JSONValue, expected: Bool) throws {
         #expect(try call("regex_match", .string(pattern), value) == .bool(expected))
@@ -35,6 +35,8 @@ struct RegexFunctionsTests {
         ("[z-a]", "invalid character class range: `z-a`"),
         ("(?P<>a)", "invalid named capture: `(?P<>`"),
         ("(?x)a", "invalid or unsupported Perl syntax: `(?x`"),
+        ("(a{1000}){2}", "invalid repeat count: `{2}`"),
+        ("((a{10}b)*c){101}", "invalid repeat count: `{101}`"),
     ])
     func rejectsWhatGoRejects(pattern: String, code: String) {
         #expect(errorMessage("regex_match", .string(pattern), "x") == "error parsing regexp: \(code)")
