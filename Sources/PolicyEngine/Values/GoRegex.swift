@@ -148,6 +148,11 @@ public struct GoRegexError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The offending part of the pattern.
     public var expression: String
 
+    public init(code: String, expression: String) {
+        self.code = code
+        self.expression = expression
+    }
+
     /// `error parsing regexp: <code>: \`<expression>\``, as Go prints it.
     public var description: String { "error parsing regexp: \(code): `\(expression)`" }
 }

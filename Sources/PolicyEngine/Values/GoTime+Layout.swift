@@ -2,6 +2,10 @@
 public struct GoTimeParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
+    }
 }
 
 extension GoTime {
