@@ -57,6 +57,31 @@ struct RegexFunctionsTests {
         #expect(try call("regex_replace_all", "^(\\d+)\\.(\\d+)$", 1.5, "$2.$1") == "5.1")
     }
 
+    /// Patterns from kyverno/policies (velero/validate-cron-schedule, other/replace-image-registry), after
+    /// YAML and JMESPath unescaping.
+    static let cronPattern =
+        #"^((?:\*|[0-5]?[0-9](?:(?:-[0-5]?[0-9])|(?:,[0-5]?[0-9])+)?)(?:\/[0-9]+)?)\s+((?:\*|(?:1?[0-9]|2[0-3])(?:(?:-(?:1?[0-9]|2[0-3]))|(?:,(?:1?[0-9]|2[0-3]))+)?)(?:\/[0-9]+)?)\s+((?:\*|(?:[1-9]|[1-2][0-9]|3[0-1])(?:(?:-(?:[1-9]|[1-2][0-9]|3[0-1]))|(?:,(?:[1-9]|[1-2][0-9]|3[0-1]))+)?)(?:\/[0-9]+)?)\s+((?:\*|(?:[1-9]|1[0-2])(?:(?:-(?:[1-9]|1[0-2]))|(?:,(?:[1-9]|1[0-2]))+)?)(?:\/[0-9]+)?)\s+((?:\*|[0-7](?:-[0-7]|(?:,[0-7])+)?)(?:\/[0-9]+)?)$"#
+
+    @Test(arguments: [
+        ("*/5 * * * *", true), ("0 3 * * 1-5", true), ("0,30 8-17 1 1,6 0", true), ("61 * * * *", false),
+        ("* * * *", false), ("@daily", false),
+    ])
+    func cronPatternFromPolicies(schedule: String, expected: Bool) throws {
+        #expect(try call("regex_match", .string(Self.cronPattern), .string(schedule)) == .bool(expected))
+    }
+
+    @Test(arguments: [
+        ("nginx", "myregistry.corp.com/nginx"), ("ghcr.io/org/app:1", "myregistry.corp.com/org/app:1"),
+        ("localhost/app", "myregistry.corp.com/app"),
+        ("docker.io/library/busybox", "myregistry.corp.com/library/busybox"),
+    ])
+    func registryReplacementFromPolicies(image: String, expected: String) throws {
+        let pattern = #"^(localhost/|(?:[a-z0-9]+\.)+[a-z0-9]+/)?(.*)$"#
+        #expect(
+            try call("regex_replace_all", .string(pattern), .string(image), "myregistry.corp.com/$2")
+                == .string(expected))
+    }
+
     @Test func replaceAllSkipsEmptyMatchesAfterAMatch() throws {
         #expect(try call("regex_replace_all", "a*", "baaac", "X") == "XbXcX")
         #expect(try call("regex_replace_all", "", "abc", "-") == "-a-b-c-")
