@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "JSONValue", targets: ["JSONValue"]),
         .library(name: "YAML", targets: ["YAML"]),
+        .library(name: "HTTPClient", targets: ["HTTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,6 +36,10 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
+        .target(
+            name: "HTTPClient",
+            dependencies: ["CCurl", .product(name: "DequeModule", package: "swift-collections")]
+        ),
         .target(name: "PolicyEngine", dependencies: ["JSONValue", "JMESPath", "YAML"]),
         .executableTarget(
             name: "vigil",
@@ -53,6 +58,7 @@ let package = Package(
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "JMESPath", "JSONValue"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
