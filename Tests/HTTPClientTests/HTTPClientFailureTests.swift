@@ -8,7 +8,9 @@ struct HTTPClientFailureTests {
     @Test func aClosedPortFailsWithConnect() async throws {
         let port = try closedPort()
         try await withClient { client in
-            let error = await expectHTTPError { _ = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/")) }
+            let error = await expectHTTPError {
+                _ = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/"))
+            }
             #expect(error?.code == .connect)
             #expect(error?.curlCode == 7)
             #expect(error?.url == "http://127.0.0.1:\(port)/")

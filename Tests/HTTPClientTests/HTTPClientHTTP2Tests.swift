@@ -44,7 +44,8 @@ struct HTTPClientHTTP2Tests {
             }
         }
         defer { starting.cancel() }
-        return try await ServerProcess.start(Self.registryBinary, ["serve", directory + "/config.yml"], portFile: portFile)
+        return try await ServerProcess.start(
+            Self.registryBinary, ["serve", directory + "/config.yml"], portFile: portFile)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: registryBinary)))

@@ -33,7 +33,8 @@ struct HTTPClientStreamingTests {
                 var contentMatches = true
                 var largestBuffer = 0
                 for try await chunk in response.body {
-                    for (offset, byte) in chunk.enumerated() where byte != UInt8(truncatingIfNeeded: received + offset) {
+                    for (offset, byte) in chunk.enumerated() where byte != UInt8(truncatingIfNeeded: received + offset)
+                    {
                         contentMatches = false
                     }
                     received += chunk.count
@@ -129,9 +130,13 @@ struct HTTPClientStreamingTests {
     @Test func garbageInsteadOfHTTPFailsWithAProtocolError() async throws {
         try await withServer({ try await .python() }) { server in
             try await withClient { client in
-                let whole = await expectHTTPError { _ = try await client.execute(HTTPRequest(url: server.baseURL + "/garbage")) }
+                let whole = await expectHTTPError {
+                    _ = try await client.execute(HTTPRequest(url: server.baseURL + "/garbage"))
+                }
                 #expect(whole?.code == .protocol, "\(String(describing: whole))")
-                let streamed = await expectHTTPError { _ = try await client.stream(HTTPRequest(url: server.baseURL + "/garbage")) }
+                let streamed = await expectHTTPError {
+                    _ = try await client.stream(HTTPRequest(url: server.baseURL + "/garbage"))
+                }
                 #expect(streamed?.code == .protocol, "\(String(describing: streamed))")
             }
         }

@@ -22,7 +22,9 @@ struct HTTPClientTLSTests {
     @Test func theRightCAFromAFileOrFromMemoryIsTrusted() async throws {
         let certificates = try await Certificates.shared()
         try await withServer({ try await self.tlsServer(certificates) }) { server in
-            for source in [TLSConfiguration.Source.file(certificates.caFile), .pem(try certificates.pem(certificates.caFile))] {
+            for source in [
+                TLSConfiguration.Source.file(certificates.caFile), .pem(try certificates.pem(certificates.caFile)),
+            ] {
                 try await withClient(self.configuration(TLSConfiguration(certificateAuthority: source))) { client in
                     let response = try await client.execute(HTTPRequest(url: "https://localhost:\(server.port)/echo"))
                     #expect(response.status == 200)
@@ -84,7 +86,9 @@ struct HTTPClientTLSTests {
                 #expect(try Echo(response).header("host") == "127.0.0.1:\(server.port)")
                 var wrongName = trusted
                 wrongName.serverName = "not-in-the-certificate.internal"
-                let wrong = await expectHTTPError { _ = try await client.execute(HTTPRequest(url: url, tls: wrongName)) }
+                let wrong = await expectHTTPError {
+                    _ = try await client.execute(HTTPRequest(url: url, tls: wrongName))
+                }
                 #expect(wrong?.code == .tls)
             }
         }

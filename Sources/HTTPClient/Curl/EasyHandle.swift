@@ -98,7 +98,9 @@ enum EasyHandle {
                     )
                 }
             try check(code, "CURLOPT_COPYPOSTFIELDS")
-            if request.method != "POST" { try setString(CURLOPT_CUSTOMREQUEST, request.method, "CURLOPT_CUSTOMREQUEST") }
+            if request.method != "POST" {
+                try setString(CURLOPT_CUSTOMREQUEST, request.method, "CURLOPT_CUSTOMREQUEST")
+            }
         } else {
             switch request.method {
             case "GET": try setLong(CURLOPT_HTTPGET, 1, "CURLOPT_HTTPGET")

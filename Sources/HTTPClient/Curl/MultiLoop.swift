@@ -3,11 +3,11 @@ import DequeModule
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The dedicated thread that owns one curl multi handle and every easy handle added to it.
@@ -16,8 +16,8 @@ import Darwin
 /// libcurl documents as thread-safe). The thread loops: drain commands, `curl_multi_perform`, read finished
 /// transfers with `curl_multi_info_read`, then wait in `curl_multi_poll`.
 // @unchecked Sendable: `multi` and `active` are used only on the loop thread once `init` has returned (and
-// `multi` by `curl_multi_wakeup`, which is thread-safe); everything other threads touch is in the `control`
-// Mutex.
+// `multi` by `curl_multi_wakeup`, which is thread-safe and called only under the `control` lock before the
+// loop marks itself exited); everything other threads touch is in the `control` Mutex.
 final class MultiLoop: @unchecked Sendable {
     enum Command {
         case add(Transfer)
@@ -74,12 +74,14 @@ final class MultiLoop: @unchecked Sendable {
 
         var thread = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
-        let created = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            let loop = Unmanaged<MultiLoop>.fromOpaque(context).takeRetainedValue()
-            loop.run()
-            return nil
-        }, context)
+        let created = pthread_create(
+            &thread, nil,
+            { context in
+                guard let context else { return nil }
+                let loop = Unmanaged<MultiLoop>.fromOpaque(context).takeRetainedValue()
+                loop.run()
+                return nil
+            }, context)
         guard created == 0 else {
             Unmanaged<MultiLoop>.fromOpaque(context).release()
             curl_multi_cleanup(multi)
@@ -106,22 +108,28 @@ final class MultiLoop: @unchecked Sendable {
     }
 
     private func enqueue(_ command: Command) -> Bool {
-        let accepted = self.control.withLock { control -> Bool in
+        self.control.withLock { control -> Bool in
             guard control.stop != .now, !control.exited else { return false }
             control.commands.append(command)
+            self.wakeUp(control)
             return true
         }
-        if accepted { _ = curl_multi_wakeup(self.multi) }
-        return accepted
+    }
+
+    /// Interrupts `curl_multi_poll`. Called with the control lock held: the loop thread sets `exited` under the
+    /// same lock before it cleans up the multi handle, so the handle is alive here.
+    private func wakeUp(_ control: borrowing Control) {
+        guard !control.exited else { return }
+        _ = curl_multi_wakeup(self.multi)
     }
 
     /// Fails every transfer with ``HTTPClientError/Code/shutdown``, stops the thread and waits for it to exit.
     func shutdown() async {
         let thread = self.control.withLock { control -> pthread_t? in
             if control.stop == nil || control.stop == .whenIdle { control.stop = .now }
+            self.wakeUp(control)
             return control.thread
         }
-        _ = curl_multi_wakeup(self.multi)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let exited = self.control.withLock { control -> Bool in
                 if !control.exited { control.exitWaiters.append(continuation) }
@@ -141,11 +149,11 @@ final class MultiLoop: @unchecked Sendable {
     func stopWhenIdle() {
         let thread = self.control.withLock { control -> pthread_t? in
             if control.stop == nil { control.stop = .whenIdle }
+            self.wakeUp(control)
             defer { control.thread = nil }
             return control.thread
         }
         if let thread { pthread_detach(thread) }
-        _ = curl_multi_wakeup(self.multi)
     }
 
     // MARK: Loop thread
@@ -185,19 +193,20 @@ final class MultiLoop: @unchecked Sendable {
             let transfer = transfer.takeUnretainedValue()
             self.finish(transfer, .failure(transfer.error(.shutdown, "the HTTP client was shut down")))
         }
-        curl_multi_cleanup(self.multi)
-        let waiters = self.control.withLock { control in
+        let (waiters, late) = self.control.withLock { control in
             control.exited = true
             // Commands that raced with the stop: fail the transfers that never reached curl.
-            let late = control.commands
-            control.commands.removeAll()
-            defer { control.exitWaiters.removeAll() }
-            return (control.exitWaiters, late)
+            defer {
+                control.commands.removeAll()
+                control.exitWaiters.removeAll()
+            }
+            return (control.exitWaiters, control.commands)
         }
-        for case .add(let transfer) in waiters.1 {
+        curl_multi_cleanup(self.multi)
+        for case .add(let transfer) in late {
             transfer.completed(.failure(transfer.error(.shutdown, "the HTTP client was shut down")))
         }
-        for waiter in waiters.0 { waiter.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 
     private func add(_ transfer: Transfer) {
@@ -211,7 +220,8 @@ final class MultiLoop: @unchecked Sendable {
                 retained.release()
                 transfer.completed(
                     .failure(
-                        CurlResult.error(added, "curl_multi_add_handle", method: transfer.request.method, url: transfer.originalURL)
+                        CurlResult.error(
+                            added, "curl_multi_add_handle", method: transfer.request.method, url: transfer.originalURL)
                     )
                 )
                 return
@@ -284,7 +294,8 @@ final class MultiLoop: @unchecked Sendable {
     /// The error for a failed transfer; tells a low-speed abort (`stalled`) from a timeout.
     private func transferError(_ code: CURLcode, _ transfer: Transfer) -> HTTPClientError {
         let text = String(cString: transfer.errorBuffer)
-        let error = CurlResult.error(code, errorBuffer: text, method: transfer.request.method, url: transfer.originalURL)
+        let error = CurlResult.error(
+            code, errorBuffer: text, method: transfer.request.method, url: transfer.originalURL)
         guard code == CURLE_OPERATION_TIMEDOUT, transfer.request.lowSpeedLimit != nil, let easy = transfer.easy else {
             return error
         }

@@ -18,9 +18,11 @@ struct URLParts {
         defer { curl_url_cleanup(handle) }
         try Self.check(curl_url_set(handle, CURLUPART_URL, url, 0), method: method, url: url)
         let host = try Self.get(handle, CURLUPART_HOST, flags: 0, method: method, url: url)
-        let defaultPort = try Self.get(handle, CURLUPART_PORT, flags: UInt32(ccurl_url_default_port()), method: method, url: url)
+        let defaultPort = try Self.get(
+            handle, CURLUPART_PORT, flags: UInt32(ccurl_url_default_port()), method: method, url: url)
         guard let port = Int(defaultPort) else {
-            throw HTTPClientError(code: .invalidRequest, message: "the URL has no usable port", method: method, url: url)
+            throw HTTPClientError(
+                code: .invalidRequest, message: "the URL has no usable port", method: method, url: url)
         }
         var explicitPort: UnsafeMutablePointer<CChar>? = nil
         let hasExplicitPort = curl_url_get(handle, CURLUPART_PORT, &explicitPort, 0) == CURLUE_OK

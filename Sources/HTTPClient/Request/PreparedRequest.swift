@@ -74,8 +74,8 @@ struct PreparedRequest: Sendable {
         self.url = request.url
         self.headerLines = lines
         self.body = request.body
-        self.timeoutMilliseconds = timeout.map(Self.milliseconds)
-        self.connectTimeoutMilliseconds = Self.milliseconds(configuration.connectTimeout)
+        self.timeoutMilliseconds = timeout.map { max(1, Self.milliseconds($0)) }
+        self.connectTimeoutMilliseconds = max(1, Self.milliseconds(configuration.connectTimeout))
         self.lowSpeedLimit = request.lowSpeedLimit ?? configuration.lowSpeedLimit
         self.tls = request.tls ?? configuration.tls
         self.httpVersion = configuration.httpVersion

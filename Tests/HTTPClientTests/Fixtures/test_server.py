@@ -146,7 +146,14 @@ def serve_silent(listener):
         held.append(connection)  # never read, never answer, never close
 
 
+def exit_with_parent():
+    """Exit when stdin closes: the test process that started this server is gone or done with it."""
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
 def main():
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", default="http", choices=["http", "silent"])
     parser.add_argument("--port-file", required=True)
@@ -165,6 +172,7 @@ def main():
         return
 
     ThreadingHTTPServer.daemon_threads = True
+    ThreadingHTTPServer.request_queue_size = 512
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     if args.cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -39,14 +39,19 @@ struct Certificates: Sendable {
             )
         }
         let leaves = [
-            ("server", "/CN=localhost", "subjectAltName=DNS:localhost,DNS:\(serverName)\nextendedKeyUsage=serverAuth\n"),
+            (
+                "server", "/CN=localhost",
+                "subjectAltName=DNS:localhost,DNS:\(serverName)\nextendedKeyUsage=serverAuth\n"
+            ),
             ("client", "/CN=vigil-test-client", "extendedKeyUsage=clientAuth\n"),
         ]
         for (serial, (name, subject, extensions)) in leaves.enumerated() {
             try extensions.write(toFile: "\(directory)/\(name).ext", atomically: true, encoding: .utf8)
             try await TestProcess.run(
                 openssl,
-                ["req"] + key + ["-keyout", "\(directory)/\(name).key", "-out", "\(directory)/\(name).csr", "-subj", subject]
+                ["req"] + key + [
+                    "-keyout", "\(directory)/\(name).key", "-out", "\(directory)/\(name).csr", "-subj", subject,
+                ]
             )
             try await TestProcess.run(
                 openssl,

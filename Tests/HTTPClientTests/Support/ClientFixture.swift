@@ -2,7 +2,7 @@ import Foundation
 import HTTPClient
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs `body` with a fresh client and always shuts it down afterwards.

@@ -28,7 +28,7 @@ enum TestProcess {
     }
 
     /// Waits until a file exists, up to a bound.
-    static func waitForFile(_ path: String, timeout: Duration = .seconds(20)) async throws -> String {
+    static func waitForFile(_ path: String, timeout: Duration = .seconds(90)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), !text.isEmpty { return text }
@@ -47,14 +47,17 @@ enum TestProcess {
 
 /// A server process on 127.0.0.1 started for one test; ``stop()`` terminates it.
 // @unchecked Sendable: `process` is fully configured and started before `init`; afterwards only `terminate()`
-// and `isRunning` are called, which Foundation's Process synchronises.
+// and `isRunning` are called, which Foundation's Process synchronises. `stdin` is only closed.
 final class ServerProcess: @unchecked Sendable {
     let port: Int
     private let process: Process
+    /// The server's stdin; servers that watch it exit when it closes, even if this process dies.
+    private let stdin: Pipe
 
-    private init(port: Int, process: Process) {
+    private init(port: Int, process: Process, stdin: Pipe) {
         self.port = port
         self.process = process
+        self.stdin = stdin
     }
 
     /// Starts a process that writes its port to `portFile` once it listens.
@@ -64,13 +67,15 @@ final class ServerProcess: @unchecked Sendable {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
         do {
             let text = try await TestProcess.waitForFile(portFile)
             guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
                 throw TestProcess.Failure(description: "bad port file content \(text)")
             }
-            return ServerProcess(port: port, process: process)
+            return ServerProcess(port: port, process: process, stdin: stdin)
         } catch {
             process.terminate()
             throw error
@@ -84,16 +89,27 @@ final class ServerProcess: @unchecked Sendable {
         }
         let portFile = try TestProcess.temporaryDirectory() + "/port"
         return try await self.start(
-            "/usr/bin/env",
-            ["python3", script, "--mode", mode, "--port-file", portFile] + extra,
+            try await pythonPath.value,
+            [script, "--mode", mode, "--port-file", portFile] + extra,
             portFile: portFile
         )
+    }
+
+    /// The Python interpreter, resolved once (version-manager shims are slow to start on a loaded machine).
+    private static let pythonPath = Task {
+        let directory = try TestProcess.temporaryDirectory()
+        try await TestProcess.run(
+            "/usr/bin/env",
+            ["python3", "-c", "import sys; open('\(directory)/python', 'w').write(sys.executable)"]
+        )
+        return try await TestProcess.waitForFile(directory + "/python")
     }
 
     var baseURL: String { "http://127.0.0.1:\(self.port)" }
 
     /// Terminates the server and waits (bounded) until it is gone.
     func stop() async {
+        try? self.stdin.fileHandleForWriting.close()
         self.process.terminate()
         let deadline = ContinuousClock.now + .seconds(5)
         while self.process.isRunning && ContinuousClock.now < deadline {

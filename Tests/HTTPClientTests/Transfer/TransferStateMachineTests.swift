@@ -34,9 +34,11 @@ struct TransferStateMachineTests {
         }
         #expect(machine.receivedBody(Array("not ".utf8)).isAccept)
         #expect(machine.receivedBody(Array("found".utf8)).isAccept)
-        guard case .resumeHead(7, .success(.response(let response))) = machine.completed(
-            .success(.init(version: .http1_1, newConnectionCount: 1))
-        ) else { Issue.record("no response"); return }
+        guard
+            case .resumeHead(7, .success(.response(let response))) = machine.completed(
+                .success(.init(version: .http1_1, newConnectionCount: 1))
+            )
+        else { Issue.record("no response"); return }
         #expect(response.status == 404)
         #expect(response.headers.values(for: "X-A") == ["1", "2"])
         #expect(response.body == Array("not found".utf8))
@@ -144,7 +146,9 @@ struct TransferStateMachineTests {
     @Test func completionWakesAWaitingConsumer() {
         var machine = self.streaming(bufferSize: 100)
         _ = machine.waitForChunk(9)
-        guard case .resumeChunk(9, .success(nil)) = machine.completed(.success(.init(version: nil, newConnectionCount: 0)))
+        guard
+            case .resumeChunk(9, .success(nil)) = machine.completed(
+                .success(.init(version: nil, newConnectionCount: 0)))
         else { Issue.record("waiter not finished"); return }
     }
 
@@ -159,9 +163,11 @@ struct TransferStateMachineTests {
     @Test func cancelWhileWaitingForTheHeadFailsItOnceAndRemovesTheTransfer() {
         var machine = Machine(mode: .collect(maximumBodySize: 1), method: "GET", url: "http://x/")
         _ = machine.start(4)
-        guard case .fail(head: 4, chunk: nil, let error, removeTransfer: true) = machine.cancel(
-            machine.error(.cancelled, "cancelled")
-        ) else { Issue.record("head waiter not failed"); return }
+        guard
+            case .fail(head: 4, chunk: nil, let error, removeTransfer: true) = machine.cancel(
+                machine.error(.cancelled, "cancelled")
+            )
+        else { Issue.record("head waiter not failed"); return }
         #expect(error.code == .cancelled)
         guard case .none = machine.completed(.failure(error)) else { Issue.record("resumed twice"); return }
         guard case .none = machine.cancel(error) else { Issue.record("cancelled twice"); return }
@@ -170,9 +176,11 @@ struct TransferStateMachineTests {
     @Test func cancelWhileStreamingFailsTheConsumerAndRemovesTheTransfer() {
         var machine = self.streaming(bufferSize: 100)
         _ = machine.waitForChunk(2)
-        guard case .fail(head: nil, chunk: 2, _, removeTransfer: true) = machine.cancel(
-            machine.error(.cancelled, "cancelled")
-        ) else { Issue.record("consumer not failed"); return }
+        guard
+            case .fail(head: nil, chunk: 2, _, removeTransfer: true) = machine.cancel(
+                machine.error(.cancelled, "cancelled")
+            )
+        else { Issue.record("consumer not failed"); return }
         #expect(machine.receivedBody([1]).isAbort)
         guard case .end = machine.nextChunk() else { Issue.record("a cancelled stream ends"); return }
     }
