@@ -22,6 +22,7 @@ import argparse
 import gzip
 import json
 import os
+import signal
 import socket
 import ssl
 import sys
@@ -153,6 +154,8 @@ def exit_with_parent():
 
 
 def main():
+    # The spawning test thread may have signals blocked; make SIGTERM work again.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     threading.Thread(target=exit_with_parent, daemon=True).start()
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", default="http", choices=["http", "silent"])

@@ -115,6 +115,8 @@ final class ServerProcess: @unchecked Sendable {
         while self.process.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
+        // A child can inherit a blocked SIGTERM from the spawning thread; SIGKILL cannot be blocked.
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
     }
 }
 
