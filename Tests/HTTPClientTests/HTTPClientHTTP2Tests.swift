@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPClient
 import Testing
@@ -85,6 +86,58 @@ struct HTTPClientHTTP2Tests {
                 let response = try await client.execute(HTTPRequest(url: "https://localhost:\(server.port)/v2/"))
                 #expect(response.status == 200)
                 #expect(response.version == .http1_1)
+            }
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: registryBinary)))
+    func aPausedStreamDoesNotBlockOtherStreamsOnTheConnection() async throws {
+        let certificates = try await Certificates.shared()
+        try await withServer({ try await self.startRegistry(certificates) }) { server in
+            let bound = 64 << 10
+            var configuration = HTTPClient.Configuration()
+            configuration.tls = TLSConfiguration(certificateAuthority: .file(certificates.caFile))
+            configuration.streamBufferSize = bound
+            try await withClient(configuration) { client in
+                let base = "https://localhost:\(server.port)"
+                let blob = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+                let digest = "sha256:" + SHA256.hash(data: blob).map { String(format: "%02x", $0) }.joined()
+                let started = try await client.execute(
+                    HTTPRequest(method: .post, url: base + "/v2/vigil/test/blobs/uploads/", body: [])
+                )
+                #expect(started.status == 202)
+                let location = try #require(started.headers["location"])
+                let uploadURL = (location.hasPrefix("http") ? location : base + location)
+                let separator = uploadURL.contains("?") ? "&" : "?"
+                let uploaded = try await client.execute(
+                    HTTPRequest(
+                        method: .put,
+                        url: uploadURL + separator + "digest=" + digest,
+                        headers: ["Content-Type": "application/octet-stream"],
+                        body: blob
+                    )
+                )
+                #expect(uploaded.status == 201)
+
+                let response = try await client.stream(HTTPRequest(url: base + "/v2/vigil/test/blobs/" + digest))
+                #expect(response.status == 200)
+                #expect(response.version == .http2)
+                var iterator = response.body.makeAsyncIterator()
+                var received = try await iterator.next() ?? []
+                // Let the stream fill its buffer and pause, then use the same connection for other requests.
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(response.body.bufferStatistics.pauseCount > 0)
+                for _ in 0..<5 {
+                    let other = try await client.execute(HTTPRequest(url: base + "/v2/"))
+                    #expect(other.status == 200)
+                    #expect(other.newConnectionCount == 0, "the request shares the paused stream's connection")
+                }
+                while let chunk = try await iterator.next() {
+                    received += chunk
+                    try await Task.sleep(for: .microseconds(200))
+                }
+                #expect(received == blob)
+                #expect(response.body.bufferStatistics.maximumBufferedBytes <= bound)
             }
         }
     }
