@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,7 +39,11 @@ let package = Package(
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
         .target(
             name: "HTTPClient",
-            dependencies: ["CCurl", .product(name: "DequeModule", package: "swift-collections")]
+            dependencies: [
+                "CCurl",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(name: "PolicyEngine", dependencies: ["JSONValue", "JMESPath", "YAML"]),
         .executableTarget(
@@ -60,7 +65,12 @@ let package = Package(
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
         .testTarget(
             name: "HTTPClientTests",
-            dependencies: ["HTTPClient", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "HTTPClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             resources: [.copy("Fixtures")]
         ),
     ],
