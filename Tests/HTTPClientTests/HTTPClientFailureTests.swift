@@ -31,6 +31,34 @@ struct HTTPClientFailureTests {
         }
     }
 
+    @Test func aTLSHandshakeThatNeverCompletesHitsTheConnectTimeout() async throws {
+        try await withServer({ try await .python(mode: "silent") }) { server in
+            var configuration = HTTPClient.Configuration()
+            configuration.connectTimeout = .milliseconds(500)
+            configuration.timeout = nil
+            try await withClient(configuration) { client in
+                // TCP connects, but the silent server never answers the TLS ClientHello.
+                let error = await expectHTTPError {
+                    _ = try await client.execute(HTTPRequest(url: "https://127.0.0.1:\(server.port)/"))
+                }
+                #expect(error?.code == .timeout)
+                #expect(error?.message.contains("onnect") == true, "\(String(describing: error))")
+            }
+        }
+    }
+
+    @Test func aServerClosingWithoutAnAnswerFailsWithConnectionLost() async throws {
+        try await withServer({ try await .python() }) { server in
+            try await withClient { client in
+                let error = await expectHTTPError {
+                    _ = try await client.execute(HTTPRequest(url: server.baseURL + "/close"))
+                }
+                #expect(error?.code == .connectionLost)
+                #expect(error?.curlCode == 52)
+            }
+        }
+    }
+
     @Test func shutdownFailsRequestsInFlightAndLaterOnes() async throws {
         try await withServer({ try await .python(mode: "silent") }) { server in
             let client = try HTTPClient()

@@ -17,6 +17,7 @@ Endpoints (http mode):
   /unterminated         Content-Length body whose last line has no newline
   /garbage              bytes that are not HTTP, then close
   /redirect             302 to /echo
+  /close                closes the connection without answering
 """
 import argparse
 import gzip
@@ -132,6 +133,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"\x00\x01garbage that is not HTTP at all\r\n\r\nmore garbage\r\n")
             self.wfile.flush()
             self.close_connection = True
+        elif path == "/close":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
         elif path == "/redirect":
             self._send(302, b"moved", extra=[("Location", "/echo")])
         else:
