@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "vigil-bench", dependencies: ["HTTPClient"], path: "Sources/VigilBench"),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSONValue"]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),

@@ -187,7 +187,10 @@ final class MultiLoop: @unchecked Sendable {
 
             var ready: Int32 = 0
             let polled = curl_multi_poll(self.multi, nil, 0, 1000, &ready)
-            if polled != CURLM_OK { self.failAll(polled, "curl_multi_poll") }
+            if polled != CURLM_OK {
+                self.failAll(polled, "curl_multi_poll")
+                usleep(10_000)  // never spin if polling keeps failing
+            }
         }
         for (_, transfer) in self.active {
             let transfer = transfer.takeUnretainedValue()

@@ -26,6 +26,7 @@ import os
 import signal
 import socket
 import ssl
+import stat
 import sys
 import threading
 import time
@@ -35,6 +36,7 @@ from urllib.parse import urlparse, parse_qs
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes; no 40 ms delayed-ACK stalls
 
     def log_message(self, format, *args):
         pass
@@ -160,7 +162,8 @@ def exit_with_parent():
 def main():
     # The spawning test thread may have signals blocked; make SIGTERM work again.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
-    threading.Thread(target=exit_with_parent, daemon=True).start()
+    if stat.S_ISFIFO(os.fstat(0).st_mode):  # started by the tests with a pipe as stdin
+        threading.Thread(target=exit_with_parent, daemon=True).start()
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", default="http", choices=["http", "silent"])
     parser.add_argument("--port-file", required=True)
