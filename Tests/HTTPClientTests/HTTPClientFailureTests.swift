@@ -77,6 +77,19 @@ struct HTTPClientFailureTests {
         }
     }
 
+    @Test func aRequestFromAnAlreadyCancelledTaskIsNotSent() async throws {
+        try await withServer({ try await .python() }) { server in
+            try await withClient { client in
+                let request = Task {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    return try await client.execute(HTTPRequest(url: server.baseURL + "/echo"))
+                }
+                let error = await expectHTTPError { _ = try await request.value }
+                #expect(error?.code == .cancelled)
+            }
+        }
+    }
+
     @Test func aReleasedClientFinishesItsWork() async throws {
         try await withServer({ try await .python() }) { server in
             var client: HTTPClient? = try HTTPClient()

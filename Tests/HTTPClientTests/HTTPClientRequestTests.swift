@@ -24,6 +24,22 @@ struct HTTPClientRequestTests {
         }
     }
 
+    @Test func theConfiguredUserAgentIsSentUnlessTheRequestSetsOne() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.userAgent = "vigil-test/1.0"
+        try await withServer({ try await .python() }) { server in
+            try await withClient(configuration) { client in
+                let plain = try Echo(try await client.execute(HTTPRequest(url: server.baseURL + "/echo")))
+                #expect(plain.header("user-agent") == "vigil-test/1.0")
+                let own = try Echo(
+                    try await client.execute(
+                        HTTPRequest(url: server.baseURL + "/echo", headers: ["User-Agent": "mine"]))
+                )
+                #expect(own.header("user-agent") == "mine")
+            }
+        }
+    }
+
     @Test(arguments: [HTTPMethod.post, .put, .patch, .delete])
     func bodiesAreSentWithTheMethod(_ method: HTTPMethod) async throws {
         try await withServer({ try await .python() }) { server in

@@ -1,4 +1,5 @@
-/// The body of a streamed response: an `AsyncSequence` of byte chunks, read once.
+/// The body of a streamed response: an `AsyncSequence` of byte chunks, read once, by one task at a time
+/// (concurrent iteration is a programmer error and traps).
 ///
 /// Back-pressure: at most ``HTTPClient/Configuration/streamBufferSize`` bytes wait for the consumer (plus one
 /// network read when the buffer was empty). When the buffer is full the transfer is paused, so a slow consumer
