@@ -38,6 +38,10 @@ extension HTTPClient {
         public var maximumConcurrentStreams: Int
         /// The `User-Agent` header sent when a request sets none. Default `nil` (none).
         public var userAgent: String?
+        /// The proxy for every request, for example `http://proxy.internal:3128` (kubeconfig `proxy-url`).
+        /// `nil` (the default) follows libcurl's environment variables (`https_proxy`, `http_proxy`,
+        /// `no_proxy`), as Go's `ProxyFromEnvironment` does; an empty string disables proxies.
+        public var proxy: String?
 
         /// Creates a configuration with the documented defaults.
         public init(
@@ -52,7 +56,8 @@ extension HTTPClient {
             streamBufferSize: Int = 1 << 20,
             maximumConnectionsPerHost: Int = 0,
             maximumConcurrentStreams: Int = 100,
-            userAgent: String? = nil
+            userAgent: String? = nil,
+            proxy: String? = nil
         ) {
             self.connectTimeout = connectTimeout
             self.timeout = timeout
@@ -66,6 +71,7 @@ extension HTTPClient {
             self.maximumConnectionsPerHost = maximumConnectionsPerHost
             self.maximumConcurrentStreams = maximumConcurrentStreams
             self.userAgent = userAgent
+            self.proxy = proxy
         }
     }
 }

@@ -24,6 +24,19 @@ struct HTTPClientRequestTests {
         }
     }
 
+    @Test func requestsGoThroughTheConfiguredProxy() async throws {
+        try await withServer({ try await .python() }) { proxy in
+            var configuration = HTTPClient.Configuration()
+            configuration.proxy = proxy.baseURL
+            try await withClient(configuration) { client in
+                // The fixture server plays an HTTP proxy: it receives the absolute URL as the request target.
+                let echo = try Echo(try await client.execute(HTTPRequest(url: "http://registry.invalid/echo")))
+                #expect(echo.path == "http://registry.invalid/echo")
+                #expect(echo.header("host") == "registry.invalid")
+            }
+        }
+    }
+
     @Test func theConfiguredUserAgentIsSentUnlessTheRequestSetsOne() async throws {
         var configuration = HTTPClient.Configuration()
         configuration.userAgent = "vigil-test/1.0"

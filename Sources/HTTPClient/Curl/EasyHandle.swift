@@ -136,6 +136,9 @@ enum EasyHandle {
             try setLong(CURLOPT_TCP_KEEPIDLE, keepAlive, "CURLOPT_TCP_KEEPIDLE")
             try setLong(CURLOPT_TCP_KEEPINTVL, keepAlive, "CURLOPT_TCP_KEEPINTVL")
         }
+        if let proxy = request.proxy {
+            try setString(CURLOPT_PROXY, proxy, "CURLOPT_PROXY")
+        }
         if request.automaticDecompression {
             try setString(CURLOPT_ACCEPT_ENCODING, "", "CURLOPT_ACCEPT_ENCODING")
         }

@@ -14,6 +14,7 @@ struct PreparedRequest: Sendable {
     var tcpKeepAliveSeconds: Int?
     var automaticDecompression: Bool
     var maximumRedirects: Int
+    var proxy: String?
     /// Whether the caller set a `Host` header (then a TLS server name override keeps it).
     var hasHostHeader: Bool
 
@@ -82,6 +83,7 @@ struct PreparedRequest: Sendable {
         self.tcpKeepAliveSeconds = configuration.tcpKeepAlive.map { max(1, Self.milliseconds($0) / 1000) }
         self.automaticDecompression = configuration.automaticDecompression
         self.maximumRedirects = request.maximumRedirects
+        self.proxy = configuration.proxy
         self.hasHostHeader = hasHostHeader
     }
 
