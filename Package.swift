@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "JSONValue", targets: ["JSONValue"]),
         .library(name: "YAML", targets: ["YAML"]),
+        .library(name: "HTTPClient", targets: ["HTTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -48,6 +50,14 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(
+            name: "HTTPClient",
+            dependencies: [
+                "CCurl",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
@@ -62,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["JSONValue", "JMESPath"],
+            dependencies: ["JSONValue", "JMESPath", "HTTPClient"],
             path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
@@ -74,6 +84,16 @@ let package = Package(
             exclude: ["Functions/Fixtures"]
         ),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
+        .testTarget(
+            name: "HTTPClientTests",
+            dependencies: [
+                "HTTPClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

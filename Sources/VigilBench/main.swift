@@ -1,5 +1,5 @@
 // In-process benchmarks, run by the `scripts/bench-*` scripts: `vigil-bench <benchmark> [arguments...]`,
-// one benchmark per file.
+// one benchmark per file; each prints its figures and ends with one summary line of key=value pairs.
 
 import Foundation
 
@@ -9,7 +9,9 @@ case "json":
     JSONBench.run(arguments: Array(arguments.dropFirst()))
 case "jmespath":
     exit(JMESPathBench.main(Array(arguments.dropFirst())))
+case "http":
+    await HTTPBench.run(Array(arguments.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|http ...\n".utf8))
     exit(2)
 }
