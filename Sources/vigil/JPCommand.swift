@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import JMESPath
 import JSONValue
+import PolicyEngine
+import YAML
 
 /// `vigil jp`: evaluate, list and parse JMESPath expressions, as `kyverno jp` does.
 struct JPCommand: ParsableCommand {
@@ -12,15 +14,20 @@ struct JPCommand: ParsableCommand {
     )
 }
 
-/// The functions `vigil jp` offers: the standard ones, plus Kyverno's once the policy engine provides them.
+/// The functions `vigil jp` offers: the standard ones with Kyverno's installed over them (Kyverno's `sum`
+/// replaces the standard one), as `kyverno jp` does.
 func jpFunctionRegistry() -> JMESPathFunctionRegistry {
-    .standard
+    var registry = JMESPathFunctionRegistry.standard
+    KyvernoFunctions.install(into: &registry)
+    return registry
 }
 
-/// Decodes the document that `vigil jp query` reads.
-/// - Throws: the parser's error when the bytes are not a document.
+/// Decodes the document that `vigil jp query` reads: JSON, or YAML (one document; JSON is YAML too, but the
+/// JSON parser is stricter about numbers and faster, so it goes first).
+/// - Throws: the YAML loader's error, which names the line and column, when the bytes are neither.
 func decodeInputDocument(_ bytes: [UInt8]) throws -> JSONValue {
-    try JSONValue.parse(bytes)
+    if let json = try? JSONValue.parse(bytes) { return json }
+    return try YAML.loadSingle(String(decoding: bytes, as: UTF8.self))
 }
 
 /// Writes `error: <text>` to standard error and fails with exit code 1.

@@ -19,6 +19,31 @@ struct JPCommandTests {
         #expect(output.stdout == "[\"a\"]\n\"web\"\n2\n")
     }
 
+    @Test func queryReadsYAMLAndCallsKyvernoFunctions() throws {
+        let yaml = """
+            metadata:
+              name: web
+            spec:
+              containers:
+                - resources: {limits: {memory: 100Mi}}
+                - resources: {limits: {memory: 1Gi}}
+            """
+        let output = try VigilProcess.run(
+            [
+                "jp", "query", "sum(spec.containers[].resources.limits.memory)",
+                "pattern_match('w*', metadata.name)", "to_upper(metadata.name)",
+            ],
+            stdin: yaml)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout == "\"1124Mi\"\ntrue\n\"WEB\"\n")
+    }
+
+    @Test func functionListIncludesKyvernoFunctions() throws {
+        let output = try VigilProcess.run(["jp", "function", "pattern_match"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("pattern_match(string, string|number)"))
+    }
+
     @Test func queryReadsTheInputFileAndPrettyPrints() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-jp-\(UUID()).json")
         try Data(Self.pod.utf8).write(to: file)
@@ -57,14 +82,16 @@ struct JPCommandTests {
         #expect(output.stderr.hasPrefix("error: invalid input document"))
     }
 
-    @Test func functionListsEveryStandardFunctionWithItsSignature() throws {
+    /// The 26 standard functions plus Kyverno's 51, whose `sum` replaces the standard one: 76.
+    @Test func functionListsEveryStandardAndKyvernoFunctionWithItsSignature() throws {
         let output = try VigilProcess.run(["jp", "function"])
         #expect(output.status == 0)
         #expect(output.stdout.contains("number abs(number)\n"))
         #expect(output.stdout.contains("object merge(object...)\n"))
         #expect(output.stdout.contains("array sort_by(array, expression)\n"))
         let signatures = output.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }
-        #expect(signatures.count == 26)
+        #expect(signatures.count == 76)
+        #expect(output.stdout.contains("any sum(array)\n"))
     }
 
     @Test func functionWithANameShowsOnlyThatFunction() throws {

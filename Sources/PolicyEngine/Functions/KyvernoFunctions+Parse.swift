@@ -1,7 +1,8 @@
 import JMESPath
 import JSONValue
+import YAML
 
-/// Decoding functions: `parse_json` (and `parse_yaml` once the YAML module has a loader).
+/// Decoding functions: `parse_json` and `parse_yaml`.
 extension KyvernoFunctions {
     static var parseFunctions: [JMESPathFunction] {
         [
@@ -16,7 +17,21 @@ extension KyvernoFunctions {
                 } catch {
                     throw JMESPathError(.invalidValue, error.description)
                 }
-            }
+            },
+            function(
+                "parse_yaml", [.init(.string)], returns: .any,
+                "decodes a valid YAML encoded string to the appropriate type provided it can be represented as JSON"
+            ) {
+                arguments throws(JMESPathError) in
+                let text = try arguments.string(0)
+                // Kyverno converts with sigs.k8s.io/yaml's YAMLToJSON, which reads the first document only;
+                // an empty text is `null`.
+                do throws(YAMLError) {
+                    return try YAML.load(text).first ?? .null
+                } catch {
+                    throw JMESPathError(.invalidValue, error.description)
+                }
+            },
         ]
     }
 }

@@ -70,6 +70,16 @@ struct EncodingFunctionsTests {
         #expect(errorMessage("parse_json", "1 2") != nil)
     }
 
+    /// Kyverno's `parse_yaml` table: YAML 1.1 scalars as Kubernetes reads them, the first document only.
+    @Test func parseYAML() throws {
+        let text = "a: yes\nb: 0x10\nc:\n  - x\n  - '1'\nd: ~\n"
+        #expect(try call("parse_yaml", .string(text)) == ["a": true, "b": 16, "c": ["x", "1"], "d": nil])
+        #expect(try call("parse_yaml", "[1, 2]\n---\nignored: true\n") == [1, 2])
+        #expect(try call("parse_yaml", "") == nil)
+        let message = try #require(errorMessage("parse_yaml", "a: [1, 2\n"))
+        #expect(message.contains("line"))
+    }
+
     @Test(arguments: [
         (#"{}"#, #""key1""#, "null"), (#"{"key1": "value1"}"#, #""key2""#, "null"),
         (#"{"key1": "value1"}"#, #""key1""#, #""value1""#), (#"{"": "value1"}"#, #""""#, #""value1""#),
