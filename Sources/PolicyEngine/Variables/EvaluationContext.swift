@@ -1,0 +1,57 @@
+import JSONValue
+
+/// The JSON document that variables and JMESPath queries read during one evaluation: `request.object`,
+/// `request.operation`, `request.namespace`, `images`, context entries, `element`/`elementIndex`.
+///
+/// A value type: a copy is a checkpoint, so a foreach element or a failed context entry never leaks into
+/// the next rule.
+struct EvaluationContext: Sendable {
+    var document: JSONObject
+    let queries: QueryEngine
+
+    init(resource: JSONValue, operation: String, namespace: String, queries: QueryEngine) {
+        var request: JSONObject = ["operation": .string(operation), "object": resource]
+        request["namespace"] = .string(namespace)
+        document = ["request": .object(request)]
+        let images = ImageInfo.images(of: resource)
+        if !images.isEmpty { document["images"] = .object(images) }
+        self.queries = queries
+    }
+
+    var operation: String { document["request"]?["operation"]?.stringValue ?? "" }
+
+    func query(_ text: String) throws(EvaluationError) -> JSONValue {
+        try queries.query(text, in: .object(document))
+    }
+
+    /// Whether the top-level key exists (used for `@` in foreach, which prefers `target`).
+    func has(_ key: String) -> Bool { document[key] != nil }
+
+    /// Adds or replaces a context entry. A dotted name (`a.b`) nests, as Kyverno's `AddVariable` does.
+    mutating func set(_ name: String, _ value: JSONValue) {
+        let fields = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        document = Self.setting(fields[...], value, in: .object(document)).objectValue ?? document
+    }
+
+    private static func setting(_ fields: ArraySlice<String>, _ value: JSONValue, in base: JSONValue) -> JSONValue {
+        guard let first = fields.first else { return value }
+        var object = base.objectValue ?? [:]
+        object[first] = setting(fields.dropFirst(), value, in: object[first] ?? .null)
+        return .object(object)
+    }
+
+    /// Kyverno's `AddElementToContext`: `element`, `elementIndex`, and for nested loops `element<n>` /
+    /// `elementIndex<n>` for the outer levels. With element scope, `request.object` becomes the element.
+    mutating func addElement(_ element: JSONValue, index: Int, nesting: Int, elementScope: Bool?) {
+        document["element"] = element
+        document["elementIndex"] = .int(index)
+        document["element\(nesting)"] = element
+        document["elementIndex\(nesting)"] = .int(index)
+        let scoped = elementScope ?? (element.objectValue != nil)
+        if scoped, element.objectValue != nil {
+            var request = document["request"]?.objectValue ?? [:]
+            request["object"] = element
+            document["request"] = .object(request)
+        }
+    }
+}
