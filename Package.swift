@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         .systemLibrary(
@@ -35,7 +36,16 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
-        .target(name: "PolicyEngine", dependencies: ["JSONValue", "JMESPath", "YAML"]),
+        .target(
+            name: "PolicyEngine",
+            dependencies: [
+                "JSONValue",
+                "JMESPath",
+                "YAML",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [

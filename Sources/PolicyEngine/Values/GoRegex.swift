@@ -1,0 +1,153 @@
+/// A regular expression with Go RE2 syntax and semantics, run on Swift's `Regex`.
+///
+/// Kyverno's `regex_*` functions use Go's `regexp` package. The pattern is translated to Swift's regex
+/// syntax so that it means what it means in Go:
+/// - Constructs RE2 lacks are rejected with Go's message (`error parsing regexp: <code>: \`<text>\``):
+///   backreferences (`\1`), lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`), atomic groups, possessive and
+///   nested quantifiers (`a**`, `a*+`), repeat counts above 1000, and unknown escapes (`\Z`, `\k`).
+/// - Go-only syntax is rewritten: `(?P<name>…)` → `(?<name>…)`, octal escapes `\012`, `\Q…\E`.
+/// - Go semantics the Swift engine does not share by default: matching is on Unicode scalars (Go runes),
+///   not grapheme clusters; `.` excludes only `\n`; `\d`, `\w`, `\s` and `\b` are ASCII; `$` without
+///   `(?m)` matches only at the very end (`\z`), not before a final newline; `{` that does not start a
+///   valid repeat is a literal; inside classes `[`, `&`, `~` and a leading `]` are literals.
+/// - Searches are unanchored (``matches(_:)`` finds a match anywhere), as `regexp.MatchString`.
+/// - ``replacingAll(in:with:literal:)`` skips empty matches that touch the previous match and expands
+///   `$1`, `${1}`, `$name`, `${name}` and `$$` as `Regexp.Expand` does: `$1x` names the group `1x`.
+public struct GoRegex {
+    public let pattern: String
+    let regex: Regex<AnyRegexOutput>
+    /// Capture group names by index (index 0 is the whole match), nil for unnamed groups.
+    let groupNames: [String?]
+
+    /// Compiles a Go regular expression.
+    /// - Throws: ``GoRegexError`` with Go's message for syntax Go rejects, or the Swift engine's message
+    ///   when it rejects the translation.
+    public init(_ pattern: String) throws(GoRegexError) {
+        self.pattern = pattern
+        var translator = GoRegexTranslator(pattern)
+        let translated = try translator.translate()
+        do {
+            regex = try Regex(translated.pattern).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
+                .asciiOnlyWordCharacters().asciiOnlyDigits()
+        } catch {
+            throw GoRegexError(code: "\(error)", expression: pattern)
+        }
+        groupNames = [nil] + translated.groupNames
+    }
+
+    /// Whether the expression matches anywhere in `text`.
+    public func matches(_ text: String) -> Bool {
+        (try? regex.firstMatch(in: text)) != nil
+    }
+
+    /// Every match, leftmost-first and non-overlapping, without empty matches that touch the previous
+    /// match (Go's rule), as scalar-index ranges with their capture ranges (nil when a group did not take
+    /// part).
+    func allMatches(in text: String) -> [[Range<String.Index>?]] {
+        var results: [[Range<String.Index>?]] = []
+        var previousEnd: String.Index?
+        for match in text.matches(of: regex) {
+            if match.range.isEmpty, match.range.lowerBound == previousEnd { continue }
+            previousEnd = match.range.upperBound
+            results.append(match.output.map(\.range))
+        }
+        return results
+    }
+
+    /// Replaces every match with `template`, expanded as Go's `Regexp.Expand` unless `literal`.
+    public func replacingAll(in text: String, with template: String, literal: Bool) -> String {
+        var output = String.UnicodeScalarView()
+        var cursor = text.startIndex
+        for captures in allMatches(in: text) {
+            guard let whole = captures.first ?? nil else { continue }
+            output.append(contentsOf: text.unicodeScalars[cursor..<whole.lowerBound])
+            if literal {
+                output.append(contentsOf: template.unicodeScalars)
+            } else {
+                output.append(contentsOf: expand(template, captures: captures, in: text).unicodeScalars)
+            }
+            cursor = whole.upperBound
+        }
+        output.append(contentsOf: text.unicodeScalars[cursor...])
+        return String(output)
+    }
+
+    /// Go's `Regexp.Expand` of `template` for one match.
+    func expand(_ template: String, captures: [Range<String.Index>?], in text: String) -> String {
+        let scalars = Array(template.unicodeScalars)
+        var output = String.UnicodeScalarView()
+        var index = 0
+        func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            guard scalar == "$", index + 1 < scalars.count else {
+                output.append(scalar)
+                index += 1
+                continue
+            }
+            if scalars[index + 1] == "$" {
+                output.append("$")
+                index += 2
+                continue
+            }
+            var name = ""
+            var next = index + 1
+            if scalars[next] == "{" {
+                var end = next + 1
+                while end < scalars.count, isNameScalar(scalars[end]) { end += 1 }
+                if end < scalars.count, scalars[end] == "}", end > next + 1 {
+                    name = String(String.UnicodeScalarView(scalars[(next + 1)..<end]))
+                    next = end + 1
+                }
+            } else {
+                var end = next
+                while end < scalars.count, isNameScalar(scalars[end]) { end += 1 }
+                if end > next {
+                    name = String(String.UnicodeScalarView(scalars[next..<end]))
+                    next = end
+                }
+            }
+            if name.isEmpty {
+                // Malformed: the `$` is kept as text.
+                output.append("$")
+                index += 1
+                continue
+            }
+            index = next
+            if let range = captureRange(named: name, captures: captures) {
+                output.append(contentsOf: text.unicodeScalars[range])
+            }
+        }
+        return String(output)
+    }
+
+    private func captureRange(named name: String, captures: [Range<String.Index>?]) -> Range<String.Index>? {
+        var number = 0
+        var numeric = true
+        for scalar in name.unicodeScalars {
+            guard let digit = scalar.digitValue, number < 100_000_000 else {
+                numeric = false
+                break
+            }
+            number = number * 10 + digit
+        }
+        if numeric {
+            return number < captures.count ? captures[number] : nil
+        }
+        guard let index = groupNames.firstIndex(where: { $0 == name }), index < captures.count else { return nil }
+        return captures[index]
+    }
+}
+
+/// A pattern Go's `regexp` (or the Swift engine behind ``GoRegex``) rejects.
+public struct GoRegexError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Go's error code text, such as `invalid escape sequence`.
+    public var code: String
+    /// The offending part of the pattern.
+    public var expression: String
+
+    /// `error parsing regexp: <code>: \`<expression>\``, as Go prints it.
+    public var description: String { "error parsing regexp: \(code): `\(expression)`" }
+}
