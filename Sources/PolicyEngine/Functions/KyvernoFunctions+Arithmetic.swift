@@ -17,14 +17,18 @@ import JSONValue
 extension KyvernoFunctions {
     static var arithmeticFunctions: [JMESPathFunction] {
         [
-            function("add", [.init(.any), .init(.any)], returns: .any,
-                "does arithmetic addition of two specified values of numbers, quantities, and durations") {
+            function(
+                "add", [.init(.any), .init(.any)], returns: .any,
+                "does arithmetic addition of two specified values of numbers, quantities, and durations"
+            ) {
                 arguments throws(JMESPathError) in
                 try Arithmetic.add(
                     Arithmetic.operand(arguments, 0), Arithmetic.operand(arguments, 1), function: "add")
             },
-            function("sum", [.init(.array)], returns: .any,
-                "does arithmetic addition of specified array of values of numbers, quantities, and durations") {
+            function(
+                "sum", [.init(.array)], returns: .any,
+                "does arithmetic addition of specified array of values of numbers, quantities, and durations"
+            ) {
                 arguments throws(JMESPathError) in
                 guard case .array(let items) = try arguments.value(0) else {
                     throw KyvernoFunctionError.typesMismatch("sum")
@@ -39,13 +43,17 @@ extension KyvernoFunctions {
                 }
                 return result
             },
-            function("subtract", [.init(.any), .init(.any)], returns: .any,
-                "does arithmetic subtraction of two specified values of numbers, quantities, and durations") {
+            function(
+                "subtract", [.init(.any), .init(.any)], returns: .any,
+                "does arithmetic subtraction of two specified values of numbers, quantities, and durations"
+            ) {
                 arguments throws(JMESPathError) in
                 try Arithmetic.subtract(Arithmetic.operand(arguments, 0), Arithmetic.operand(arguments, 1))
             },
-            function("multiply", [.init(.any), .init(.any)], returns: .any,
-                "does arithmetic multiplication of two specified values of numbers, quantities, and durations") {
+            function(
+                "multiply", [.init(.any), .init(.any)], returns: .any,
+                "does arithmetic multiplication of two specified values of numbers, quantities, and durations"
+            ) {
                 arguments throws(JMESPathError) in
                 try Arithmetic.multiply(Arithmetic.operand(arguments, 0), Arithmetic.operand(arguments, 1))
             },
@@ -53,12 +61,16 @@ extension KyvernoFunctions {
                 arguments throws(JMESPathError) in
                 try Arithmetic.divide(Arithmetic.operand(arguments, 0), Arithmetic.operand(arguments, 1))
             },
-            function("modulo", [.init(.any), .init(.any)], returns: .any,
-                "divisor must be non-zero, arguments must be integers") { arguments throws(JMESPathError) in
+            function(
+                "modulo", [.init(.any), .init(.any)], returns: .any,
+                "divisor must be non-zero, arguments must be integers"
+            ) { arguments throws(JMESPathError) in
                 try Arithmetic.modulo(Arithmetic.operand(arguments, 0), Arithmetic.operand(arguments, 1))
             },
-            function("round", [.init(.number), .init(.number)], returns: .number,
-                "does roundoff to upto the given decimal places") { arguments throws(JMESPathError) in
+            function(
+                "round", [.init(.number), .init(.number)], returns: .number,
+                "does roundoff to upto the given decimal places"
+            ) { arguments throws(JMESPathError) in
                 let value = try arguments.number(0)
                 let digitsValue = try arguments.number(1)
                 guard let digits = Int(exactly: digitsValue) else {
@@ -103,7 +115,8 @@ enum Arithmetic {
     {
         switch (left, right) {
         case (.scalar(let a), .scalar(let b)): return KyvernoFunctions.number(a + b)
-        case (.quantity(let a), .quantity(let b)): return .string(try checked(function) { () throws(QuantityOverflowError) in try a.adding(b) }.description)
+        case (.quantity(let a), .quantity(let b)):
+            return .string(try checked(function) { () throws(QuantityOverflowError) in try a.adding(b) }.description)
         case (.duration(let a), .duration(let b)):
             return .string(GoDuration(nanoseconds: a.nanoseconds &+ b.nanoseconds).description)
         default: throw KyvernoFunctionError.typesMismatch(function)
@@ -113,7 +126,9 @@ enum Arithmetic {
     static func subtract(_ left: ArithmeticOperand, _ right: ArithmeticOperand) throws(JMESPathError) -> JSONValue {
         switch (left, right) {
         case (.scalar(let a), .scalar(let b)): return KyvernoFunctions.number(a - b)
-        case (.quantity(let a), .quantity(let b)): return .string(try checked("subtract") { () throws(QuantityOverflowError) in try a.subtracting(b) }.description)
+        case (.quantity(let a), .quantity(let b)):
+            return .string(
+                try checked("subtract") { () throws(QuantityOverflowError) in try a.subtracting(b) }.description)
         case (.duration(let a), .duration(let b)):
             return .string(GoDuration(nanoseconds: a.nanoseconds &- b.nanoseconds).description)
         default: throw KyvernoFunctionError.typesMismatch("subtract")
@@ -125,7 +140,9 @@ enum Arithmetic {
         case (.scalar(let a), .scalar(let b)): return KyvernoFunctions.number(a * b)
         case (.quantity(let q), .scalar(let s)), (.scalar(let s), .quantity(let q)):
             let factor = try scalarQuantity(s, function: "multiply")
-            return .string(try checked("multiply") { () throws(QuantityOverflowError) in try q.multiplied(by: factor) }.description)
+            return .string(
+                try checked("multiply") { () throws(QuantityOverflowError) in try q.multiplied(by: factor) }.description
+            )
         case (.duration(let d), .scalar(let s)), (.scalar(let s), .duration(let d)):
             let seconds = d.seconds * s
             return .string(GoDuration(nanoseconds: GoConversion.int64(seconds * 1e9)).description)
@@ -146,7 +163,9 @@ enum Arithmetic {
             if s == 0 { throw KyvernoFunctionError.zeroDivisor("divide") }
             let divisor = try scalarQuantity(s, function: "divide")
             if divisor.isZero { throw KyvernoFunctionError.zeroDivisor("divide") }
-            return .string(try checked("divide") { () throws(QuantityOverflowError) in try q.dividedRoundingDown(by: divisor) }.description)
+            return .string(
+                try checked("divide") { () throws(QuantityOverflowError) in try q.dividedRoundingDown(by: divisor) }
+                    .description)
         case (.duration(let a), .duration(let b)):
             if b.seconds == 0 { throw KyvernoFunctionError.zeroDivisor("divide") }
             return KyvernoFunctions.number(a.seconds / b.seconds)

@@ -5,8 +5,10 @@ import JSONValue
 extension KyvernoFunctions {
     static var collectionFunctions: [JMESPathFunction] {
         [
-            function("lookup", [.init(.object, .array), .init(.string, .number)], returns: .any,
-                "returns the value corresponding to the given key/index in the given object/array") {
+            function(
+                "lookup", [.init(.object, .array), .init(.string, .number)], returns: .any,
+                "returns the value corresponding to the given key/index in the given object/array"
+            ) {
                 arguments throws(JMESPathError) in
                 switch try arguments.value(0) {
                 case .object(let object):
@@ -24,8 +26,10 @@ extension KyvernoFunctions {
                     throw KyvernoFunctionError.invalidType("lookup", position: 1, expected: "Object or Array")
                 }
             },
-            function("items", [.init(.object, .array), .init(.string), .init(.string)], returns: .array,
-                "converts a map or array to an array of objects where each key:value is an item in the array") {
+            function(
+                "items", [.init(.object, .array), .init(.string), .init(.string)], returns: .array,
+                "converts a map or array to an array of objects where each key:value is an item in the array"
+            ) {
                 arguments throws(JMESPathError) in
                 guard case .string(let keyName) = try arguments.value(1) else {
                     throw KyvernoFunctionError.invalidType("items", position: 2, expected: "String")
@@ -50,8 +54,10 @@ extension KyvernoFunctions {
                     throw KyvernoFunctionError.invalidType("items", position: 1, expected: "Object or Array")
                 }
             },
-            function("object_from_lists", [.init(.array), .init(.array)], returns: .object,
-                "converts a pair of lists containing keys and values to an object") {
+            function(
+                "object_from_lists", [.init(.array), .init(.array)], returns: .object,
+                "converts a pair of lists containing keys and values to an object"
+            ) {
                 arguments throws(JMESPathError) in
                 guard case .array(let keys) = try arguments.value(0) else {
                     throw KyvernoFunctionError.invalidType("object_from_lists", position: 1, expected: "Array")
@@ -67,7 +73,8 @@ extension KyvernoFunctions {
                     do {
                         key = try keyTexts.text(index)
                     } catch {
-                        throw KyvernoFunctionError.invalidType("object_from_lists", position: 1, expected: "StringArray")
+                        throw KyvernoFunctionError.invalidType(
+                            "object_from_lists", position: 1, expected: "StringArray")
                     }
                     object[key] = index < values.count ? values[index] : .null
                 }
@@ -95,13 +102,17 @@ extension KyvernoFunctions {
 
     static var matchingFunctions: [JMESPathFunction] {
         [
-            function("pattern_match", [.init(.string), .init(.string, .number)], returns: .boolean,
-                "'*' matches zero or more alphanumeric characters, '?' matches a single alphanumeric character") {
+            function(
+                "pattern_match", [.init(.string), .init(.string, .number)], returns: .boolean,
+                "'*' matches zero or more alphanumeric characters, '?' matches a single alphanumeric character"
+            ) {
                 arguments throws(JMESPathError) in
                 .bool(Wildcard.matches(try arguments.string(0), try arguments.text(1)))
             },
-            function("label_match", [.init(.object), .init(.object)], returns: .boolean,
-                "object arguments must be enclosed in backticks; ex. `{{request.object.spec.template.metadata.labels}}`") {
+            function(
+                "label_match", [.init(.object), .init(.object)], returns: .boolean,
+                "object arguments must be enclosed in backticks; ex. `{{request.object.spec.template.metadata.labels}}`"
+            ) {
                 arguments throws(JMESPathError) in
                 // Kyverno names these positions 0 and 1 in its messages.
                 guard case .object(let selector) = try arguments.value(0) else {

@@ -15,13 +15,17 @@ extension KyvernoFunctions {
                 let bytes = try GoBase64.decode(try arguments.string(0))
                 return .string(String(decoding: bytes, as: UTF8.self))
             },
-            function("base64_encode", [.init(.string)], returns: .string,
-                "encodes a regular, plaintext and unencoded string to base64") {
+            function(
+                "base64_encode", [.init(.string)], returns: .string,
+                "encodes a regular, plaintext and unencoded string to base64"
+            ) {
                 arguments throws(JMESPathError) in
                 .string(GoBase64.encode(Array(try arguments.string(0).utf8)))
             },
-            function("path_canonicalize", [.init(.string)], returns: .string,
-                "normalizes or canonicalizes a given path by removing excess slashes") {
+            function(
+                "path_canonicalize", [.init(.string)], returns: .string,
+                "normalizes or canonicalizes a given path by removing excess slashes"
+            ) {
                 arguments throws(JMESPathError) in
                 let path = try arguments.string(0)
                 return .string(path.isEmpty ? "" : GoPath.clean(path))
@@ -31,8 +35,10 @@ extension KyvernoFunctions {
 
     static var hashFunctions: [JMESPathFunction] {
         [
-            function("sha256", [.init(.string)], returns: .string,
-                "generate unique resources name if length exceeds the limit") { arguments throws(JMESPathError) in
+            function(
+                "sha256", [.init(.string)], returns: .string,
+                "generate unique resources name if length exceeds the limit"
+            ) { arguments throws(JMESPathError) in
                 .string(hex(SHA256.hash(data: Array(try arguments.string(0).utf8))))
             },
             function("sha1", [.init(.string)], returns: .string, "generate a SHA-1 hash") {

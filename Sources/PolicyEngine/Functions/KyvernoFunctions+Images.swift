@@ -17,8 +17,10 @@ extension KyvernoFunctions {
                     throw KyvernoFunctionError.generic("image_normalize", "\(error)")
                 }
             },
-            function("semver_compare", [.init(.string), .init(.string)], returns: .boolean,
-                "compares two strings which comply with the semantic versioning schema and outputs a boolean response as to the position of the second relative to the first") {
+            function(
+                "semver_compare", [.init(.string), .init(.string)], returns: .boolean,
+                "compares two strings which comply with the semantic versioning schema and outputs a boolean response as to the position of the second relative to the first"
+            ) {
                 arguments throws(JMESPathError) in
                 let versionText = try arguments.string(0)
                 let rangeText = try arguments.string(1)

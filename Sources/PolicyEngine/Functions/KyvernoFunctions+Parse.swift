@@ -5,8 +5,10 @@ import JSONValue
 extension KyvernoFunctions {
     static var parseFunctions: [JMESPathFunction] {
         [
-            function("parse_json", [.init(.string)], returns: .any,
-                "decodes a valid JSON encoded string to the appropriate type. Opposite of `to_string` function") {
+            function(
+                "parse_json", [.init(.string)], returns: .any,
+                "decodes a valid JSON encoded string to the appropriate type. Opposite of `to_string` function"
+            ) {
                 arguments throws(JMESPathError) in
                 let text = try arguments.string(0)
                 do throws(JSONParseError) {

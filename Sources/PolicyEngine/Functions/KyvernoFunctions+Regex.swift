@@ -7,17 +7,23 @@ import JSONValue
 extension KyvernoFunctions {
     static var regexFunctions: [JMESPathFunction] {
         [
-            function("regex_replace_all", [.init(.string), .init(.string, .number), .init(.string, .number)],
-                returns: .string, "converts all parameters to string") { arguments throws(JMESPathError) in
+            function(
+                "regex_replace_all", [.init(.string), .init(.string, .number), .init(.string, .number)],
+                returns: .string, "converts all parameters to string"
+            ) { arguments throws(JMESPathError) in
                 try replaceAll(arguments, literal: false)
             },
-            function("regex_replace_all_literal",
+            function(
+                "regex_replace_all_literal",
                 [.init(.string), .init(.string, .number), .init(.string, .number)], returns: .string,
-                "converts all parameters to string") { arguments throws(JMESPathError) in
+                "converts all parameters to string"
+            ) { arguments throws(JMESPathError) in
                 try replaceAll(arguments, literal: true)
             },
-            function("regex_match", [.init(.string), .init(.string, .number)], returns: .boolean,
-                "first string is the regular exression which is compared with second input which can be a number or string") {
+            function(
+                "regex_match", [.init(.string), .init(.string, .number)], returns: .boolean,
+                "first string is the regular exression which is compared with second input which can be a number or string"
+            ) {
                 arguments throws(JMESPathError) in
                 let pattern = try arguments.string(0)
                 let text = try arguments.text(1)

@@ -10,20 +10,26 @@ import JSONValue
 extension KyvernoFunctions {
     static var stringFunctions: [JMESPathFunction] {
         [
-            function("compare", [.init(.string), .init(.string)], returns: .number,
-                "compares two strings lexicographically") { arguments throws(JMESPathError) in
+            function(
+                "compare", [.init(.string), .init(.string)], returns: .number,
+                "compares two strings lexicographically"
+            ) { arguments throws(JMESPathError) in
                 let left = Array(try arguments.string(0).utf8)
                 let right = Array(try arguments.string(1).utf8)
                 if left == right { return .int(0) }
                 return .int(left.lexicographicallyPrecedes(right) ? -1 : 1)
             },
-            function("equal_fold", [.init(.string), .init(.string)], returns: .boolean,
-                "allows comparing two strings for equivalency where the only differences are letter cases") {
+            function(
+                "equal_fold", [.init(.string), .init(.string)], returns: .boolean,
+                "allows comparing two strings for equivalency where the only differences are letter cases"
+            ) {
                 arguments throws(JMESPathError) in
                 .bool(StringFolding.equalFold(try arguments.string(0), try arguments.string(1)))
             },
-            function("replace", [.init(.string), .init(.string), .init(.string), .init(.number)], returns: .string,
-                "replaces a specified number of instances of the source string with the replacement string in a parent") {
+            function(
+                "replace", [.init(.string), .init(.string), .init(.string), .init(.number)], returns: .string,
+                "replaces a specified number of instances of the source string with the replacement string in a parent"
+            ) {
                 arguments throws(JMESPathError) in
                 let source = try arguments.string(0)
                 let old = try arguments.string(1)
@@ -31,26 +37,34 @@ extension KyvernoFunctions {
                 let count = GoConversion.int(try arguments.number(3))
                 return .string(StringFolding.replace(source, old, new, count: count))
             },
-            function("replace_all", [.init(.string), .init(.string), .init(.string)], returns: .string,
-                "replace all instances of one string with another in an overall parent string") {
+            function(
+                "replace_all", [.init(.string), .init(.string), .init(.string)], returns: .string,
+                "replace all instances of one string with another in an overall parent string"
+            ) {
                 arguments throws(JMESPathError) in
                 let source = try arguments.string(0)
                 let old = try arguments.string(1)
                 let new = try arguments.string(2)
                 return .string(StringFolding.replace(source, old, new, count: -1))
             },
-            function("to_upper", [.init(.string)], returns: .string,
-                "takes in a string and outputs the same string with all upper-case letters") {
+            function(
+                "to_upper", [.init(.string)], returns: .string,
+                "takes in a string and outputs the same string with all upper-case letters"
+            ) {
                 arguments throws(JMESPathError) in
                 .string(StringFolding.map(try arguments.string(0), \.uppercaseMapping))
             },
-            function("to_lower", [.init(.string)], returns: .string,
-                "takes in a string and outputs the same string with all lower-case letters") {
+            function(
+                "to_lower", [.init(.string)], returns: .string,
+                "takes in a string and outputs the same string with all lower-case letters"
+            ) {
                 arguments throws(JMESPathError) in
                 .string(StringFolding.map(try arguments.string(0), \.lowercaseMapping))
             },
-            function("trim", [.init(.string), .init(.string)], returns: .string,
-                "trims both ends of the source string by characters appearing in the second string") {
+            function(
+                "trim", [.init(.string), .init(.string)], returns: .string,
+                "trims both ends of the source string by characters appearing in the second string"
+            ) {
                 arguments throws(JMESPathError) in
                 let source = try arguments.string(0).unicodeScalars
                 let cutset = Set(try arguments.string(1).unicodeScalars)
@@ -59,23 +73,29 @@ extension KyvernoFunctions {
                 else { return .string("") }
                 return .string(String(source[first...last]))
             },
-            function("trim_prefix", [.init(.string), .init(.string)], returns: .string,
-                "trims the second string prefix from the first string if the first string starts with the prefix") {
+            function(
+                "trim_prefix", [.init(.string), .init(.string)], returns: .string,
+                "trims the second string prefix from the first string if the first string starts with the prefix"
+            ) {
                 arguments throws(JMESPathError) in
                 let source = try arguments.string(0)
                 let prefix = try arguments.string(1)
                 guard source.utf8.starts(with: prefix.utf8) else { return .string(source) }
                 return .string(String(decoding: source.utf8.dropFirst(prefix.utf8.count), as: UTF8.self))
             },
-            function("split", [.init(.string), .init(.string)], returns: .arrayOf(.string),
-                "splits the first string when the second string is found and converts it into an array ") {
+            function(
+                "split", [.init(.string), .init(.string)], returns: .arrayOf(.string),
+                "splits the first string when the second string is found and converts it into an array "
+            ) {
                 arguments throws(JMESPathError) in
                 let source = try arguments.string(0)
                 let separator = try arguments.string(1)
                 return .array(StringFolding.split(source, separator).map(JSONValue.string))
             },
-            function("truncate", [.init(.string), .init(.number)], returns: .string,
-                "length argument must be enclosed in backticks; ex. \"{{request.object.metadata.name | truncate(@, `9`)}}\"") {
+            function(
+                "truncate", [.init(.string), .init(.number)], returns: .string,
+                "length argument must be enclosed in backticks; ex. \"{{request.object.metadata.name | truncate(@, `9`)}}\""
+            ) {
                 arguments throws(JMESPathError) in
                 let source = try arguments.string(0)
                 let length = max(0, GoConversion.int(try arguments.number(1)))
@@ -83,8 +103,10 @@ extension KyvernoFunctions {
                 guard scalars.count > length else { return .string(source) }
                 return .string(String(scalars.prefix(length)))
             },
-            function("to_boolean", [.init(.string)], returns: .boolean,
-                "It returns true or false for any string, such as 'True', 'TruE', 'False', 'FAlse', 'faLSE', etc.") {
+            function(
+                "to_boolean", [.init(.string)], returns: .boolean,
+                "It returns true or false for any string, such as 'True', 'TruE', 'False', 'FAlse', 'faLSE', etc."
+            ) {
                 arguments throws(JMESPathError) in
                 let input = try arguments.string(0)
                 switch StringFolding.map(input, \.lowercaseMapping) {

@@ -12,15 +12,18 @@ import JSONValue
 extension KyvernoFunctions {
     static var timeFunctions: [JMESPathFunction] {
         [
-            function("time_since", [.init(.string), .init(.string), .init(.string)], returns: .string,
-                "calculate the difference between a start and end period of time where the end may either be a static definition or the then-current time") {
+            function(
+                "time_since", [.init(.string), .init(.string), .init(.string)], returns: .string,
+                "calculate the difference between a start and end period of time where the end may either be a static definition or the then-current time"
+            ) {
                 arguments throws(JMESPathError) in
                 let layout = try arguments.string(0)
                 let start = try arguments.string(1)
                 let end = try arguments.string(2)
                 let effectiveLayout = layout.isEmpty ? GoTime.rfc3339Layout : layout
                 let startTime = try TimeArguments.parse(start, layout: effectiveLayout)
-                let endTime = end.isEmpty ? TimeArguments.now(utc: false) : try TimeArguments.parse(end, layout: effectiveLayout)
+                let endTime =
+                    end.isEmpty ? TimeArguments.now(utc: false) : try TimeArguments.parse(end, layout: effectiveLayout)
                 return .string(startTime.duration(until: endTime).description)
             },
             function("time_now", [], returns: .string, "returns current time in RFC 3339 format") {
@@ -29,19 +32,25 @@ extension KyvernoFunctions {
             function("time_now_utc", [], returns: .string, "returns current UTC time in RFC 3339 format") {
                 _ throws(JMESPathError) in .string(TimeArguments.now(utc: true).rfc3339)
             },
-            function("time_to_cron", [.init(.string)], returns: .string,
-                "converts a time (RFC 3339) to a cron expression (string).") { arguments throws(JMESPathError) in
+            function(
+                "time_to_cron", [.init(.string)], returns: .string,
+                "converts a time (RFC 3339) to a cron expression (string)."
+            ) { arguments throws(JMESPathError) in
                 let fields = try TimeArguments.time(arguments, 0).civil
                 return .string("\(fields.minute) \(fields.hour) \(fields.day) \(fields.month) \(fields.weekday)")
             },
-            function("time_add", [.init(.string), .init(.string)], returns: .string,
-                "adds duration (second string) to a time value (first string)") { arguments throws(JMESPathError) in
+            function(
+                "time_add", [.init(.string), .init(.string)], returns: .string,
+                "adds duration (second string) to a time value (first string)"
+            ) { arguments throws(JMESPathError) in
                 let time = try TimeArguments.time(arguments, 0)
                 let duration = try TimeArguments.duration(arguments, 1)
                 return .string(time.adding(duration).rfc3339)
             },
-            function("time_parse", [.init(.string), .init(.string)], returns: .string,
-                "changes a time value of a given layout to RFC 3339") { arguments throws(JMESPathError) in
+            function(
+                "time_parse", [.init(.string), .init(.string)], returns: .string,
+                "changes a time value of a given layout to RFC 3339"
+            ) { arguments throws(JMESPathError) in
                 let layout = try arguments.string(0)
                 let value = try arguments.string(1)
                 if Int64(layout) != nil {
@@ -53,35 +62,47 @@ extension KyvernoFunctions {
                 }
                 return .string(try TimeArguments.parse(value, layout: layout).rfc3339)
             },
-            function("time_utc", [.init(.string)], returns: .string,
-                "calcutes time in UTC from a given time in RFC 3339 format") { arguments throws(JMESPathError) in
+            function(
+                "time_utc", [.init(.string)], returns: .string,
+                "calcutes time in UTC from a given time in RFC 3339 format"
+            ) { arguments throws(JMESPathError) in
                 .string(try TimeArguments.time(arguments, 0).utc.rfc3339)
             },
-            function("time_diff", [.init(.string), .init(.string)], returns: .string,
-                "calculate the difference between a start and end date in RFC3339 format") {
+            function(
+                "time_diff", [.init(.string), .init(.string)], returns: .string,
+                "calculate the difference between a start and end date in RFC3339 format"
+            ) {
                 arguments throws(JMESPathError) in
                 let start = try TimeArguments.time(arguments, 0)
                 let end = try TimeArguments.time(arguments, 1)
                 return .string(start.duration(until: end).description)
             },
-            function("time_before", [.init(.string), .init(.string)], returns: .boolean,
-                "checks if a time is before another time, both in RFC3339 format") { arguments throws(JMESPathError) in
+            function(
+                "time_before", [.init(.string), .init(.string)], returns: .boolean,
+                "checks if a time is before another time, both in RFC3339 format"
+            ) { arguments throws(JMESPathError) in
                 .bool(try TimeArguments.time(arguments, 0) < TimeArguments.time(arguments, 1))
             },
-            function("time_after", [.init(.string), .init(.string)], returns: .boolean,
-                "checks if a time is after another time, both in RFC3339 format") { arguments throws(JMESPathError) in
+            function(
+                "time_after", [.init(.string), .init(.string)], returns: .boolean,
+                "checks if a time is after another time, both in RFC3339 format"
+            ) { arguments throws(JMESPathError) in
                 .bool(try TimeArguments.time(arguments, 0) > TimeArguments.time(arguments, 1))
             },
-            function("time_between", [.init(.string), .init(.string), .init(.string)], returns: .boolean,
-                "checks if a time is between a start and end time, all in RFC3339 format") {
+            function(
+                "time_between", [.init(.string), .init(.string), .init(.string)], returns: .boolean,
+                "checks if a time is between a start and end time, all in RFC3339 format"
+            ) {
                 arguments throws(JMESPathError) in
                 let time = try TimeArguments.time(arguments, 0)
                 let start = try TimeArguments.time(arguments, 1)
                 let end = try TimeArguments.time(arguments, 2)
                 return .bool(time > start && time < end)
             },
-            function("time_truncate", [.init(.string), .init(.string)], returns: .string,
-                "returns the result of rounding time down to a multiple of duration") {
+            function(
+                "time_truncate", [.init(.string), .init(.string)], returns: .string,
+                "returns the result of rounding time down to a multiple of duration"
+            ) {
                 arguments throws(JMESPathError) in
                 let time = try TimeArguments.time(arguments, 0)
                 let duration = try TimeArguments.duration(arguments, 1)

@@ -1,10 +1,11 @@
+import JMESPath
+import JSONValue
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import JMESPath
-import JSONValue
 
 /// `is_external_url`: whether a URL's host is neither loopback nor private.
 ///
@@ -15,8 +16,10 @@ import JSONValue
 extension KyvernoFunctions {
     static var urlFunctions: [JMESPathFunction] {
         [
-            function("is_external_url", [.init(.string)], returns: .boolean,
-                "determine if a URL points to an external network address") { arguments throws(JMESPathError) in
+            function(
+                "is_external_url", [.init(.string)], returns: .boolean,
+                "determine if a URL points to an external network address"
+            ) { arguments throws(JMESPathError) in
                 let host = try URLHost.hostname(of: try arguments.string(0))
                 if let address = IPAddress(parsing: host) {
                     return .bool(!(address.isLoopback || address.isPrivate))

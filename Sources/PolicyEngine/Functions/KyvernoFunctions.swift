@@ -108,7 +108,8 @@ enum KyvernoFunctionError {
     }
 
     static func outOfBounds(_ function: String, position: Int, count: Int) -> JMESPathError {
-        JMESPathError(.invalidArity, "JMESPath function '\(function)': \(position) argument is out of bounds (\(count))")
+        JMESPathError(
+            .invalidArity, "JMESPath function '\(function)': \(position) argument is out of bounds (\(count))")
     }
 
     static func zeroDivisor(_ function: String) -> JMESPathError {

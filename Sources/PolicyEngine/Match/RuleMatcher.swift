@@ -31,7 +31,9 @@ struct RuleMatcher: Sendable {
         let matchFilters = match.filters
         if !match.any.isEmpty {
             let matched = match.any.indices.contains { index in
-                filterErrors(match.any[index], matchSelectors[index], resource, namespaceLabels, operation, forMatch: true).isEmpty
+                filterErrors(
+                    match.any[index], matchSelectors[index], resource, namespaceLabels, operation, forMatch: true
+                ).isEmpty
             }
             if !matched { reasons.append("no resource matched") }
         } else if !match.all.isEmpty {
@@ -54,7 +56,9 @@ struct RuleMatcher: Sendable {
             }
         } else if !exclude.all.isEmpty {
             let all = exclude.all.indices.allSatisfy { index in
-                excludes(exclude.all[index], excludeSelectors[exclude.any.count + index], resource, namespaceLabels, operation)
+                excludes(
+                    exclude.all[index], excludeSelectors[exclude.any.count + index], resource, namespaceLabels,
+                    operation)
             }
             if all { reasons.append("resource excluded since the combination of all criteria exclude it") }
         } else if excludes(exclude.legacy, excludeSelectors[excludeCount - 1], resource, namespaceLabels, operation) {

@@ -27,7 +27,8 @@ extension Autogen {
     ) -> JSONValue? {
         guard case .object(let source) = rule else { return nil }
         var output: JSONObject = ["name": .string(name)]
-        output["match"] = retarget(source["match"] ?? .object([:]), kinds: kinds, all: replaceAllFilters, isExclude: false)
+        output["match"] = retarget(
+            source["match"] ?? .object([:]), kinds: kinds, all: replaceAllFilters, isExclude: false)
         if let exclude = source["exclude"], !exclude.isNull, exclude != .object([:]) {
             output["exclude"] = retarget(exclude, kinds: kinds, all: replaceAllFilters, isExclude: true)
         }

@@ -3,8 +3,12 @@ import JSONValue
 /// Decodes `match` / `exclude` blocks and label selectors.
 enum MatchDecoder {
     static func matchResources(_ reader: FieldReader) throws(PolicyDecodingError) -> MatchResources {
-        let any = try reader.optional("any")?.array().map { (element) throws(PolicyDecodingError) in try filter(element) } ?? []
-        let all = try reader.optional("all")?.array().map { (element) throws(PolicyDecodingError) in try filter(element) } ?? []
+        let any =
+            try reader.optional("any")?.array().map { (element) throws(PolicyDecodingError) in try filter(element) }
+            ?? []
+        let all =
+            try reader.optional("all")?.array().map { (element) throws(PolicyDecodingError) in try filter(element) }
+            ?? []
         let legacy = try filter(reader)
         if !legacy.isEmpty, !any.isEmpty || !all.isEmpty {
             throw reader.error("can't specify any/all together with resources, subjects, roles or clusterRoles")
@@ -39,7 +43,8 @@ enum MatchDecoder {
         let operations = try reader.optionalStrings("operations")
         for (index, operation) in operations.enumerated()
         where !["CREATE", "UPDATE", "DELETE", "CONNECT"].contains(operation) {
-            throw reader.error("must be one of CREATE, UPDATE, DELETE, CONNECT, found \"\(operation)\"", at: "operations[\(index)]")
+            throw reader.error(
+                "must be one of CREATE, UPDATE, DELETE, CONNECT, found \"\(operation)\"", at: "operations[\(index)]")
         }
         return ResourceDescription(
             kinds: try reader.optionalStrings("kinds"), name: try reader.optionalString("name"),
@@ -59,12 +64,12 @@ enum MatchDecoder {
                     throw operatorReader.error("must be In, NotIn, Exists or DoesNotExist, found \"\(text)\"")
                 }
                 let values = try entry.optionalStrings("values")
-                switch op {
-                case .in, .notIn where values.isEmpty:
+                let needsValues = op == .in || op == .notIn
+                if needsValues, values.isEmpty {
                     throw entry.error("values must be non-empty for operator \(text)", at: "values")
-                case .exists, .doesNotExist where !values.isEmpty:
+                }
+                if !needsValues, !values.isEmpty {
                     throw entry.error("values must be empty for operator \(text)", at: "values")
-                default: break
                 }
                 requirements.append(.init(key: try entry.required("key").string(), operator: op, values: values))
             }

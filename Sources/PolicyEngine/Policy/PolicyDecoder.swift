@@ -16,7 +16,9 @@ public enum PolicyDecoder {
 
     /// Decodes every policy document among `documents`; other documents are ignored. Each result carries
     /// the document index in `documents`.
-    public static func decodeAll(_ documents: [JSONValue]) -> [(index: Int, result: Result<Policy, PolicyDecodingError>)] {
+    public static func decodeAll(_ documents: [JSONValue]) -> [(
+        index: Int, result: Result<Policy, PolicyDecodingError>
+    )] {
         documents.enumerated().compactMap { index, document in
             guard isPolicyDocument(document) else { return nil }
             do throws(PolicyDecodingError) {
@@ -46,7 +48,8 @@ public enum PolicyDecoder {
         let root = FieldReader(document)
         let apiVersion = try root.required("apiVersion").string()
         guard supportedAPIVersions.contains(apiVersion) else {
-            throw root.error("unsupported: \(apiVersion) (Vigil reads kyverno.io/v1 and kyverno.io/v2beta1)", at: "apiVersion")
+            throw root.error(
+                "unsupported: \(apiVersion) (Vigil reads kyverno.io/v1 and kyverno.io/v2beta1)", at: "apiVersion")
         }
         let kindText = try root.required("kind").string()
         guard let kind = Policy.Kind(rawValue: kindText) else {

@@ -14,11 +14,15 @@ enum RuleDecoder {
         var validation: Validation?
         for (key, candidate) in [("validate", RuleType.validate), ("mutate", .mutate), ("generate", .generate)]
         where reader.has(key) {
-            guard type == nil else { throw reader.error("a rule must have exactly one of validate, mutate, generate or verifyImages") }
+            guard type == nil else {
+                throw reader.error("a rule must have exactly one of validate, mutate, generate or verifyImages")
+            }
             type = candidate
         }
         if let verify = try reader.optional("verifyImages"), !(try verify.array()).isEmpty {
-            guard type == nil else { throw reader.error("a rule must have exactly one of validate, mutate, generate or verifyImages") }
+            guard type == nil else {
+                throw reader.error("a rule must have exactly one of validate, mutate, generate or verifyImages")
+            }
             type = .verifyImages
         }
         guard let type else { throw reader.error("a rule must have one of validate, mutate, generate or verifyImages") }

@@ -22,7 +22,8 @@ struct PatternMatcher {
         anchorsFound.contains { key, found in !found && Anchor(key)?.modifier != .negation }
     }
 
-    private mutating func element(_ resource: JSONValue, _ pattern: JSONValue, path: String) -> (String, PatternError?) {
+    private mutating func element(_ resource: JSONValue, _ pattern: JSONValue, path: String) -> (String, PatternError?)
+    {
         switch pattern {
         case .object(let patternMap):
             guard case .object(let resourceMap) = resource else {
@@ -40,7 +41,8 @@ struct PatternMatcher {
                 return (
                     path,
                     .mismatch(
-                        "validation rule failed at path \(path), resource does not satisfy the expected overlay pattern")
+                        "validation rule failed at path \(path), resource does not satisfy the expected overlay pattern"
+                    )
                 )
             }
             return array(resourceArray, patternArray, path: path)
@@ -58,7 +60,8 @@ struct PatternMatcher {
 
     private func valueMismatch(_ resource: JSONValue, _ pattern: JSONValue, _ path: String) -> PatternError {
         .mismatch(
-            "resource value '\(GoFormat.sprint(resource))' does not match '\(GoFormat.sprintPattern(pattern))' at path \(path)")
+            "resource value '\(GoFormat.sprint(resource))' does not match '\(GoFormat.sprintPattern(pattern))' at path \(path)"
+        )
     }
 
     private mutating func checkAnchors(_ pattern: JSONObject, _ resource: JSONObject) {
@@ -71,7 +74,8 @@ struct PatternMatcher {
         }
     }
 
-    private mutating func map(_ resource: JSONObject, _ rawPattern: JSONObject, path: String) -> (String, PatternError?) {
+    private mutating func map(_ resource: JSONObject, _ rawPattern: JSONObject, path: String) -> (String, PatternError?)
+    {
         let pattern = MetadataWildcards.expand(rawPattern, resource: resource)
         var anchors: [(String, Anchor, JSONValue)] = []
         var plain: [(String, JSONValue)] = []
@@ -219,7 +223,9 @@ struct PatternMatcher {
         }
     }
 
-    private mutating func array(_ resource: [JSONValue], _ pattern: [JSONValue], path: String) -> (String, PatternError?) {
+    private mutating func array(_ resource: [JSONValue], _ pattern: [JSONValue], path: String) -> (
+        String, PatternError?
+    ) {
         guard let first = pattern.first else { return (path, .mismatch("pattern Array empty")) }
         switch first {
         case .object:

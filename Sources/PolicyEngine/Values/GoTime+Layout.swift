@@ -70,7 +70,8 @@ private struct GoLayoutParser {
 
     func error(layoutElement: some Collection<UInt8>, valueElement: some Collection<UInt8>) -> GoTimeParseError {
         GoTimeParseError(
-            message: "parsing time \(Self.quote(Array(originalValue.utf8))) as \(Self.quote(Array(originalLayout.utf8))): "
+            message:
+                "parsing time \(Self.quote(Array(originalValue.utf8))) as \(Self.quote(Array(originalLayout.utf8))): "
                 + "cannot parse \(Self.quote(valueElement)) as \(Self.quote(layoutElement))")
     }
 
@@ -106,7 +107,9 @@ private struct GoLayoutParser {
                 if has(i, "MST") { return (i, .zoneName, 3) }
             case UInt8(ascii: "0"):
                 if i + 1 < layout.count, layout[i + 1] >= UInt8(ascii: "1"), layout[i + 1] <= UInt8(ascii: "6") {
-                    let elements: [LayoutElement] = [.zeroMonth, .zeroDay, .zeroHour12, .zeroMinute, .zeroSecond, .year]
+                    let elements: [LayoutElement] = [
+                        .zeroMonth, .zeroDay, .zeroHour12, .zeroMinute, .zeroSecond, .year,
+                    ]
                     return (i, elements[Int(layout[i + 1] - UInt8(ascii: "1"))], 2)
                 }
                 if has(i, "002") { return (i, .zeroYearDay, 3) }

@@ -30,13 +30,17 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// Parses and normalises an image reference as Kyverno's `GetImageInfo` does.
     /// - Throws: ``ImageReferenceError`` with Kyverno's message
     ///   (`bad image: docker.io/, defaultRegistry: docker.io, enableDefaultRegistryMutation: true: invalid reference format`).
-    public init(parsing image: String, defaultRegistry: String = ImageReference.defaultRegistry) throws(ImageReferenceError) {
+    public init(parsing image: String, defaultRegistry: String = ImageReference.defaultRegistry)
+        throws(ImageReferenceError)
+    {
         let full = Self.addingDefaultRegistry(image, defaultRegistry)
         do {
             self = try Self.parseReference(full)
         } catch {
             throw ImageReferenceError(
-                message: "bad image: \(full), defaultRegistry: \(defaultRegistry), enableDefaultRegistryMutation: true: \(error.message)")
+                message:
+                    "bad image: \(full), defaultRegistry: \(defaultRegistry), enableDefaultRegistryMutation: true: \(error.message)"
+            )
         }
         if digest.isEmpty, tag.isEmpty { tag = "latest" }
     }

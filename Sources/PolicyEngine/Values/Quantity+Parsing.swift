@@ -75,7 +75,8 @@ extension Quantity {
 
         // The general path: exact decimal arithmetic, rounded up to nano precision, then capped.
         let magnitude = Self.roundedNanos(
-            digits: parts.numerator + parts.denominator, decimalExponent: (base == 10 ? suffixExponent : 0)
+            digits: parts.numerator + parts.denominator,
+            decimalExponent: (base == 10 ? suffixExponent : 0)
                 - parts.denominator.count, binaryExponent: base == 2 ? suffixExponent : 0)
         var mantissa: Int128
         var exponent: Int

@@ -239,7 +239,9 @@ public struct RegexGenerator {
                 return Unicode.Scalar(value).map(Node.literal)
             case "Q":
                 var nodes: [Node] = []
-                while index < scalars.count, !(scalars[index] == "\\" && index + 1 < scalars.count && scalars[index + 1] == "E") {
+                while index < scalars.count,
+                    !(scalars[index] == "\\" && index + 1 < scalars.count && scalars[index + 1] == "E")
+                {
                     nodes.append(.literal(scalars[index]))
                     index += 1
                 }
@@ -276,7 +278,8 @@ public struct RegexGenerator {
                     switch node {
                     case .literal(let value): low = value.value
                     case .set(let set, let setNegated):
-                        ranges += setNegated
+                        ranges +=
+                            setNegated
                             ? RegexGenerator.printable.filter { v in !set.contains { $0.contains(v) } }.map { $0...$0 }
                             : set
                         continue

@@ -12,7 +12,9 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
     public var prerelease: [PrereleaseIdentifier]
     public var build: [String]
 
-    public init(major: UInt64, minor: UInt64, patch: UInt64, prerelease: [PrereleaseIdentifier] = [], build: [String] = []) {
+    public init(
+        major: UInt64, minor: UInt64, patch: UInt64, prerelease: [PrereleaseIdentifier] = [], build: [String] = []
+    ) {
         self.major = major
         self.minor = minor
         self.patch = patch
@@ -34,7 +36,9 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
                 throw SemanticVersionError("Invalid character(s) found in \(label) number \"\(part)\"")
             }
             if part.count > 1, part.first == "0" {
-                throw SemanticVersionError("\(label.prefix(1).uppercased() + label.dropFirst()) number must not contain leading zeroes \"\(part)\"")
+                throw SemanticVersionError(
+                    "\(label.prefix(1).uppercased() + label.dropFirst()) number must not contain leading zeroes \"\(part)\""
+                )
             }
             guard let value = UInt64(part) else {
                 throw SemanticVersionError("strconv.ParseUint: parsing \"\(part)\": invalid syntax")
@@ -47,7 +51,9 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         build = []
         prerelease = []
         if let plus = patchText.firstIndex(of: "+") {
-            for identifier in patchText[patchText.index(after: plus)...].split(separator: ".", omittingEmptySubsequences: false) {
+            for identifier in patchText[patchText.index(after: plus)...].split(
+                separator: ".", omittingEmptySubsequences: false)
+            {
                 if identifier.isEmpty { throw SemanticVersionError("Build meta data is empty") }
                 guard identifier.allSatisfy(Self.alphanumerics.contains) else {
                     throw SemanticVersionError("Invalid character(s) found in build meta data \"\(identifier)\"")
@@ -67,7 +73,8 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
                 if identifier.isEmpty { throw SemanticVersionError("Prerelease is empty") }
                 if identifier.allSatisfy(Self.numbers.contains) {
                     if identifier.count > 1, identifier.first == "0" {
-                        throw SemanticVersionError("Version Prerelease number must not contain leading zeroes \"\(identifier)\"")
+                        throw SemanticVersionError(
+                            "Version Prerelease number must not contain leading zeroes \"\(identifier)\"")
                     }
                     guard let value = UInt64(identifier) else {
                         throw SemanticVersionError("strconv.ParseUint: parsing \"\(identifier)\": value out of range")
@@ -85,12 +92,14 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
     public var description: String {
         var text = "\(major).\(minor).\(patch)"
         if !prerelease.isEmpty {
-            text += "-" + prerelease.map { identifier in
-                switch identifier {
-                case .numeric(let value): String(value)
-                case .alphanumeric(let value): value
-                }
-            }.joined(separator: ".")
+            text +=
+                "-"
+                + prerelease.map { identifier in
+                    switch identifier {
+                    case .numeric(let value): String(value)
+                    case .alphanumeric(let value): value
+                    }
+                }.joined(separator: ".")
         }
         if !build.isEmpty { text += "+" + build.joined(separator: ".") }
         return text

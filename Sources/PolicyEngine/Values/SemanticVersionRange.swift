@@ -37,13 +37,16 @@ public struct SemanticVersionRange: Sendable {
                 let (operatorText, versionText) = try Self.splitComparator(part)
                 guard let comparator = Self.comparator(operatorText) else {
                     throw SemanticVersionError(
-                        "Could not parse Range \"\(part)\": Could not parse comparator \"\(operatorText)\" in \"\(operatorText)\(versionText)\"")
+                        "Could not parse Range \"\(part)\": Could not parse comparator \"\(operatorText)\" in \"\(operatorText)\(versionText)\""
+                    )
                 }
                 do {
-                    comparisons.append(Comparison(comparator: comparator, version: try SemanticVersion(parsing: versionText)))
+                    comparisons.append(
+                        Comparison(comparator: comparator, version: try SemanticVersion(parsing: versionText)))
                 } catch {
                     throw SemanticVersionError(
-                        "Could not parse Range \"\(part)\": Could not parse version \"\(versionText)\" in \"\(operatorText)\(versionText)\": \(error.message)")
+                        "Could not parse Range \"\(part)\": Could not parse version \"\(versionText)\" in \"\(operatorText)\(versionText)\": \(error.message)"
+                    )
                 }
             }
             alternatives.append(comparisons)

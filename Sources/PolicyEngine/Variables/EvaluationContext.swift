@@ -40,18 +40,12 @@ struct EvaluationContext: Sendable {
         return .object(object)
     }
 
-    /// Kyverno's `AddElementToContext`: `element`, `elementIndex`, and for nested loops `element<n>` /
-    /// `elementIndex<n>` for the outer levels. With element scope, `request.object` becomes the element.
-    mutating func addElement(_ element: JSONValue, index: Int, nesting: Int, elementScope: Bool?) {
+    /// Kyverno's `AddElement`: `element`, `elementIndex`, and `element<n>` / `elementIndex<n>` for the
+    /// nesting level, so nested loops can reach the outer elements.
+    mutating func addElement(_ element: JSONValue, index: Int, nesting: Int) {
         document["element"] = element
         document["elementIndex"] = .int(index)
         document["element\(nesting)"] = element
         document["elementIndex\(nesting)"] = .int(index)
-        let scoped = elementScope ?? (element.objectValue != nil)
-        if scoped, element.objectValue != nil {
-            var request = document["request"]?.objectValue ?? [:]
-            request["object"] = element
-            document["request"] = .object(request)
-        }
     }
 }

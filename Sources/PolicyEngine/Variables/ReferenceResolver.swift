@@ -83,7 +83,8 @@ struct ReferenceResolver {
         let op = ValueOperator.prefix(of: String(inner))
         let relative = String(inner.dropFirst(op.text.count))
         guard !relative.isEmpty else {
-            throw EvaluationError("failed to resolve \(reference) at path \(path): expected path, found empty reference")
+            throw EvaluationError(
+                "failed to resolve \(reference) at path \(path): expected path, found empty reference")
         }
         let absolute = relative.hasPrefix("/") ? Self.clean(relative) : Self.clean(path + "/" + relative)
         guard let found = Self.find(absolute, in: document, at: "") else {
@@ -96,7 +97,8 @@ struct ReferenceResolver {
         case .double(let number): return .string(op.text + GoFormat.fixed6(number))
         default:
             throw EvaluationError(
-                "failed to resolve \(reference) at path \(path): incorrect expression: operator \(op.text) does not match with value \(found.serialized())")
+                "failed to resolve \(reference) at path \(path): incorrect expression: operator \(op.text) does not match with value \(found.serialized())"
+            )
         }
     }
 

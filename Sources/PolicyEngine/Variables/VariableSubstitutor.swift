@@ -80,7 +80,8 @@ struct VariableSubstitutor {
                     resolved = try context.query(expression)
                 } catch {
                     throw EvaluationError(
-                        "failed to resolve \(expression) at path \(path): \(error.message)", isNotFound: error.isNotFound)
+                        "failed to resolve \(expression) at path \(path): \(error.message)",
+                        isNotFound: error.isNotFound)
                 }
                 if current == String(match.variable) { return resolved }
                 var text: String
