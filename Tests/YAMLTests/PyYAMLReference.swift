@@ -10,15 +10,27 @@ import JSONValue
 enum PyYAMLReference {
     /// The documented differences between PyYAML and Kubernetes' YAML that the reference loader adjusts.
     static let adjustments: [(difference: String, reason: String)] = [
-        ("timestamps stay strings", "go-yaml v2 returns timestamp-looking scalars as text when decoding into interface{}"),
+        (
+            "timestamps stay strings",
+            "go-yaml v2 returns timestamp-looking scalars as text when decoding into interface{}"
+        ),
         ("`=` is a string", "PyYAML's `value` type (`=`) does not exist in go-yaml v2"),
         ("`y`, `Y`, `n`, `N` are booleans", "go-yaml v2's resolve table has them; PyYAML's YAML 1.1 regex does not"),
         ("`0o17` is an integer", "go-yaml v2 parses with Go's base-0 rules, which accept `0o`"),
-        ("`1e3` and `08` are floats", "go-yaml v2's float pattern needs no dot; `08` fails Go's octal parse, then matches it"),
+        (
+            "`1e3` and `08` are floats",
+            "go-yaml v2's float pattern needs no dot; `08` fails Go's octal parse, then matches it"
+        ),
         ("`1:20` is a string", "go-yaml v2 dropped YAML 1.1 sexagesimal numbers"),
-        ("integers beyond Int64 are floats", "go-yaml v2 yields uint64/big ints that Kubernetes' JSON decoding makes float64"),
+        (
+            "integers beyond Int64 are floats",
+            "go-yaml v2 yields uint64/big ints that Kubernetes' JSON decoding makes float64"
+        ),
         ("`!!binary` keeps its base64 text", "JSON has no bytes; Vigil keeps the text (go-yaml v2 would decode it)"),
-        ("merge keys apply in document order", "go-yaml v2 writes merged keys where `<<` appears; PyYAML lets explicit keys win"),
+        (
+            "merge keys apply in document order",
+            "go-yaml v2 writes merged keys where `<<` appears; PyYAML lets explicit keys win"
+        ),
         ("non-string keys as sigs.k8s.io/yaml converts them", "ints and bools become their text; null keys fail"),
         ("`.nan`/`.inf` values fail", "sigs.k8s.io/yaml cannot write them as JSON"),
         ("documents without content are skipped", "kubectl's multi-document reader skips them; PyYAML yields None"),

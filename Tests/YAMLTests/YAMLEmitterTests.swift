@@ -119,7 +119,9 @@ import YAML
     }
 
     @Test func numbersAndEmptyCollections() throws {
-        let value: JSONValue = ["i": -42, "d": 1.0, "e": 1.5e300, "s": .double(.leastNonzeroMagnitude), "z": -0.0, "a": [], "o": [:]]
+        let value: JSONValue = [
+            "i": -42, "d": 1.0, "e": 1.5e300, "s": .double(.leastNonzeroMagnitude), "z": -0.0, "a": [], "o": [:],
+        ]
         let text = YAML.emit(value)
         #expect(text == "i: -42\nd: 1.0\ne: 1.5e+300\ns: 5e-324\nz: -0.0\na: []\no: {}\n")
         let loaded = try YAML.loadSingle(text)

@@ -14,6 +14,13 @@ public final class QueryEngine: Sendable {
         self.functions = functions
     }
 
+    /// A query engine with the standard JMESPath functions and Kyverno's.
+    public static func kyverno() -> QueryEngine {
+        var registry = JMESPathFunctionRegistry.standard
+        KyvernoFunctions.install(into: &registry)
+        return QueryEngine(functions: registry)
+    }
+
     /// Compiles an expression (or returns the cached one).
     func compile(_ text: String) throws(EvaluationError) -> JMESPathExpression {
         if let cached = cache.withLock({ $0[text] }) { return cached }

@@ -101,7 +101,8 @@ struct LibYAMLReader: ~Copyable {
         case YAML_MAPPING_END_EVENT: parsed.kind = .mappingEnd
         default:
             // YAML_NO_EVENT is only produced after an error, which the guard above already reported.
-            throw YAMLError(kind: .syntax, line: parsed.line, column: parsed.column, message: "unexpected libyaml event")
+            throw YAMLError(
+                kind: .syntax, line: parsed.line, column: parsed.column, message: "unexpected libyaml event")
         }
         return parsed
     }
