@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSONValue"]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
-        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "JMESPath", "JSONValue"]),
+        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
     ],
     swiftLanguageModes: [.v6]
