@@ -6,9 +6,16 @@ struct ContextLoader {
     let provider: any ContextProvider
     /// The namespace of a namespaced `Policy` (its ConfigMap lookups must stay in it).
     let policyNamespace: String?
+    /// Names of values supplied from outside (values files, possibly dotted like `cm.data.key`); an entry
+    /// whose name is one of them, or the first part of one, is not evaluated.
+    var suppliedNames: Set<String> = []
+
+    private func isSupplied(_ name: String) -> Bool {
+        suppliedNames.contains(name) || suppliedNames.contains { $0.hasPrefix(name + ".") }
+    }
 
     func load(_ entries: [ContextEntry], into context: inout EvaluationContext) async throws(EvaluationError) {
-        for entry in entries {
+        for entry in entries where !isSupplied(entry.name) {
             let value = try await evaluate(entry, context: context)
             context.set(entry.name, value)
         }

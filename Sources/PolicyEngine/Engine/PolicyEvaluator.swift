@@ -17,16 +17,17 @@ public struct PolicyEvaluator: Sendable {
     ///   - operation: `CREATE` for background scans.
     ///   - namespaceLabels: labels of the resource's namespace when the caller already has them; otherwise
     ///     they are read from `provider` when a rule needs them.
+    ///   - values: values that replace computed ones (the CLI's values files); empty for background scans.
     public func evaluate(
         _ policy: CompiledPolicy, resource: JSONValue, provider: any ContextProvider, operation: String = "CREATE",
-        namespaceLabels: [String: String]? = nil
+        namespaceLabels: [String: String]? = nil, values: VariableValues = VariableValues()
     ) async -> PolicyEvaluation {
         let identity = ResourceIdentity(resource)
         var labels = namespaceLabels
         var results: [RuleResult] = []
-        let baseContext = EvaluationContext(
+        var baseContext = EvaluationContext(
             resource: resource, operation: operation, namespace: identity.namespace, queries: queries)
-        let loader = ContextLoader(provider: provider, policyNamespace: policy.policy.namespace)
+        for (name, value) in values.global.sorted(by: { $0.key < $1.key }) { baseContext.set(name, value) }
         for (index, rule) in policy.rules.enumerated() where rule.type == .validate {
             let matcher = policy.matchers[index]
             if labels == nil, matcher.needsNamespaceLabels {
@@ -36,7 +37,13 @@ public struct PolicyEvaluator: Sendable {
                 identity, namespaceLabels: labels ?? [:], policyNamespace: policy.policy.namespace, operation: operation
             )
             guard mismatches.isEmpty else { continue }
-            if let result = await evaluate(rule, context: baseContext, loader: loader) {
+            var ruleContext = baseContext
+            let ruleValues = values.values(forRule: rule.name)
+            for (name, value) in ruleValues.sorted(by: { $0.key < $1.key }) { ruleContext.set(name, value) }
+            let ruleLoader = ContextLoader(
+                provider: provider, policyNamespace: policy.policy.namespace,
+                suppliedNames: Set(ruleValues.keys).union(values.global.keys))
+            if let result = await evaluate(rule, context: ruleContext, loader: ruleLoader) {
                 results.append(result)
             }
             if policy.policy.spec.applyRules == .one,

@@ -16,6 +16,9 @@ import Testing
             "kyverno cli fixtures: compared=\(fixtures.compared) matched=\(fixtures.matched) skipped=\(fixtures.skippedTests)"
         )
         for mismatch in fixtures.mismatches { print("MISMATCH \(mismatch)") }
-        #expect(fixtures.compared > 100)
+        // A regression floor, not a target: the remaining differences need registry data, Kyverno
+        // functions not yet available, or operations other than CREATE (printed above).
+        #expect(fixtures.compared >= 150)
+        #expect(fixtures.matched * 100 >= fixtures.compared * 90)
     }
 }

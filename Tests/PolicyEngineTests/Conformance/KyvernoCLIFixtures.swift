@@ -47,6 +47,34 @@ struct KyvernoCLIFixtures {
         return files.sorted()
     }
 
+    /// The values a `Values` document gives one policy and resource: global values, resource values
+    /// (added globally) and rule values. Values written as JSON strings are decoded, as the CLI does.
+    static func values(_ document: JSONValue?, policy: String, resource: String) -> VariableValues {
+        var result = VariableValues()
+        guard let document else { return result }
+        func decode(_ value: JSONValue) -> JSONValue {
+            if case .string(let text) = value, text.hasPrefix("[") || text.hasPrefix("{"),
+                let parsed = try? JSONValue.parse(text)
+            {
+                return parsed
+            }
+            return value
+        }
+        for (key, value) in document["globalValues"]?.objectValue ?? [:] { result.global[key] = decode(value) }
+        for entry in document["policies"]?.arrayValue ?? [] where entry["name"]?.stringValue == policy {
+            for rule in entry["rules"]?.arrayValue ?? [] {
+                guard let name = rule["name"]?.stringValue else { continue }
+                var values: [String: JSONValue] = [:]
+                for (key, value) in rule["values"]?.objectValue ?? [:] { values[key] = decode(value) }
+                result.perRule[name] = values
+            }
+            for item in entry["resources"]?.arrayValue ?? [] where item["name"]?.stringValue == resource {
+                for (key, value) in item["values"]?.objectValue ?? [:] { result.global[key] = decode(value) }
+            }
+        }
+        return result
+    }
+
     mutating func skip(_ reason: String) { skippedTests[reason, default: 0] += 1 }
 
     mutating func run(testFile: String) async {
@@ -63,7 +91,7 @@ struct KyvernoCLIFixtures {
     private mutating func run(test: JSONValue, directory: String, name: String) async {
         if name.contains("/test-fail/") { return skip("negative test") }
         for key in [
-            "variables", "values", "userinfo", "apiCallResponses", "globalContextEntries", "context", "exceptions",
+            "userinfo", "apiCallResponses", "globalContextEntries", "context", "exceptions",
         ]
         where test[key] != nil {
             return skip("needs \(key)")
@@ -101,7 +129,23 @@ struct KyvernoCLIFixtures {
                 }
             }
         }
-        let provider = ClusterResourcesProvider(objects: clusterObjects)
+        var valuesDocument = test["values"]
+        if let path = test["variables"]?.stringValue {
+            guard let text = Self.read(directory + "/" + path), let docs = try? YAML.load(text), let first = docs.first
+            else { return skip("values file unreadable") }
+            valuesDocument = first
+        }
+        var namespaceObjects: [JSONValue] = []
+        for selector in valuesDocument?["namespaceSelector"]?.arrayValue ?? [] {
+            guard let name = selector["name"]?.stringValue else { continue }
+            namespaceObjects.append(
+                .object([
+                    "apiVersion": "v1", "kind": "Namespace",
+                    "metadata": .object(["name": .string(name), "labels": selector["labels"] ?? .object([:])]),
+                ]))
+        }
+        if valuesDocument?["subresources"] != nil { return skip("needs subresources") }
+        let provider = ClusterResourcesProvider(objects: clusterObjects + namespaceObjects)
         let evaluator = PolicyEvaluator(queries: .kyverno())
         for entry in test["results"]?.arrayValue ?? [] {
             guard let policyName = entry["policy"]?.stringValue, let ruleName = entry["rule"]?.stringValue,
@@ -147,7 +191,13 @@ struct KyvernoCLIFixtures {
                     metadata["namespace"] = .string(namespace)
                     scoped["metadata"] = .object(metadata)
                 }
-                let evaluation = await evaluator.evaluate(compiled, resource: scoped, provider: provider)
+                let values = Self.values(valuesDocument, policy: shortName, resource: resourceName)
+                if values.global["request.operation"] != nil {
+                    skip("operation from values")
+                    continue
+                }
+                let evaluation = await evaluator.evaluate(
+                    compiled, resource: scoped, provider: provider, values: values)
                 compared += 1
                 let result = evaluation.results.first { ruleNames.contains($0.ruleName) }
                 let actual = result?.reportStatus(scored: compiled.policy.scored).rawValue ?? "none"
