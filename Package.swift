@@ -60,7 +60,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["JSONValue", "JMESPath"],
+            dependencies: ["JSONValue", "JMESPath", "PolicyEngine"],
             path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),

@@ -5,7 +5,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "jmespath":
     exit(JMESPathBench.main(Array(arguments.dropFirst())))
+case "engine":
+    exit(EngineBench.main(Array(arguments.dropFirst())))
 default:
-    FileHandle.standardError.write(Data("usage: vigil-bench jmespath ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigil-bench jmespath|engine ...\n".utf8))
     exit(2)
 }

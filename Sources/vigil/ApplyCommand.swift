@@ -50,6 +50,13 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let set = PolicySet(compiled)
         let evaluator = PolicyEvaluator(queries: .kyverno())
+        for policy in compiled {
+            for failure in evaluator.queries.prepare(policy) {
+                print(
+                    "policy \(policy.policy.reportName) rule \(failure.rule): invalid JMESPath \"\(failure.expression)\": \(failure.message)"
+                )
+            }
+        }
         var counts: [RuleResult.Status: Int] = [:]
         let resourceDocuments = try ApplyCommand.documents(resources).map(\.1).filter {
             !$0.isNull && !PolicyDecoder.isPolicyDocument($0)

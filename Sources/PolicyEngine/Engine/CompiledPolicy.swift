@@ -11,6 +11,9 @@ public struct CompiledPolicy: Sendable {
     /// Features Vigil does not evaluate, per rule (`validate.cel`, `mutate`, ...).
     public let unsupported: [(rule: String, feature: String)]
     let matchers: [RuleMatcher]
+    /// The JMESPath expressions of each rule (inside `{{ }}`, `jmesPath` fields, foreach lists) that do not
+    /// depend on other variables, so they can be compiled when the policy is loaded.
+    public let expressions: [(rule: String, expression: String)]
 
     /// - Throws: ``PolicyDecodingError`` when a generated rule cannot be decoded (a bug in the policy
     ///   that only autogen reveals).
@@ -40,6 +43,25 @@ public struct CompiledPolicy: Sendable {
             }
         }
         self.unsupported = unsupported
+        expressions = rules.flatMap { rule in
+            Self.expressions(in: rule.document).map { (rule.name, $0) }
+        }
+    }
+
+    /// Expressions in `{{ }}` and in the `jmesPath` / `list` fields of a rule document.
+    static func expressions(in value: JSONValue, key: String? = nil) -> [String] {
+        switch value {
+        case .string(let text):
+            var found = VariableScanner.matches(in: text).map { VariableScanner.expression(of: $0.variable).expression }
+            if key == "jmesPath" || key == "list", !text.contains("{{") { found.append(text.trimmingWhitespace()) }
+            return found.filter { !$0.isEmpty && !$0.contains("{{") && $0 != "@" }
+        case .array(let elements):
+            return elements.flatMap { expressions(in: $0, key: key) }
+        case .object(let object):
+            return object.flatMap { member in expressions(in: member.value, key: member.key) }
+        default:
+            return []
+        }
     }
 
     /// Whether the background scanner runs this policy: `spec.background` is true and the background-safety

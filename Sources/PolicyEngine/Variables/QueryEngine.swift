@@ -37,6 +37,20 @@ public final class QueryEngine: Sendable {
         return expression
     }
 
+    /// Compiles every expression of a policy ahead of evaluation and returns the ones that do not compile,
+    /// with the rule they belong to and the parser's message.
+    public func prepare(_ policy: CompiledPolicy) -> [(rule: String, expression: String, message: String)] {
+        var failures: [(rule: String, expression: String, message: String)] = []
+        for (rule, expression) in policy.expressions {
+            do {
+                _ = try compile(expression)
+            } catch {
+                failures.append((rule, expression, error.message))
+            }
+        }
+        return failures
+    }
+
     /// Kyverno's `context.Query`: trims the query, compiles it and searches the document.
     func query(_ text: String, in document: JSONValue) throws(EvaluationError) -> JSONValue {
         let trimmed = text.trimmingWhitespace()

@@ -38,3 +38,25 @@ import Testing
         #expect(evaluations.first?.results.first?.message == "validation error: rule r failed")
     }
 }
+
+@Suite struct ExpressionPreparationTests {
+    @Test func expressionsAreCollectedAndCompiledAtLoad() throws {
+        let compiled = try CompiledPolicy(
+            policy(
+                clusterPolicy(
+                    rules: """
+                        [{"name": "r", "match": {"any": [{"resources": {"kinds": ["ConfigMap"]}}]},
+                          "context": [{"name": "n", "variable": {"jmesPath": "request.object.data | length(@)"}}],
+                          "validate": {"message": "{{ n }} {{ images.containers.\\"{{element.name}}\\".tag }}",
+                                       "foreach": [{"list": "request.object.data.items(@, 'k', 'v')",
+                                                    "deny": {"conditions": {"any": [{"key": "{{ element.v ", "operator": "Equals", "value": "{{ length(@ }}"}]}}}]}}]
+                        """)))
+        let expressions = compiled.expressions.map(\.expression)
+        #expect(expressions.contains("request.object.data | length(@)"))
+        #expect(expressions.contains("n"))
+        #expect(expressions.contains("request.object.data.items(@, 'k', 'v')"))
+        let failures = QueryEngine.kyverno().prepare(compiled)
+        #expect(failures.map(\.expression) == ["length(@"])
+        #expect(failures.first?.rule == "r")
+    }
+}
