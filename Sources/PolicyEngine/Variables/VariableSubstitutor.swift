@@ -11,8 +11,29 @@ struct VariableSubstitutor {
     static let maximumRounds = 100
 
     func substituteAll(_ document: JSONValue) throws(EvaluationError) -> JSONValue {
+        guard Self.containsMarkers(document) else { return document }
         let referenced = try ReferenceResolver(document: document).resolveAll()
         return try substitute(referenced, path: "")
+    }
+
+    /// Whether any key or string holds `{{` or `$(`; documents without them are returned as they are.
+    static func containsMarkers(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): return hasMarker(text)
+        case .array(let elements): return elements.contains(where: containsMarkers)
+        case .object(let object): return object.contains { hasMarker($0.key) || containsMarkers($0.value) }
+        default: return false
+        }
+    }
+
+    private static func hasMarker(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "{") && previous == UInt8(ascii: "{") { return true }
+            if byte == UInt8(ascii: "(") && previous == UInt8(ascii: "$") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Substitutes one string (a message): the result is the string, or the value when the whole string is
