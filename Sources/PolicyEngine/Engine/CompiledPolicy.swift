@@ -14,6 +14,8 @@ public struct CompiledPolicy: Sendable {
     /// The JMESPath expressions of each rule (inside `{{ }}`, `jmesPath` fields, foreach lists) that do not
     /// depend on other variables, so they can be compiled when the policy is loaded.
     public let expressions: [(rule: String, expression: String)]
+    /// Whether a rule may read the `images` variable (computed only then).
+    let usesImages: Bool
 
     /// - Throws: ``PolicyDecodingError`` when a generated rule cannot be decoded (a bug in the policy
     ///   that only autogen reveals).
@@ -45,6 +47,9 @@ public struct CompiledPolicy: Sendable {
         self.unsupported = unsupported
         expressions = rules.flatMap { rule in
             Self.expressions(in: rule.document).map { (rule.name, $0) }
+        }
+        usesImages = rules.contains { rule in
+            VariableSubstitutor.containsMarkers(rule.document) && rule.document.serialized().contains("images")
         }
     }
 

@@ -26,7 +26,8 @@ public struct PolicyEvaluator: Sendable {
         var labels = namespaceLabels
         var results: [RuleResult] = []
         var baseContext = EvaluationContext(
-            resource: resource, operation: operation, namespace: identity.namespace, queries: queries)
+            resource: resource, operation: operation, namespace: identity.namespace, queries: queries,
+            withImages: policy.usesImages)
         for (name, value) in values.global.sorted(by: { $0.key < $1.key }) { baseContext.set(name, value) }
         for (index, rule) in policy.rules.enumerated() where rule.type == .validate {
             let matcher = policy.matchers[index]

@@ -94,7 +94,7 @@ struct RuleMatcher: Sendable {
                     subresource: resource.subresource)
             })
         {
-            errors.append("kind does not match \(description.kinds)")
+            errors.append("kind does not match [" + description.kinds.joined(separator: " ") + "]")
         }
         if let name = description.name, !name.isEmpty, !Wildcard.matches(name, resource.name) {
             errors.append("name does not match")

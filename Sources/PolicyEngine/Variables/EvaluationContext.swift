@@ -9,12 +9,14 @@ struct EvaluationContext: Sendable {
     var document: JSONObject
     let queries: QueryEngine
 
-    init(resource: JSONValue, operation: String, namespace: String, queries: QueryEngine) {
+    init(resource: JSONValue, operation: String, namespace: String, queries: QueryEngine, withImages: Bool = true) {
         var request: JSONObject = ["operation": .string(operation), "object": resource]
         request["namespace"] = .string(namespace)
         document = ["request": .object(request)]
-        let images = ImageInfo.images(of: resource)
-        if !images.isEmpty { document["images"] = .object(images) }
+        if withImages {
+            let images = ImageInfo.images(of: resource)
+            if !images.isEmpty { document["images"] = .object(images) }
+        }
         self.queries = queries
     }
 
@@ -27,10 +29,29 @@ struct EvaluationContext: Sendable {
     /// Whether the top-level key exists (used for `@` in foreach, which prefers `target`).
     func has(_ key: String) -> Bool { document[key] != nil }
 
-    /// Adds or replaces a context entry. A dotted name (`a.b`) nests, as Kyverno's `AddVariable` does.
+    /// Adds or replaces a context entry. A dotted name (`a.b`, `a."b.c"`) nests, as Kyverno's `AddVariable`
+    /// does (it splits like a CSV record with `.` as separator, so quoted parts keep their dots).
     mutating func set(_ name: String, _ value: JSONValue) {
-        let fields = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let fields = Self.fields(of: name)
         document = Self.setting(fields[...], value, in: .object(document)).objectValue ?? document
+    }
+
+    static func fields(of name: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        for character in name {
+            if character == "\"" {
+                quoted.toggle()
+            } else if character == ".", !quoted {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(current)
+        return fields
     }
 
     private static func setting(_ fields: ArraySlice<String>, _ value: JSONValue, in base: JSONValue) -> JSONValue {

@@ -74,7 +74,12 @@ enum VariableScanner {
     /// Kyverno's `replaceBracesAndTrimSpaces`: the expression inside the braces, and whether it is a
     /// shallow substitution (`{{- ...}}`).
     static func expression(of variable: Substring) -> (expression: String, shallow: Bool) {
-        var text = String(variable).replacing("{{", with: "").replacing("}}", with: "").trimmingWhitespace()
+        // A match always starts with `{{` and ends with `}}`; braces inside are only removed in pairs.
+        var inner = String(variable.dropFirst(2).dropLast(2))
+        if inner.contains("{{") || inner.contains("}}") {
+            inner = inner.replacing("{{", with: "").replacing("}}", with: "")
+        }
+        var text = inner.trimmingWhitespace()
         if text.hasPrefix("-") {
             text = String(text.dropFirst()).trimmingWhitespace()
             return (text, true)

@@ -70,3 +70,17 @@ import Testing
         #expect(VariableScanner.expression(of: "{{- a.b }}") == ("a.b", true))
     }
 }
+
+@Suite struct EvaluationContextTests {
+    @Test func dottedNamesNestAndQuotesKeepDots() {
+        #expect(
+            EvaluationContext.fields(of: #"request.object.metadata.annotations."example.com/x""#) == [
+                "request", "object", "metadata", "annotations", "example.com/x",
+            ])
+        var context = EvaluationContext(
+            resource: pod(spec: "{}"), operation: "CREATE", namespace: "default", queries: .kyverno())
+        context.set(#"request.object.metadata.annotations."example.com/x""#, .string("y"))
+        #expect(context.document["request"]?["object"]?["metadata"]?["annotations"]?["example.com/x"] == .string("y"))
+        #expect(context.document["request"]?["object"]?["kind"] == .string("Pod"))
+    }
+}
