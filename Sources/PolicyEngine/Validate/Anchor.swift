@@ -14,6 +14,11 @@ struct Anchor: Sendable, Hashable {
     var key: String
 
     init?(_ text: String) {
+        // Most keys are plain names: reject them without allocating.
+        guard let last = text.utf8.last,
+            last == UInt8(ascii: ")") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t")
+                || last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r")
+        else { return nil }
         let trimmed = text.trimmingWhitespace()
         guard trimmed.hasSuffix(")") else { return nil }
         var body = Substring(trimmed)
