@@ -13,7 +13,7 @@ extension JSONValue {
     /// Parses one JSON document (RFC 8259, strict) from UTF-8 bytes.
     ///
     /// Whitespace may surround the value; anything else after it is an error. Duplicate object keys keep
-    /// the last value, as Go's `encoding/json` (and so Kubernetes) does.
+    /// the last value (at the position of the first), as Go's `encoding/json` (and so Kubernetes) does.
     /// - Throws: ``JSONParseError`` with the byte offset, line and column of the problem.
     public static func parse(
         _ bytes: some Sequence<UInt8>,
@@ -31,6 +31,7 @@ extension JSONValue {
     }
 
     /// Parses one JSON document from a string.
+    /// - Throws: ``JSONParseError`` with the byte offset (in the string's UTF-8), line and column.
     public static func parse(
         _ text: String,
         options: JSONParseOptions = JSONParseOptions()
@@ -43,38 +44,66 @@ extension JSONValue {
     }
 
     /// Parses one JSON document from raw UTF-8 bytes.
+    /// - Throws: ``JSONParseError`` with the byte offset, line and column of the problem.
     public static func parse(
         buffer: UnsafeRawBufferPointer,
         options: JSONParseOptions = JSONParseOptions()
     ) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(buffer: buffer.bindMemory(to: UInt8.self), maximumDepth: options.maximumDepth)
+        guard let base = buffer.baseAddress, buffer.count > 0 else {
+            throw JSONParseError(offset: 0, line: 1, column: 1, message: "unexpected end of input, expected a value")
+        }
+        var parser = JSONParser(
+            base: base.assumingMemoryBound(to: UInt8.self),
+            count: buffer.count,
+            maximumDepth: options.maximumDepth
+        )
         return try parser.parseDocument()
     }
 }
 
+/// The raw location of an object key in the input, for cheap duplicate detection without building
+/// `String`s; `length < 0` marks a key that contained escapes (its raw bytes are not its value).
+struct KeySpan {
+    var start: Int
+    var length: Int
+}
+
 /// A recursive-descent parser over a byte buffer. The depth limit bounds the recursion.
-struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
+///
+/// Hand-written rather than built on Foundation's `JSONSerialization` or `Codable` because Vigil needs
+/// exact 64-bit integers, insertion-ordered objects, positioned errors and several hundred MB/s on
+/// multi-megabyte LIST responses. Containers are built on scratch stacks and moved into exactly sized
+/// storage; strings are scanned eight bytes at a time.
+struct JSONParser: ~Copyable {
+    let base: UnsafePointer<UInt8>
+    let count: Int
     let maximumDepth: Int
     var position = 0
     var depth = 0
+    var values = ScratchStack<JSONValue>(capacity: 256)
+    var keys = ScratchStack<String>(capacity: 64)
+    var keySpans = ScratchStack<KeySpan>(capacity: 64)
+    /// Decoded bytes of the string being parsed when it has escapes.
+    var scratch: [UInt8] = []
+    /// Whether the last string returned by ``parseString()`` contained escape sequences.
+    var lastStringHadEscapes = false
+    var keyCache = JSONKeyCache()
 
-    init(buffer: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
-        self.bytes = buffer
+    init(base: UnsafePointer<UInt8>, count: Int, maximumDepth: Int) {
+        self.base = base
+        self.count = count
         self.maximumDepth = maximumDepth
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
-        skipWhitespace()
-        if position < bytes.count, position == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB,
-            bytes[2] == 0xBF
-        {
+        if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF {
             throw error("a byte order mark is not allowed in JSON", at: 0)
         }
+        skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
-        if position < bytes.count {
-            throw error("unexpected \(describe(bytes[position])) after the document's end")
+        if position < count {
+            throw error("unexpected \(describe(base[position])) after the document's end, expected end of input")
         }
         return value
     }
@@ -82,27 +111,28 @@ struct JSONParser {
     // MARK: - Values
 
     mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
-        switch bytes[position] {
+        guard position < count else { throw error("unexpected end of input, expected a value") }
+        switch base[position] {
+        case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         case UInt8(ascii: "t"):
-            try expectLiteral("true")
+            try expectLiteral("true", word: 0x6575_7274)
             return .bool(true)
         case UInt8(ascii: "f"):
-            try expectLiteral("false")
+            position += 1
+            try expectLiteral("alse", word: 0x6573_6C61)
             return .bool(false)
         case UInt8(ascii: "n"):
-            try expectLiteral("null")
+            try expectLiteral("null", word: 0x6C6C_756E)
             return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return try parseNumber()
         default:
-            throw error("unexpected \(describe(bytes[position])), expected a value")
+            throw error("unexpected \(describe(base[position])), expected a value")
         }
     }
 
+    @inline(__always)
     mutating func enterContainer() throws(JSONParseError) {
         depth += 1
         if depth > maximumDepth {
@@ -113,31 +143,51 @@ struct JSONParser {
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         position += 1  // {
-        var object = JSONObject()
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+        if position < count, base[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let firstMember = values.count
+        let firstKey = keys.count
+        let firstSpan = keySpans.count
+        // Set when duplicates cannot be found from raw key bytes (escaped keys, many keys); the object
+        // is then built with hashed, checked insertion.
+        var needsCheckedInsertion = false
         while true {
-            guard position < bytes.count else { throw error("unexpected end of input, expected an object key") }
-            guard bytes[position] == UInt8(ascii: "\"") else {
-                throw error("unexpected \(describe(bytes[position])), expected a string object key")
+            guard position < count else { throw error("unexpected end of input, expected a string object key") }
+            guard base[position] == UInt8(ascii: "\"") else {
+                throw error("unexpected \(describe(base[position])), expected a string object key")
             }
-            let key = try parseString()
+            let keyStart = position + 1
+            let key = try parseKey()
+            let keyLength = lastStringHadEscapes ? -1 : position - 1 - keyStart
             skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input, expected ':'") }
-            guard bytes[position] == UInt8(ascii: ":") else {
-                throw error("unexpected \(describe(bytes[position])), expected ':' after an object key")
+            guard position < count else { throw error("unexpected end of input, expected ':'") }
+            guard base[position] == UInt8(ascii: ":") else {
+                throw error("unexpected \(describe(base[position])), expected ':' after an object key")
             }
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            object[key] = value
+            if keyLength < 0 { needsCheckedInsertion = true }
+            if !needsCheckedInsertion, keySpans.count - firstSpan >= Self.maximumLinearKeyCount {
+                needsCheckedInsertion = true
+            }
+            if !needsCheckedInsertion,
+                let duplicate = duplicateKeyIndex(start: keyStart, length: keyLength, from: firstSpan)
+            {
+                // Last value wins, at the position of the first occurrence.
+                values.replace(at: firstMember + (duplicate - firstSpan), with: value)
+            } else {
+                keys.push(key)
+                values.push(value)
+                keySpans.push(KeySpan(start: keyStart, length: keyLength))
+            }
             skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
-            let byte = bytes[position]
+            guard position < count else { throw error("unexpected end of input, expected ',' or '}'") }
+            let byte = base[position]
             position += 1
             if byte == UInt8(ascii: "}") { break }
             guard byte == UInt8(ascii: ",") else {
@@ -147,24 +197,49 @@ struct JSONParser {
             skipWhitespace()
         }
         depth -= 1
-        return .object(object)
+        keySpans.truncate(to: firstSpan)
+        let memberKeys = keys.popContiguousArray(from: firstKey)
+        let memberValues = values.popContiguousArray(from: firstMember)
+        if needsCheckedInsertion {
+            var object = JSONObject(minimumCapacity: memberKeys.count)
+            for index in memberKeys.indices { object[memberKeys[index]] = memberValues[index] }
+            return .object(object)
+        }
+        return .object(JSONObject(uncheckedUniqueKeys: memberKeys, values: memberValues))
+    }
+
+    /// Objects with more keys than this are checked for duplicates by hashing instead of comparing
+    /// raw key bytes pairwise, which keeps parsing linear for huge objects.
+    static let maximumLinearKeyCount = 24
+
+    /// The index in ``keySpans`` of an earlier key of the current object with the same raw bytes.
+    @inline(__always)
+    func duplicateKeyIndex(start: Int, length: Int, from firstSpan: Int) -> Int? {
+        guard length >= 0 else { return nil }
+        var index = firstSpan
+        while index < keySpans.count {
+            let span = keySpans.element(at: index)
+            if span.length == length, memoryEqual(base + span.start, base + start, length) { return index }
+            index += 1
+        }
+        return nil
     }
 
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         position += 1  // [
-        var array: [JSONValue] = []
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+        if position < count, base[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(array)
+            return .array([])
         }
+        let firstElement = values.count
         while true {
-            array.append(try parseValue())
+            values.push(try parseValue())
             skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
-            let byte = bytes[position]
+            guard position < count else { throw error("unexpected end of input, expected ',' or ']'") }
+            let byte = base[position]
             position += 1
             if byte == UInt8(ascii: "]") { break }
             guard byte == UInt8(ascii: ",") else {
@@ -174,220 +249,33 @@ struct JSONParser {
             skipWhitespace()
         }
         depth -= 1
-        return .array(array)
+        return .array(values.popArray(from: firstElement))
     }
 
-    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
-        let count = literal.utf8CodeUnitCount
-        let start = literal.utf8Start
-        for index in 0..<count {
-            guard position + index < bytes.count, bytes[position + index] == start[index] else {
-                throw error("invalid literal, expected '\(literal)'", at: position + index)
-            }
-        }
-        position += count
-    }
-
-    // MARK: - Numbers
-
-    mutating func parseNumber() throws(JSONParseError) -> JSONValue {
-        let start = position
-        var negative = false
-        if bytes[position] == UInt8(ascii: "-") {
-            negative = true
-            position += 1
-        }
-        guard position < bytes.count, isDigit(bytes[position]) else {
-            throw error("expected a digit in a number")
-        }
-        // Integer part, accumulated as a negative value so that Int.min fits.
-        var accumulator = 0
-        var overflow = false
-        if bytes[position] == UInt8(ascii: "0") {
-            position += 1
-            if position < bytes.count, isDigit(bytes[position]) {
-                throw error("a number must not have a leading zero")
-            }
-        } else {
-            while position < bytes.count, isDigit(bytes[position]) {
-                let digit = Int(bytes[position] &- UInt8(ascii: "0"))
-                let (multiplied, o1) = accumulator.multipliedReportingOverflow(by: 10)
-                let (next, o2) = multiplied.subtractingReportingOverflow(digit)
-                overflow = overflow || o1 || o2
-                accumulator = next
-                position += 1
-            }
-        }
-        var isInteger = true
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            isInteger = false
-            position += 1
-            guard position < bytes.count, isDigit(bytes[position]) else {
-                throw error("expected a digit after the decimal point")
-            }
-            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-        }
-        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-            isInteger = false
-            position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
-                position += 1
-            }
-            guard position < bytes.count, isDigit(bytes[position]) else {
-                throw error("expected a digit in the exponent")
-            }
-            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-        }
-        if isInteger {
-            if !overflow {
-                if negative { return .int(accumulator) }
-                let (positive, o) = (0).subtractingReportingOverflow(accumulator)
-                if !o { return .int(positive) }
-            }
-            throw error("integer does not fit in 64 bits", at: start)
-        }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else {
-            throw error("number is out of the range of a 64-bit float", at: start)
-        }
-        return .double(value)
-    }
-
+    /// Checks the four bytes at the position against `literal` (whose little-endian value is `word`).
     @inline(__always)
-    func isDigit(_ byte: UInt8) -> Bool {
-        byte &- UInt8(ascii: "0") < 10
-    }
-
-    // MARK: - Strings
-
-    mutating func parseString() throws(JSONParseError) -> String {
-        position += 1  // opening quote
-        let start = position
-        // Fast path: no escapes.
-        var sawNonASCII = false
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                position += 1
-                if !sawNonASCII { return String(decoding: slice, as: UTF8.self) }
-                return try validatedString(slice, offset: start)
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character \(describe(byte)) must be escaped in a string") }
-            if byte >= 0x80 { sawNonASCII = true }
-            position += 1
+    mutating func expectLiteral(_ literal: StaticString, word: UInt32) throws(JSONParseError) {
+        if position + 4 <= count, UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self) == word {
+            position += 4
+            return
         }
-        guard position < bytes.count else { throw error("unterminated string", at: start - 1) }
-        return try parseEscapedString(from: start)
-    }
-
-    func validatedString(_ slice: UnsafeBufferPointer<UInt8>, offset: Int) throws(JSONParseError) -> String {
-        if let string = String(validating: slice, as: UTF8.self) { return string }
-        // Find the first invalid byte for the error position.
-        var iterator = slice.makeIterator()
-        var decoder = UTF8()
-        var consumed = 0
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                consumed += UTF8.width(scalar)
-            case .emptyInput:
-                break loop
-            case .error:
-                break loop
+        let start = literal.utf8Start
+        for index in 0..<4 {
+            guard position + index < count, base[position + index] == start[index] else {
+                throw error("invalid literal, expected 'true', 'false' or 'null'", at: position + index)
             }
         }
-        throw error("invalid UTF-8 in a string", at: offset + consumed)
-    }
-
-    mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
-        var scratch: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
-        scratch.reserveCapacity(scratch.count + 16)
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                let result: Result<String, JSONParseError> = scratch.withUnsafeBufferPointer { buffer in
-                    Result { () throws(JSONParseError) in try validatedString(buffer, offset: start) }
-                }
-                return try result.get()
-            }
-            if byte < 0x20 { throw error("control character \(describe(byte)) must be escaped in a string") }
-            if byte != UInt8(ascii: "\\") {
-                scratch.append(byte)
-                position += 1
-                continue
-            }
-            position += 1
-            guard position < bytes.count else { throw error("unterminated escape sequence") }
-            let escape = bytes[position]
-            position += 1
-            switch escape {
-            case UInt8(ascii: "\""): scratch.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): scratch.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "/"): scratch.append(UInt8(ascii: "/"))
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
-            case UInt8(ascii: "u"):
-                let escapeStart = position - 2
-                var code = try parseHex4()
-                if code >= 0xD800 && code < 0xDC00 {
-                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                        bytes[position + 1] == UInt8(ascii: "u")
-                    else {
-                        throw error("unpaired high surrogate in a \\u escape", at: escapeStart)
-                    }
-                    position += 2
-                    let low = try parseHex4()
-                    guard low >= 0xDC00 && low < 0xE000 else {
-                        throw error("high surrogate not followed by a low surrogate", at: escapeStart)
-                    }
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                } else if code >= 0xDC00 && code < 0xE000 {
-                    throw error("unpaired low surrogate in a \\u escape", at: escapeStart)
-                }
-                guard let scalar = Unicode.Scalar(code) else {
-                    throw error("invalid code point in a \\u escape", at: escapeStart)
-                }
-                scratch.append(contentsOf: UTF8.encode(scalar)!)
-            default:
-                throw error("invalid escape sequence '\\\(describeRaw(escape))'", at: position - 2)
-            }
-        }
-        throw error("unterminated string", at: start - 1)
-    }
-
-    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw error("expected four hex digits in a \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("expected a hex digit in a \\u escape")
-            }
-            value = value << 4 | digit
-            position += 1
-        }
-        return value
+        position += 4
     }
 
     // MARK: - Helpers
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
-            }
+        while position < count {
+            let byte = base[position]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            position += 1
         }
     }
 
@@ -401,11 +289,13 @@ struct JSONParser {
         return "\\x" + String(byte, radix: 16, uppercase: true)
     }
 
+    /// An error at `offset` (default: the current position), with the line and column computed by
+    /// scanning the input up to it (only on the error path).
     func error(_ message: String, at offset: Int? = nil) -> JSONParseError {
-        let offset = min(offset ?? position, bytes.count)
+        let offset = min(offset ?? position, count)
         var line = 1
         var lineStart = 0
-        for index in 0..<offset where bytes[index] == 0x0A {
+        for index in 0..<offset where base[index] == 0x0A {
             line += 1
             lineStart = index + 1
         }

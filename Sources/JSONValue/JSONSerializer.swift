@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Options for serializing a ``JSONValue``.
 public struct JSONSerializationOptions: Sendable {
     /// Indent nested values by two spaces and put each member on its own line.
@@ -17,16 +25,20 @@ public struct JSONSerializationOptions: Sendable {
 extension JSONValue {
     /// The JSON text of this value as UTF-8 bytes.
     ///
-    /// Non-finite doubles (which JSON cannot express) are written as `null`.
+    /// Strings escape `"`, `\` and control characters (as `\n`, `\t`, ... or `\u00XX`); everything else,
+    /// including non-ASCII text, is written as UTF-8. Doubles are written in the shortest form that reads
+    /// back as the same double. Non-finite doubles (which JSON cannot express) are written as `null`.
     public func serializedBytes(options: JSONSerializationOptions = .compact) -> [UInt8] {
         var writer = JSONWriter(options: options)
         writer.write(self, indent: 0)
-        return writer.output
+        return writer.takeBytes()
     }
 
     /// The JSON text of this value.
     public func serialized(options: JSONSerializationOptions = .compact) -> String {
-        String(decoding: serializedBytes(options: options), as: UTF8.self)
+        var writer = JSONWriter(options: options)
+        writer.write(self, indent: 0)
+        return writer.takeString()
     }
 
     /// The JSON text of this value, compact or pretty.
@@ -35,15 +47,87 @@ extension JSONValue {
     }
 }
 
-/// Appends JSON text to a byte array.
-struct JSONWriter {
-    let options: JSONSerializationOptions
-    var output: [UInt8] = []
+/// Writes JSON text into a growable buffer in manually managed memory, so that each write is a bounds
+/// check and a store rather than an `Array.append` call.
+struct JSONWriter: ~Copyable {
+    let pretty: Bool
+    let sortedKeys: Bool
+    var buffer: UnsafeMutablePointer<UInt8>
+    var capacity: Int
+    var count = 0
 
-    init(options: JSONSerializationOptions) {
-        self.options = options
-        output.reserveCapacity(256)
+    init(options: JSONSerializationOptions, capacity: Int = 1024) {
+        pretty = options.pretty
+        sortedKeys = options.sortedKeys
+        self.capacity = max(capacity, 64)
+        guard let memory = malloc(self.capacity) else { fatalError("out of memory") }
+        buffer = memory.assumingMemoryBound(to: UInt8.self)
     }
+
+    deinit {
+        free(buffer)
+    }
+
+    /// The bytes written so far.
+    consuming func takeBytes() -> [UInt8] {
+        let written = count
+        let source = buffer
+        return [UInt8](unsafeUninitializedCapacity: written) { target, initialized in
+            if written > 0 { target.baseAddress.unsafelyUnwrapped.initialize(from: source, count: written) }
+            initialized = written
+        }
+    }
+
+    /// The text written so far (always valid UTF-8: strings come from valid `String`s).
+    consuming func takeString() -> String {
+        String(decoding: UnsafeBufferPointer(start: buffer, count: count), as: UTF8.self)
+    }
+
+    // MARK: - Buffer
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if capacity &- count < extra { grow(extra) }
+    }
+
+    mutating func grow(_ extra: Int) {
+        let newCapacity = max(capacity * 2, count + extra)
+        let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBuffer.initialize(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = newBuffer
+        capacity = newCapacity
+    }
+
+    /// Appends one byte; the caller has reserved room.
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        buffer[count] = byte
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        put(byte)
+    }
+
+    @inline(__always)
+    mutating func append(_ text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        if bytes.count > 0 {
+            (buffer + count).initialize(from: bytes.baseAddress.unsafelyUnwrapped, count: bytes.count)
+        }
+        count &+= bytes.count
+    }
+
+    // MARK: - Values
 
     mutating func write(_ value: JSONValue, indent: Int) {
         switch value {
@@ -52,108 +136,71 @@ struct JSONWriter {
         case .int(let number): writeInt(number)
         case .double(let number): writeDouble(number)
         case .string(let string): writeString(string)
-        case .array(let values):
-            if values.isEmpty {
-                append("[]")
-                return
-            }
-            output.append(UInt8(ascii: "["))
-            for (index, element) in values.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                newline(indent + 1)
-                write(element, indent: indent + 1)
-            }
-            newline(indent)
-            output.append(UInt8(ascii: "]"))
-        case .object(let object):
-            if object.isEmpty {
-                append("{}")
-                return
-            }
-            output.append(UInt8(ascii: "{"))
-            if options.sortedKeys {
-                let keys = object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                for (index, key) in keys.enumerated() {
-                    writeMember(key, object[key]!, first: index == 0, indent: indent)
-                }
-            } else {
-                for (index, (key, member)) in object.enumerated() {
-                    writeMember(key, member, first: index == 0, indent: indent)
-                }
-            }
-            newline(indent)
-            output.append(UInt8(ascii: "}"))
+        case .array(let values): writeArray(values, indent: indent)
+        case .object(let object): writeObject(object, indent: indent)
         }
     }
 
+    mutating func writeArray(_ values: [JSONValue], indent: Int) {
+        if values.isEmpty {
+            append("[]")
+            return
+        }
+        append(UInt8(ascii: "["))
+        values.withUnsafeBufferPointer { elements in
+            for index in elements.indices {
+                if index > 0 { append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                write(elements[index], indent: indent + 1)
+            }
+        }
+        newline(indent)
+        append(UInt8(ascii: "]"))
+    }
+
+    mutating func writeObject(_ object: JSONObject, indent: Int) {
+        if object.isEmpty {
+            append("{}")
+            return
+        }
+        append(UInt8(ascii: "{"))
+        object.keys.elements.withUnsafeBufferPointer { keys in
+            object.values.withUnsafeBufferPointer { values in
+                if sortedKeys {
+                    let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+                    for (position, index) in order.enumerated() {
+                        writeMember(keys[index], values[index], first: position == 0, indent: indent)
+                    }
+                } else {
+                    for index in keys.indices {
+                        writeMember(keys[index], values[index], first: index == 0, indent: indent)
+                    }
+                }
+            }
+        }
+        newline(indent)
+        append(UInt8(ascii: "}"))
+    }
+
+    @inline(__always)
     mutating func writeMember(_ key: String, _ value: JSONValue, first: Bool, indent: Int) {
-        if !first { output.append(UInt8(ascii: ",")) }
+        if !first { append(UInt8(ascii: ",")) }
         newline(indent + 1)
         writeString(key)
-        output.append(UInt8(ascii: ":"))
-        if options.pretty { output.append(UInt8(ascii: " ")) }
+        if pretty {
+            append(": ")
+        } else {
+            append(UInt8(ascii: ":"))
+        }
         write(value, indent: indent + 1)
     }
 
     @inline(__always)
     mutating func newline(_ indent: Int) {
-        guard options.pretty else { return }
-        output.append(0x0A)
-        for _ in 0..<(indent * 2) { output.append(0x20) }
+        guard pretty else { return }
+        reserve(1 + indent * 2)
+        put(0x0A)
+        (buffer + count).initialize(repeating: 0x20, count: indent * 2)
+        count &+= indent * 2
     }
-
-    @inline(__always)
-    mutating func append(_ text: StaticString) {
-        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    mutating func writeInt(_ number: Int) {
-        if number >= 0 && number < 10 {
-            output.append(UInt8(ascii: "0") + UInt8(number))
-            return
-        }
-        output.append(contentsOf: String(number).utf8)
-    }
-
-    mutating func writeDouble(_ number: Double) {
-        guard number.isFinite else {
-            append("null")
-            return
-        }
-        // Swift's description is the shortest text that reads back as the same Double, e.g. "1.0", "1e-07".
-        output.append(contentsOf: number.description.utf8)
-    }
-
-    mutating func writeString(_ string: String) {
-        output.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index {
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                }
-                runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case 0x0A: append("\\n")
-                case 0x0D: append("\\r")
-                case 0x09: append("\\t")
-                case 0x08: append("\\b")
-                case 0x0C: append("\\f")
-                default:
-                    append("\\u00")
-                    output.append(Self.hexDigits[Int(byte >> 4)])
-                    output.append(Self.hexDigits[Int(byte & 0x0F)])
-                }
-            }
-            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
-        }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

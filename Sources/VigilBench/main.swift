@@ -1,13 +1,16 @@
+// In-process benchmarks, run by the `scripts/bench-*` scripts: `vigil-bench <benchmark> [arguments...]`.
+
 import Foundation
 
-// `vigil-bench <benchmark> [arguments...]`: one in-process benchmark per file; see scripts/bench-*.
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
+case "json":
+    JSONBench.run(arguments: Array(arguments.dropFirst()))
 case "jmespath":
     exit(JMESPathBench.main(Array(arguments.dropFirst())))
 case "engine":
     exit(EngineBench.main(Array(arguments.dropFirst())))
 default:
-    FileHandle.standardError.write(Data("usage: vigil-bench jmespath|engine ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|engine ...\n".utf8))
     exit(2)
 }

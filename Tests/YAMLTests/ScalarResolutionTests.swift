@@ -42,9 +42,9 @@ import YAML
     func integers(_ text: String, _ expected: Int) throws {
         let loaded = try value(text)
         #expect(loaded == .int(expected))
-        if case .int = loaded {
-        } else {
+        guard case .int = loaded else {
             Issue.record("\(text) should load as an integer, got \(String(describing: loaded))")
+            return
         }
     }
 

@@ -14,17 +14,17 @@ extension YAML {
     public static func emit(_ value: JSONValue) -> String {
         var emitter = YAMLEmitter()
         emitter.writeDocument(value)
-        return emitter.output
+        return emitter.text
     }
 
     /// The YAML text of several documents, separated by `---` lines. No documents give empty text.
     public static func emit(documents: [JSONValue]) -> String {
         var emitter = YAMLEmitter()
         for (index, document) in documents.enumerated() {
-            if index > 0 { emitter.output += "---\n" }
+            if index > 0 { emitter.append("---\n") }
             emitter.writeDocument(document)
         }
-        return emitter.output
+        return emitter.text
     }
 }
 
@@ -34,7 +34,13 @@ struct YAMLEmitter {
     /// libyaml refuses implicit keys longer than 1024 characters; longer keys use the explicit `? ` form.
     static let maximumImplicitKeyLength = 1000
 
-    var output = ""
+    private var output: [UInt8] = []
+
+    var text: String { String(decoding: output, as: UTF8.self) }
+
+    mutating func append(_ text: some StringProtocol) {
+        output.append(contentsOf: text.utf8)
+    }
 
     mutating func writeDocument(_ value: JSONValue) {
         switch value {
@@ -54,15 +60,15 @@ struct YAMLEmitter {
             if index > 0 || !inline { writeIndent(indent) }
             let keyText = YAMLScalarStyle.keyText(key)
             if keyText.utf8.count > Self.maximumImplicitKeyLength {
-                output += "? "
-                output += keyText
-                output += "\n"
+                append("? ")
+                append(keyText)
+                append("\n")
                 writeIndent(indent)
-                output += ":"
+                append(":")
                 writeValue(value, indent: indent, sequenceIndent: indent + 2)
             } else {
-                output += keyText
-                output += ":"
+                append(keyText)
+                append(":")
                 writeValue(value, indent: indent, sequenceIndent: indent)
             }
         }
@@ -72,13 +78,13 @@ struct YAMLEmitter {
     private mutating func writeValue(_ value: JSONValue, indent: Int, sequenceIndent: Int) {
         switch value {
         case .object(let object) where !object.isEmpty:
-            output += "\n"
+            append("\n")
             writeMapping(object, indent: indent + 2, inline: false)
         case .array(let array) where !array.isEmpty:
-            output += "\n"
+            append("\n")
             writeSequence(array, indent: sequenceIndent, inline: false)
         default:
-            output += " "
+            append(" ")
             writeScalar(value, indent: indent)
         }
     }
@@ -87,7 +93,7 @@ struct YAMLEmitter {
     private mutating func writeSequence(_ array: [JSONValue], indent: Int, inline: Bool) {
         for (index, element) in array.enumerated() {
             if index > 0 || !inline { writeIndent(indent) }
-            output += "- "
+            append("- ")
             switch element {
             case .object(let object) where !object.isEmpty:
                 writeMapping(object, indent: indent + 2, inline: true)
@@ -103,35 +109,35 @@ struct YAMLEmitter {
     /// node that holds it; a literal block's lines go two spaces deeper.
     private mutating func writeScalar(_ value: JSONValue, indent: Int) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .int(let number): output += String(number)
-        case .double(let number): output += YAMLScalarStyle.doubleText(number)
-        case .array: output += "[]"
-        case .object: output += "{}"
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .int(let number): append(String(number))
+        case .double(let number): append(YAMLScalarStyle.doubleText(number))
+        case .array: append("[]")
+        case .object: append("{}")
         case .string(let string):
             if let block = YAMLScalarStyle.literalBlock(string) {
                 writeLiteral(block, indent: indent + 2)
                 return
             }
-            output += YAMLScalarStyle.valueText(string)
+            append(YAMLScalarStyle.valueText(string))
         }
-        output += "\n"
+        append("\n")
     }
 
     private mutating func writeLiteral(_ block: YAMLScalarStyle.LiteralBlock, indent: Int) {
-        output += "|"
-        if block.needsIndentationIndicator { output += "2" }
-        output += block.chomping
-        output += "\n"
+        append("|")
+        if block.needsIndentationIndicator { append("2") }
+        append(block.chomping)
+        append("\n")
         for line in block.lines {
             if !line.isEmpty { writeIndent(indent) }
-            output += line
-            output += "\n"
+            append(line)
+            append("\n")
         }
     }
 
     private mutating func writeIndent(_ count: Int) {
-        output.append(contentsOf: repeatElement(" ", count: count))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
     }
 }

@@ -58,6 +58,8 @@ enum YAMLScalarStyle {
     /// `=` and the merge key `<<`).
     private static func resolvesToNonString(_ string: String) -> Bool {
         if string == "<<" || string == "=" { return true }
+        // Only these first characters can start a non-string plain scalar (go-yaml v2's resolve table).
+        guard let lead = string.utf8.first, "0123456789+-.yYnNtTfFoO~".utf8.contains(lead) else { return false }
         let bytes = Array(string.utf8)
         let resolved = bytes.withUnsafeBufferPointer(ScalarResolver.resolvePlain)
         if case .string = resolved {} else { return true }

@@ -93,17 +93,24 @@ enum ScalarResolver {
     }
 
     /// The fixed spellings go-yaml v2 keeps in its resolve map.
+    private static let specialValues: [String: ScalarValue] = {
+        var table: [String: ScalarValue] = [:]
+        for word in ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"] {
+            table[word] = .bool(true)
+        }
+        for word in ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"] {
+            table[word] = .bool(false)
+        }
+        for word in ["~", "null", "Null", "NULL"] { table[word] = .null }
+        for word in [".nan", ".NaN", ".NAN"] { table[word] = .float(.nan) }
+        for word in [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"] { table[word] = .float(.infinity) }
+        for word in ["-.inf", "-.Inf", "-.INF"] { table[word] = .float(-.infinity) }
+        return table
+    }()
+
     private static func specialValue(_ bytes: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
         guard bytes.count <= 5 else { return nil }
-        switch makeString(bytes) {
-        case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
-        case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
-        case "~", "null", "Null", "NULL": return .null
-        case ".nan", ".NaN", ".NAN": return .float(.nan)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-        default: return nil
-        }
+        return specialValues[makeString(bytes)]
     }
 
     /// go-yaml's digit-or-sign branch: Go `ParseInt(s, 0, 64)`, then `ParseUint`, then the YAML float
