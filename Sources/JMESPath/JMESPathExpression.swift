@@ -1,3 +1,9 @@
+// The JMESPath module is written by hand rather than taken from a library because Vigil needs what no Swift
+// JMESPath package offers together: evaluation directly over `JSONValue` (no conversion of every Kubernetes
+// object), the semantics of Kyverno's go-jmespath fork (missing-key errors, a registry whose functions
+// replace built-ins), typed errors carrying the compliance suite's classes, and hard limits (nesting depth,
+// built-value size) so that no policy or object can crash or stall the reporter.
+
 public import JSONValue
 
 /// A compiled JMESPath expression: compile once, evaluate many times, from any number of threads.
@@ -18,9 +24,8 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
     public let text: String
     /// The syntax tree.
     public let ast: JMESPathNode
-    /// Whether evaluation can build new arrays or objects (multi-selects, function calls), which is
-    /// where the ``JMESPathOptions/maximumBuiltNodes`` budget applies.
-    private let buildsValues: Bool
+    /// Whether the tree has ``JMESPathNode/sizeChecked(_:)`` nodes, which need a budget.
+    private let checksSizes: Bool
 
     /// Compiles an expression.
     /// - Parameter maximumDepth: the deepest nesting accepted (see ``defaultMaximumDepth``).
@@ -36,8 +41,8 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
         var parser = JMESPathParser(tokens: tokens, expression: text, maximumDepth: maximumDepth)
         let tree = try parser.parse()
         self.text = text
-        self.ast = tree
-        self.buildsValues = Self.containsBuilders(tree)
+        self.ast = tree.insertingSizeChecks(inputIsDocument: true)
+        self.checksSizes = ast.containsSizeChecks
     }
 
     /// Evaluates the expression against a document with standard JMESPath semantics.
@@ -60,7 +65,7 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
         let interpreter = JMESPathInterpreter(
             functions: functions,
             strictKeys: options.missingKeys == .error,
-            budget: buildsValues ? JMESPathBudget(options.maximumBuiltNodes) : nil
+            budget: checksSizes ? JMESPathBudget(options.maximumBuiltNodes) : nil
         )
         do {
             return try interpreter.evaluate(ast, value)
@@ -72,19 +77,4 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
     }
 
     public var description: String { text }
-
-    /// Whether a tree contains a multi-select or a function call. Recursion is bounded by the tree height.
-    private static func containsBuilders(_ node: JMESPathNode) -> Bool {
-        switch node {
-        case .multiSelectList, .multiSelectHash, .function: true
-        case .current, .field, .index, .slice, .literal: false
-        case .subexpression(let parts): parts.contains(where: containsBuilders)
-        case .projection(let left, let right), .valueProjection(let left, let right), .pipe(let left, let right),
-            .or(let left, let right), .and(let left, let right), .comparison(_, let left, let right):
-            containsBuilders(left) || containsBuilders(right)
-        case .filterProjection(let left, let condition, let right):
-            containsBuilders(left) || containsBuilders(condition) || containsBuilders(right)
-        case .flatten(let operand), .not(let operand), .expressionReference(let operand): containsBuilders(operand)
-        }
-    }
 }

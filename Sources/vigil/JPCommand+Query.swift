@@ -20,6 +20,9 @@ struct JPQueryCommand: ParsableCommand {
     @Flag(help: "Print results as indented JSON.")
     var pretty = false
 
+    @Flag(help: "Fail on a path to a missing object key ('Unknown key \"x\" in path'), as Kyverno's engine does.")
+    var missingKeyError = false
+
     @Argument(help: "The expressions to evaluate, in order.")
     var expressions: [String]
 
@@ -44,9 +47,10 @@ struct JPQueryCommand: ParsableCommand {
             throw failJP("invalid input document: \(error)")
         }
         let functions = jpFunctionRegistry()
+        let options = JMESPathOptions(missingKeys: missingKeyError ? .error : .null)
         for text in expressions {
             do {
-                let result = try JMESPathExpression(text).search(document, functions: functions)
+                let result = try JMESPathExpression(text).search(document, functions: functions, options: options)
                 print(result.serialized(pretty: pretty))
             } catch {
                 throw failJP(error.description)

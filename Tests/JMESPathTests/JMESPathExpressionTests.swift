@@ -95,6 +95,21 @@ struct JMESPathExpressionTests {
         #expect(try small.search(1) == [[1, 1], [1, 1]])
     }
 
+    @Test func onlyValuesBuiltFromBuiltValuesCountAgainstTheBudget() throws {
+        let options = JMESPathOptions(maximumBuiltNodes: 20)
+        // Multi-selects over parts of the document cannot grow beyond a multiple of it: not counted.
+        let direct = try JMESPathExpression("spec.[containers, containers][][].name")
+        #expect(try direct.search(Self.pod, options: options) == ["a", "b", "c", "a", "b", "c"])
+        // A multi-select over a built value is counted: the pod is far larger than 20 nodes.
+        let stacked = try JMESPathExpression("[spec, spec] | [@, @]")
+        do {
+            _ = try stacked.search(Self.pod, options: options)
+            Issue.record("expected a limit error")
+        } catch {
+            #expect(error.kind == .limitExceeded)
+        }
+    }
+
     static let extremeSlices: [(String, JSONValue)] = [
         ("[9223372036854775807]", JSONValue.null),
         ("[-9223372036854775808]", .null),

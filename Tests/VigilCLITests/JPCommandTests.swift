@@ -42,6 +42,15 @@ struct JPCommandTests {
         #expect(output.stderr.contains("\n  foo[?a == ]\n            ^\n"))
     }
 
+    @Test func missingKeyErrorFlagReportsMissingKeysAsKyvernoDoes() throws {
+        let standard = try VigilProcess.run(["jp", "query", "metadata.nope"], stdin: Self.pod)
+        #expect(standard.status == 0)
+        #expect(standard.stdout == "null\n")
+        let strict = try VigilProcess.run(["jp", "query", "--missing-key-error", "metadata.nope"], stdin: Self.pod)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.hasPrefix("error: not-found: Unknown key \"nope\" in path"))
+    }
+
     @Test func invalidInputDocumentFails() throws {
         let output = try VigilProcess.run(["jp", "query", "@"], stdin: "{not json")
         #expect(output.status == 1)

@@ -97,9 +97,7 @@ extension JMESPathInterpreter {
             }
         }
         try Self.check(arguments, against: function)
-        let result = try function.body(arguments)
-        if argumentNodes.count > 1 { try budget?.charge(result) }
-        return result
+        return try function.body(arguments)
     }
 
     /// Checks the arity and the argument types against the function's parameters.

@@ -73,7 +73,7 @@ enum JMESPathStandardFunctions {
             switch (arguments[0].value, arguments[1].value) {
             case (.array(let elements), let search): .bool(elements.contains(search))
             case (.string(let subject), .string(let search)):
-                .bool(search.isEmpty || subject.utf8.firstRange(of: search.utf8) != nil)
+                .bool(utf8Contains(subject, search))
             default: .bool(false)
             }
         },
@@ -128,6 +128,28 @@ enum JMESPathStandardFunctions {
     ]
 
     // MARK: - Helpers
+
+    /// Whether `needle` occurs in `haystack`, comparing UTF-8 bytes (so code points, without Unicode
+    /// canonical equivalence, as the specification requires).
+    static func utf8Contains(_ haystack: String, _ needle: String) -> Bool {
+        var haystack = haystack
+        var needle = needle
+        return haystack.withUTF8 { haystackBytes in
+            needle.withUTF8 { needleBytes in
+                guard let first = needleBytes.first else { return true }
+                let count = needleBytes.count
+                guard haystackBytes.count >= count else { return false }
+                var start = 0
+                while start <= haystackBytes.count - count {
+                    if haystackBytes[start] == first, haystackBytes[start..<start + count].elementsEqual(needleBytes) {
+                        return true
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
+    }
 
     static func rounded(_ value: JSONValue, _ rule: FloatingPointRoundingRule) -> JSONValue {
         switch value {

@@ -76,6 +76,9 @@ extension JMESPathNode: CustomStringConvertible {
         case .expressionReference(let operand):
             line("ExpressionReference")
             child(operand)
+        case .sizeChecked(let operand):
+            // An evaluation detail, not syntax: show the operand in its place.
+            operand.describe(into: &lines, indent: indent, label: label)
         }
     }
 }

@@ -79,4 +79,8 @@ public indirect enum JMESPathNode: Sendable {
     case function(name: String, arguments: [JMESPathNode])
     /// `&expression`.
     case expressionReference(JMESPathNode)
+    /// Not written by users: the compiler wraps the multi-selects and function calls whose result could
+    /// repeat values that other multi-selects or functions built (`@ | [@, @] | [@, @]`), so that the
+    /// interpreter counts the result against ``JMESPathOptions/maximumBuiltNodes``.
+    case sizeChecked(JMESPathNode)
 }
