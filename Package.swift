@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .systemLibrary(
@@ -44,6 +45,7 @@ let package = Package(
                 "YAML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         .executableTarget(
@@ -66,7 +68,11 @@ let package = Package(
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSONValue"]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
-        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"]),
+        .testTarget(
+            name: "PolicyEngineTests",
+            dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"],
+            exclude: ["Functions/Fixtures"]
+        ),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
     ],
     swiftLanguageModes: [.v6]

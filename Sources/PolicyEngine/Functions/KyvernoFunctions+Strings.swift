@@ -98,9 +98,10 @@ extension KyvernoFunctions {
             ) {
                 arguments throws(JMESPathError) in
                 let source = try arguments.string(0)
-                let length = max(0, GoConversion.int(try arguments.number(1)))
+                let requested = try arguments.number(1)
                 let scalars = source.unicodeScalars
-                guard scalars.count > length else { return .string(source) }
+                guard Double(scalars.count) > requested else { return .string(source) }
+                let length = max(0, GoConversion.int(requested))
                 return .string(String(scalars.prefix(length)))
             },
             function(

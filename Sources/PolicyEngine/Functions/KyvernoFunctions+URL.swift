@@ -90,9 +90,19 @@ enum URLHost {
             guard let close = authority.firstIndex(of: "]") else {
                 throw JMESPathError(.invalidValue, "parse \"\(url)\": missing ']' in host")
             }
+            let rest = authority[authority.index(after: close)...]
+            guard rest.isEmpty || (rest.first == ":" && rest.dropFirst().allSatisfy { ("0"..."9").contains($0) }) else {
+                throw JMESPathError(.invalidValue, "parse \"\(url)\": invalid port \"\(rest)\" after host")
+            }
             return String(authority[authority.index(after: authority.startIndex)..<close])
         }
-        if let colon = authority.lastIndex(of: ":") { authority = authority[..<colon] }
+        if let colon = authority.lastIndex(of: ":") {
+            let port = authority[authority.index(after: colon)...]
+            guard port.allSatisfy({ ("0"..."9").contains($0) }) else {
+                throw JMESPathError(.invalidValue, "parse \"\(url)\": invalid port \":\(port)\" after host")
+            }
+            authority = authority[..<colon]
+        }
         return String(authority)
     }
 

@@ -37,6 +37,11 @@ public struct GoDurationParseError: Error, Sendable, Equatable, CustomStringConv
     public var message: String
 
     public var description: String { message }
+
+    public init(input: String, message: String) {
+        self.input = input
+        self.message = message
+    }
 }
 
 extension GoDuration {

@@ -13,6 +13,10 @@
 /// - Searches are unanchored (``matches(_:)`` finds a match anywhere), as `regexp.MatchString`.
 /// - ``replacingAll(in:with:literal:)`` skips empty matches that touch the previous match and expands
 ///   `$1`, `${1}`, `$name`, `${name}` and `$$` as `Regexp.Expand` does: `$1x` names the group `1x`.
+///
+/// Known difference: Swift's engine backtracks, so a pattern with nested unbounded quantifiers such as
+/// `^(a*)*b$` takes exponential time on a long non-matching input, where RE2 is linear. Go's nesting and
+/// repeat-count limits are enforced, which bounds the pattern but not this case.
 public struct GoRegex {
     public let pattern: String
     let regex: Regex<AnyRegexOutput>
@@ -147,6 +151,11 @@ public struct GoRegexError: Error, Sendable, Equatable, CustomStringConvertible 
     public var code: String
     /// The offending part of the pattern.
     public var expression: String
+
+    public init(code: String, expression: String) {
+        self.code = code
+        self.expression = expression
+    }
 
     /// `error parsing regexp: <code>: \`<expression>\``, as Go prints it.
     public var description: String { "error parsing regexp: \(code): `\(expression)`" }

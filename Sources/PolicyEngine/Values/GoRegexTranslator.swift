@@ -15,6 +15,11 @@ struct GoRegexTranslator {
     var groupNames: [String?] = []
     /// What the previous item was, to police quantifiers as Go does.
     var previous: Previous = .start
+    /// Go limits nested counted repeats: the product of the `{n,m}` bounds along any path is at most
+    /// 1000. One entry per open group: the largest product inside it so far.
+    var repeatProducts = [1]
+    /// The repeat product of the last atom (a group's inner product, times its own bounds).
+    var lastAtomProduct = 1
 
     enum Previous {
         case start
@@ -38,6 +43,13 @@ struct GoRegexTranslator {
     mutating func translate() throws(GoRegexError) -> (pattern: String, groupNames: [String?]) {
         while index < source.count {
             let scalar = source[index]
+            if scalar != ")" && scalar != "*" && scalar != "+" && scalar != "?" && scalar != "{" {
+                lastAtomProduct = 1
+            }
+            defer {
+                repeatProducts[repeatProducts.count - 1] = max(
+                    repeatProducts[repeatProducts.count - 1], lastAtomProduct)
+            }
             switch scalar {
             case "\\":
                 try translateEscape(inClass: false)
@@ -50,6 +62,7 @@ struct GoRegexTranslator {
             case ")":
                 guard flags.count > 1 else { throw fail("unexpected )", 0..<source.count) }
                 flags.removeLast()
+                lastAtomProduct = repeatProducts.removeLast()
                 output += ")"
                 index += 1
                 previous = .atom
@@ -64,6 +77,7 @@ struct GoRegexTranslator {
                     try quantifier(text(index..<(index + length)), length: length)
                 } else {
                     output += "\\{"
+                    lastAtomProduct = 1
                     index += 1
                     previous = .atom
                 }
@@ -116,6 +130,17 @@ struct GoRegexTranslator {
         if index < source.count, "*+?".unicodeScalars.contains(source[index]) {
             throw fail("invalid nested repetition operator", start..<(index + 1))
         }
+        if operatorText.hasPrefix("{") {
+            let bounds = operatorText.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
+            let minimum = bounds.first.flatMap { Int($0) } ?? 0
+            let maximum = bounds.count == 1 ? minimum : (Int(bounds[1]) ?? -1)
+            let factor = maximum < 0 ? minimum : maximum
+            let product = factor * lastAtomProduct
+            if (minimum >= 2 || maximum >= 2), product > 1000 {
+                throw fail("invalid repeat count", start..<(start + length))
+            }
+            lastAtomProduct = product
+        }
         output += operatorText + (lazy ? "?" : "")
         previous = .quantifier
     }
@@ -148,12 +173,20 @@ struct GoRegexTranslator {
         return position - index
     }
 
+    /// Go's parser refuses nesting deeper than 1000; so does this one (it also keeps Swift's parser
+    /// from deep recursion).
+    private mutating func pushGroup(_ state: Flags) throws(GoRegexError) {
+        if flags.count > 1000 { throw fail("expression nests too deeply", 0..<source.count) }
+        flags.append(state)
+        repeatProducts.append(1)
+    }
+
     private mutating func openGroup() throws(GoRegexError) {
         let start = index
         var current = flags[flags.count - 1]
         guard index + 1 < source.count, source[index + 1] == "?" else {
             groupNames.append(nil)
-            flags.append(current)
+            try pushGroup(current)
             output += "("
             index += 1
             previous = .start
@@ -163,9 +196,7 @@ struct GoRegexTranslator {
         var nameStart: Int?
         if index + 2 < source.count, source[index + 2] == "P", index + 3 < source.count, source[index + 3] == "<" {
             nameStart = index + 4
-        } else if index + 2 < source.count, source[index + 2] == "<",
-            index + 3 < source.count, source[index + 3] != "=", source[index + 3] != "!"
-        {
+        } else if index + 3 < source.count, source[index + 2] == "<" {
             nameStart = index + 3
         }
         if let nameStart {
@@ -181,7 +212,7 @@ struct GoRegexTranslator {
             guard valid else { throw fail("invalid named capture", start..<(end + 1)) }
             if groupNames.contains(name) { throw fail("duplicate capture group name", start..<(end + 1)) }
             groupNames.append(name)
-            flags.append(current)
+            try pushGroup(current)
             output += "(?<\(name)>"
             index = end + 1
             previous = .start
@@ -207,7 +238,7 @@ struct GoRegexTranslator {
                 clearing = true
                 sawFlag = false
             case ":", ")":
-                if !sawFlag && (clearing || scalar == ")") {
+                if clearing && !sawFlag {
                     throw fail("invalid or unsupported Perl syntax", start..<(position + 1))
                 }
                 let flagText = text((index + 2)..<position)
@@ -219,7 +250,7 @@ struct GoRegexTranslator {
                     flags[flags.count - 1] = current
                     if !swiftFlags.isEmpty { output += "(?\(swiftFlags))" }
                 } else {
-                    flags.append(current)
+                    try pushGroup(current)
                     output += "(?\(swiftFlags):"
                     previous = .start
                 }

@@ -158,4 +158,15 @@ public struct CivilTime: Sendable, Equatable {
     public var second: Int
     public var nanosecond: Int
     public var weekday: Int
+
+    public init(year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanosecond: Int, weekday: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.nanosecond = nanosecond
+        self.weekday = weekday
+    }
 }

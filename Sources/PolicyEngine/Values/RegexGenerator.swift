@@ -35,32 +35,36 @@ public struct RegexGenerator {
     public func generate() throws(GoRegexError) -> String {
         var generator = SystemRandomNumberGenerator()
         var output = String.UnicodeScalarView()
-        try Self.emit(root, into: &output, using: &generator)
+        var length = 0
+        try Self.emit(root, into: &output, length: &length, using: &generator)
         return String(output)
     }
 
     private static func emit(
-        _ node: Node, into output: inout String.UnicodeScalarView, using generator: inout SystemRandomNumberGenerator
+        _ node: Node, into output: inout String.UnicodeScalarView, length: inout Int,
+        using generator: inout SystemRandomNumberGenerator
     ) throws(GoRegexError) {
-        if output.count > maximumLength {
+        if length > maximumLength {
             throw GoRegexError(code: "generated string too long", expression: "")
         }
         switch node {
         case .literal(let scalar):
             output.append(scalar)
+            length += 1
         case .set(let ranges, let negated):
             guard let scalar = pick(ranges, negated: negated, using: &generator) else {
                 throw GoRegexError(code: "empty character class", expression: "")
             }
             output.append(scalar)
+            length += 1
         case .sequence(let nodes):
-            for child in nodes { try emit(child, into: &output, using: &generator) }
+            for child in nodes { try emit(child, into: &output, length: &length, using: &generator) }
         case .alternation(let nodes):
             guard let choice = nodes.randomElement(using: &generator) else { return }
-            try emit(choice, into: &output, using: &generator)
+            try emit(choice, into: &output, length: &length, using: &generator)
         case .repetition(let child, let minimum, let maximum):
             let count = Int.random(in: minimum...max(minimum, maximum), using: &generator)
-            for _ in 0..<count { try emit(child, into: &output, using: &generator) }
+            for _ in 0..<count { try emit(child, into: &output, length: &length, using: &generator) }
         }
     }
 
