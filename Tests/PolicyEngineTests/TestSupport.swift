@@ -4,7 +4,7 @@ import Testing
 @testable import PolicyEngine
 
 /// Parses JSON test input; a malformed literal is a bug in the test.
-func json(_ text: String) -> JSONValue {
+func jsonValue(_ text: String) -> JSONValue {
     do {
         return try JSONValue.parse(text)
     } catch {
@@ -15,7 +15,7 @@ func json(_ text: String) -> JSONValue {
 
 /// Decodes a policy written as JSON.
 func policy(_ text: String) throws -> Policy {
-    try PolicyDecoder.decode(json(text))
+    try PolicyDecoder.decode(jsonValue(text))
 }
 
 /// A minimal ClusterPolicy with the given rules (JSON array text) and annotations.
@@ -28,7 +28,7 @@ func clusterPolicy(name: String = "test", rules: String, annotations: String = "
 }
 
 func pod(name: String = "nginx", namespace: String = "default", labels: String = "{}", spec: String) -> JSONValue {
-    json(
+    jsonValue(
         """
         {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "\(name)", "namespace": "\(namespace)", "labels": \(labels)},
          "spec": \(spec)}

@@ -30,7 +30,7 @@ import Testing
     ])
     func operators(name: String, key: String, value: String, expected: Bool) throws {
         let op = try #require(ConditionOperator(name: name))
-        #expect(op.evaluate(key: json(key), value: json(value)) == expected)
+        #expect(op.evaluate(key: jsonValue(key), value: jsonValue(value)) == expected)
     }
 
     @Test func unknownOperatorIsRejected() {

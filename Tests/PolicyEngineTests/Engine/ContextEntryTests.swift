@@ -79,8 +79,8 @@ struct FixedProvider: ContextProvider {
                                           "data": [{"key": "name", "value": "{{ request.object.metadata.name }}"}], "jmesPath": "name"}}]
             """
         let provider = FixedProvider(apiResponses: [
-            "/api/v1/namespaces/default/pods": json(#"{"items": [{}, {}]}"#),
-            #"https://svc.example/echo {"name":"nginx"}"#: json(#"{"name": "nginx"}"#),
+            "/api/v1/namespaces/default/pods": jsonValue(#"{"items": [{}, {}]}"#),
+            #"https://svc.example/echo {"name":"nginx"}"#: jsonValue(#"{"name": "nginx"}"#),
         ])
         let result = try await results(
             Self.rule(context: context, message: "{{ count }} {{ echo }}"), provider: provider)
@@ -120,8 +120,8 @@ struct FixedProvider: ContextProvider {
              {"name": "regions", "globalReference": {"name": "regions", "jmesPath": "items[].name"}}]
             """
         let provider = FixedProvider(
-            images: ["nginx:1.25": json(#"{"configData": {"config": {"User": "101"}}}"#)],
-            globals: ["regions": json(#"{"items": [{"name": "eu"}, {"name": "us"}]}"#)])
+            images: ["nginx:1.25": jsonValue(#"{"configData": {"config": {"User": "101"}}}"#)],
+            globals: ["regions": jsonValue(#"{"items": [{"name": "eu"}, {"name": "us"}]}"#)])
         let result = try await results(
             Self.rule(context: context, message: "{{ user }} {{ regions }}"), provider: provider)
         #expect(result.first?.message == #"101 ["eu","us"]"#)

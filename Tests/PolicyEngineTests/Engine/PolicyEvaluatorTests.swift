@@ -155,7 +155,7 @@ import Testing
               "validate": {"message": "no latest in {{ request.object.metadata.name }}",
                            "pattern": {"spec": {"containers": [{"image": "!*:latest"}]}}}}]
             """
-        let deployment = json(
+        let deployment = jsonValue(
             """
             {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "default"},
              "spec": {"template": {"metadata": {"name": "tmpl"}, "spec": {"containers": [{"name": "c", "image": "nginx:latest"}]}}}}

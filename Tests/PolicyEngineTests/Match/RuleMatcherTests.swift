@@ -21,7 +21,7 @@ import Testing
         ).isEmpty
     }
 
-    let deployment = json(
+    let deployment = jsonValue(
         """
         {"apiVersion": "apps/v1", "kind": "Deployment",
          "metadata": {"name": "web-1", "namespace": "prod", "labels": {"app": "web", "tier": "front"},
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func namespaceResourceUsesItsNameForNamespaces() throws {
-        let namespace = json(#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod"}}"#)
+        let namespace = jsonValue(#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod"}}"#)
         #expect(
             try matches(
                 #"{"any": [{"resources": {"kinds": ["Namespace"], "namespaces": ["prod"]}}]}"#, resource: namespace))

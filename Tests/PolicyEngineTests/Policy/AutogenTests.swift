@@ -27,7 +27,7 @@ import Testing
             ])
         #expect(
             controller.validation?.pattern
-                == json(#"{"spec": {"template": {"spec": {"=(securityContext)": {"=(runAsNonRoot)": true}}}}}"#))
+                == jsonValue(#"{"spec": {"template": {"spec": {"=(securityContext)": {"=(runAsNonRoot)": true}}}}}"#))
         #expect(
             controller.validation?.message
                 == "Pod {{ request.object.spec.template.metadata.name }} must not run as root")
@@ -38,7 +38,7 @@ import Testing
         #expect(cronJob.match.any[0].resources.kinds == ["batch/v1/CronJob"])
         #expect(
             cronJob.validation?.pattern
-                == json(
+                == jsonValue(
                     #"{"spec": {"jobTemplate": {"spec": {"template": {"spec": {"=(securityContext)": {"=(runAsNonRoot)": true}}}}}}}"#
                 ))
         #expect(
@@ -109,7 +109,7 @@ import Testing
         let controller = compiled.rules[1]
         #expect(controller.exclude?.any[0].resources.kinds.count == 6)
         #expect(controller.exclude?.any[0].resources.namespaces == ["kube-system"])
-        #expect(controller.validation?.anyPattern?[1] == json(#"{"spec": {"template": {"spec": {"b": 2}}}}"#))
+        #expect(controller.validation?.anyPattern?[1] == jsonValue(#"{"spec": {"template": {"spec": {"b": 2}}}}"#))
         #expect(compiled.rules[2].exclude?.any[0].resources.kinds == ["batch/v1/CronJob"])
     }
 }

@@ -64,7 +64,7 @@ import Testing
     ])
     func errorsNameTheFieldPath(rules: String, path: String, message: String) {
         #expect {
-            try PolicyDecoder.decode(json(clusterPolicy(name: "bad", rules: rules)), index: 3)
+            try PolicyDecoder.decode(jsonValue(clusterPolicy(name: "bad", rules: rules)), index: 3)
         } throws: { error in
             guard let error = error as? PolicyDecodingError else { return false }
             return error.fieldPath == path && error.message.hasPrefix(message) && error.documentName == "bad"
@@ -74,14 +74,14 @@ import Testing
     }
 
     @Test func oneInvalidPolicyDoesNotStopTheOthers() {
-        let good = json(
+        let good = jsonValue(
             clusterPolicy(
                 name: "good",
                 rules:
                     #"[{"name": "r", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "validate": {"pattern": {}}}]"#
             ))
-        let bad = json(clusterPolicy(name: "bad", rules: "[]"))
-        let configMap = json(#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}"#)
+        let bad = jsonValue(clusterPolicy(name: "bad", rules: "[]"))
+        let configMap = jsonValue(#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}"#)
         let results = PolicyDecoder.decodeAll([bad, configMap, good])
         #expect(results.map(\.index) == [0, 2])
         guard case .failure(let error) = results[0].result else {

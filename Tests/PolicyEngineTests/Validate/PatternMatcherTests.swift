@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct PatternMatcherTests {
     private func outcome(_ resource: String, _ pattern: String) -> PatternOutcome {
-        PatternMatcher.match(json(resource), pattern: json(pattern))
+        PatternMatcher.match(jsonValue(resource), pattern: jsonValue(pattern))
     }
 
     let pod = """

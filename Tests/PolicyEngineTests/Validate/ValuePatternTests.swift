@@ -18,7 +18,7 @@ import Testing
         ("1.5", #""1.5E+00""#, true), ("true", #""true""#, true),
     ])
     func scalarPatterns(value: String, pattern: String, expected: Bool) {
-        #expect(ValuePattern.validate(json(value), json(pattern)) == expected)
+        #expect(ValuePattern.validate(jsonValue(value), jsonValue(pattern)) == expected)
     }
 
     @Test func operatorPrefixesAndRanges() {

@@ -22,7 +22,7 @@ import Testing
 
     @Test func wholeStringVariableKeepsItsType() throws {
         #expect(try substitute("{{ request.object.spec.replicas }}") == .int(3))
-        #expect(try substitute("{{request.object.metadata.labels}}") == json(#"{"app": "web", "tier": "front"}"#))
+        #expect(try substitute("{{request.object.metadata.labels}}") == jsonValue(#"{"app": "web", "tier": "front"}"#))
         #expect(try substitute("{{ nested.value }}") == .int(7))
     }
 
@@ -49,14 +49,14 @@ import Testing
     }
 
     @Test func keysAreSubstituted() throws {
-        let result = try VariableSubstitutor(context: context).substituteAll(json(#"{"{{ key }}": "{{ key }}"}"#))
-        #expect(result == json(#"{"app": "app"}"#))
+        let result = try VariableSubstitutor(context: context).substituteAll(jsonValue(#"{"{{ key }}": "{{ key }}"}"#))
+        #expect(result == jsonValue(#"{"app": "app"}"#))
     }
 
     @Test func missingKeyErrorNamesVariableAndPath() {
         #expect {
             try VariableSubstitutor(context: context).substituteAll(
-                json(#"{"a": ["{{ request.object.spec.nodeName }}"]}"#))
+                jsonValue(#"{"a": ["{{ request.object.spec.nodeName }}"]}"#))
         } throws: { error in
             (error as? EvaluationError)?.message
                 == "failed to resolve request.object.spec.nodeName at path /a/0: JMESPath query failed: Unknown key \"nodeName\" in path"
