@@ -72,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["JSONValue", "JMESPath", "HTTPClient"],
+            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient"],
             path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
         .testTarget(
             name: "PolicyEngineTests",
-            dependencies: ["PolicyEngine", "JMESPath", "JSONValue"],
+            dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
         ),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),

@@ -9,9 +9,11 @@ case "json":
     JSONBench.run(arguments: Array(arguments.dropFirst()))
 case "jmespath":
     exit(JMESPathBench.main(Array(arguments.dropFirst())))
+case "engine":
+    exit(EngineBench.main(Array(arguments.dropFirst())))
 case "http":
     await HTTPBench.run(Array(arguments.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|http ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|engine|http ...\n".utf8))
     exit(2)
 }

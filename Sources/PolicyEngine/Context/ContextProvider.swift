@@ -1,0 +1,90 @@
+public import JSONValue
+
+/// Everything the engine reads from outside the policy and the resource. The CLI backs it with values
+/// files, the controller with the cluster and registries; the engine itself does no I/O.
+///
+/// Implementations throw ``ContextProviderError`` (or any error whose description is a useful message);
+/// the engine turns it into the rule's `error` result with Kyverno's wording.
+public protocol ContextProvider: Sendable {
+    /// The labels of a namespace (for `namespaceSelector`).
+    func namespaceLabels(namespace: String) async throws -> [String: String]
+    /// A ConfigMap object (`{apiVersion, kind, metadata, data}`).
+    func configMap(namespace: String, name: String) async throws -> JSONValue
+    /// The decoded JSON response of an API call (Kubernetes `urlPath` or a service URL).
+    func apiCall(_ request: APICallRequest) async throws -> JSONValue
+    /// Image metadata for a reference, in Kyverno's `imageRegistry` shape
+    /// (`{image, resolvedImage, registry, repository, identifier, manifest, configData}`).
+    func imageData(reference: String, credentials: ImageRegistryCredentials?) async throws -> JSONValue
+    /// The data of a `GlobalContextEntry`.
+    func globalReference(name: String) async throws -> JSONValue
+}
+
+/// An API call after variable substitution.
+public struct APICallRequest: Sendable, Hashable {
+    public var urlPath: String?
+    public var method: String
+    /// The POST body: the `data` entries as a JSON object.
+    public var body: JSONValue?
+    public var serviceURL: String?
+    public var caBundle: String?
+    public var headers: [String: String]
+
+    public init(
+        urlPath: String?, method: String, body: JSONValue? = nil, serviceURL: String? = nil, caBundle: String? = nil,
+        headers: [String: String] = [:]
+    ) {
+        self.urlPath = urlPath
+        self.method = method
+        self.body = body
+        self.serviceURL = serviceURL
+        self.caBundle = caBundle
+        self.headers = headers
+    }
+}
+
+/// Why a provider could not answer.
+public struct ContextProviderError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        case notFound = "not-found"
+        case forbidden
+        case unauthorized
+        case unreachable
+        case timeout
+        case invalid
+        /// The provider has no data for this kind of lookup (for example the CLI without a values file).
+        case unavailable
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// A provider with no external data: every lookup fails with `unavailable`; namespaces have no labels.
+public struct EmptyContextProvider: ContextProvider {
+    public init() {}
+
+    public func namespaceLabels(namespace: String) async throws -> [String: String] { [:] }
+
+    public func configMap(namespace: String, name: String) async throws -> JSONValue {
+        throw ContextProviderError(.unavailable, "configmaps \"\(name)\" not found")
+    }
+
+    public func apiCall(_ request: APICallRequest) async throws -> JSONValue {
+        throw ContextProviderError(.unavailable, "no API data for \(request.urlPath ?? request.serviceURL ?? "")")
+    }
+
+    public func imageData(reference: String, credentials: ImageRegistryCredentials?) async throws -> JSONValue {
+        throw ContextProviderError(.unavailable, "no registry data for \(reference)")
+    }
+
+    public func globalReference(name: String) async throws -> JSONValue {
+        throw ContextProviderError(.unavailable, "global context entry \(name) not found")
+    }
+}

@@ -1,0 +1,108 @@
+public import JSONValue
+
+/// Evaluates compiled policies against resources, as Kyverno's background scan does: operation CREATE, no
+/// user information, validate rules only. Pure apart from the ``ContextProvider``.
+public struct PolicyEvaluator: Sendable {
+    public let queries: QueryEngine
+
+    /// - Parameter queries: the JMESPath engine with Kyverno's functions.
+    public init(queries: QueryEngine) {
+        self.queries = queries
+    }
+
+    /// The results of every rule of `policy` that matches `resource`. Rules that do not match produce no
+    /// result; a rule that cannot be evaluated produces an `error` result and never hides the others.
+    ///
+    /// - Parameters:
+    ///   - operation: `CREATE` for background scans.
+    ///   - namespaceLabels: labels of the resource's namespace when the caller already has them; otherwise
+    ///     they are read from `provider` when a rule needs them.
+    ///   - values: values that replace computed ones (the CLI's values files); empty for background scans.
+    public func evaluate(
+        _ policy: CompiledPolicy, resource: JSONValue, provider: any ContextProvider, operation: String = "CREATE",
+        namespaceLabels: [String: String]? = nil, values: VariableValues = VariableValues()
+    ) async -> PolicyEvaluation {
+        let identity = ResourceIdentity(resource)
+        var labels = namespaceLabels
+        var results: [RuleResult] = []
+        var baseContext = EvaluationContext(
+            resource: resource, operation: operation, namespace: identity.namespace, queries: queries,
+            withImages: policy.usesImages)
+        for (name, value) in values.global.sorted(by: { $0.key < $1.key }) { baseContext.set(name, value) }
+        for (index, rule) in policy.rules.enumerated() where rule.type == .validate {
+            let matcher = policy.matchers[index]
+            if labels == nil, matcher.needsNamespaceLabels {
+                labels = await Self.namespaceLabels(of: identity, provider: provider)
+            }
+            let mismatches = matcher.mismatches(
+                identity, namespaceLabels: labels ?? [:], policyNamespace: policy.policy.namespace, operation: operation
+            )
+            guard mismatches.isEmpty else { continue }
+            var ruleContext = baseContext
+            let ruleValues = values.values(forRule: rule.name)
+            for (name, value) in ruleValues.sorted(by: { $0.key < $1.key }) { ruleContext.set(name, value) }
+            let ruleLoader = ContextLoader(
+                provider: provider, policyNamespace: policy.policy.namespace,
+                suppliedNames: Set(ruleValues.keys).union(values.global.keys))
+            if let result = await evaluate(rule, context: ruleContext, loader: ruleLoader) {
+                results.append(result)
+            }
+            if policy.policy.spec.applyRules == .one,
+                results.contains(where: { $0.status == .pass || $0.status == .fail })
+            {
+                break
+            }
+        }
+        return PolicyEvaluation(policyName: policy.policy.reportName, results: results)
+    }
+
+    private static func namespaceLabels(of identity: ResourceIdentity, provider: any ContextProvider) async -> [String:
+        String]
+    {
+        let namespace = identity.kind == "Namespace" ? identity.name : identity.namespace
+        guard !namespace.isEmpty else { return [:] }
+        return (try? await provider.namespaceLabels(namespace: namespace)) ?? [:]
+    }
+
+    /// One matched validate rule: context, preconditions, then the validation.
+    func evaluate(_ rule: Rule, context base: EvaluationContext, loader: ContextLoader) async -> RuleResult? {
+        guard let validation = rule.validation else { return nil }
+        if let feature = validation.unsupported { return .error(rule, "unsupported: \(feature)") }
+        var context = base
+        do {
+            try await loader.load(rule.context, into: &context)
+        } catch {
+            return .error(rule, "failed to load context", error)
+        }
+        if let preconditions = rule.preconditions {
+            do {
+                let (passed, message) = try ConditionEvaluator(context: context).evaluate(preconditions)
+                if !passed {
+                    return .skip(rule, ConditionEvaluator.joinNonEmpty(["preconditions not met", message], "; "))
+                }
+            } catch {
+                return .error(rule, "failed to evaluate preconditions", error)
+            }
+        }
+        var properties = rule.reportProperties
+        for (key, value) in properties where value.contains("{{") {
+            if let substituted = try? VariableSubstitutor(context: context).substitute(string: value) {
+                properties[key] = substituted.stringValue ?? substituted.serialized()
+            }
+        }
+        var result: RuleResult?
+        if let podSecurity = validation.podSecurity {
+            result = PodSecurityEvaluator.evaluate(
+                podSecurity, rule: rule, resource: base.document["request"]?["object"] ?? .null)
+        } else {
+            var validator = RuleValidator(rule: rule, validation: validation, loader: loader, context: context)
+            result = await validator.validate(
+                RuleValidator.Body(
+                    contextEntries: [], preconditions: nil, pattern: validation.pattern,
+                    anyPattern: validation.anyPattern, deny: validation.deny, forEach: validation.forEach))
+        }
+        guard var result else { return nil }
+        for (key, value) in properties { result.properties[key] = value }
+        return result
+    }
+}

@@ -1,0 +1,139 @@
+import JSONValue
+
+/// Decodes one rule document (`spec.rules[i]`, or a rule produced by autogen).
+enum RuleDecoder {
+    static func decode(_ reader: FieldReader) throws(PolicyDecodingError) -> Rule {
+        let name = try reader.required("name").string()
+        guard !name.isEmpty else { throw reader.error("must not be empty", at: "name") }
+        guard name.count <= 63 else { throw reader.error("must be at most 63 characters", at: "name") }
+        let match = try MatchDecoder.matchResources(try reader.required("match"))
+        let exclude = try reader.optional("exclude").map(MatchDecoder.matchResources)
+        let context = try ContextDecoder.entries(reader.optional("context"))
+        let preconditions = try reader.optional("preconditions").map(ConditionDecoder.block)
+        var type: RuleType?
+        var validation: Validation?
+        for (key, candidate) in [("validate", RuleType.validate), ("mutate", .mutate), ("generate", .generate)]
+        where reader.has(key) {
+            guard type == nil else {
+                throw reader.error("a rule must have exactly one of validate, mutate, generate or verifyImages")
+            }
+            type = candidate
+        }
+        if let verify = try reader.optional("verifyImages"), !(try verify.array()).isEmpty {
+            guard type == nil else {
+                throw reader.error("a rule must have exactly one of validate, mutate, generate or verifyImages")
+            }
+            type = .verifyImages
+        }
+        guard let type else { throw reader.error("a rule must have one of validate, mutate, generate or verifyImages") }
+        if type == .validate { validation = try decodeValidation(try reader.required("validate")) }
+        return Rule(
+            name: name, match: match, exclude: exclude, context: context, preconditions: preconditions, type: type,
+            validation: validation, reportProperties: try reader.optional("reportProperties")?.stringMap() ?? [:],
+            document: reader.value)
+    }
+
+    static func decodeValidation(_ reader: FieldReader) throws(PolicyDecodingError) -> Validation {
+        var failureAction: FailureAction?
+        if let actionReader = try reader.optional("failureAction") {
+            let text = try actionReader.string()
+            guard let action = FailureAction(spelling: text) else {
+                throw actionReader.error("must be Audit or Enforce, found \"\(text)\"")
+            }
+            failureAction = action
+        }
+        var validation = Validation(
+            message: try reader.optionalString("message"), failureAction: failureAction,
+            failureActionOverrides: try PolicyDecoder.decodeOverrides(reader.optional("failureActionOverrides")),
+            allowExistingViolations: try reader.optionalBool("allowExistingViolations") ?? true)
+        var kinds: [String] = []
+        if let pattern = try reader.optional("pattern") {
+            kinds.append("pattern")
+            validation.pattern = pattern.value
+        }
+        if let anyPattern = try reader.optional("anyPattern") {
+            kinds.append("anyPattern")
+            validation.anyPattern = try anyPattern.array().map(\.value)
+        }
+        if let deny = try reader.optional("deny") {
+            kinds.append("deny")
+            validation.deny = try decodeDeny(deny)
+        }
+        if let forEach = try reader.optional("foreach") {
+            kinds.append("foreach")
+            validation.forEach = try decodeForEach(forEach)
+        }
+        if let podSecurity = try reader.optional("podSecurity") {
+            kinds.append("podSecurity")
+            validation.podSecurity = try decodePodSecurity(podSecurity)
+        }
+        for unsupported in ["cel", "manifests", "assert"] where reader.has(unsupported) {
+            kinds.append(unsupported)
+            validation.unsupported = "validate.\(unsupported)"
+        }
+        guard kinds.count == 1 else {
+            if kinds.isEmpty {
+                throw reader.error("must have one of pattern, anyPattern, deny, foreach, podSecurity, cel or manifests")
+            }
+            throw reader.error("must have only one of \(kinds.joined(separator: ", "))")
+        }
+        return validation
+    }
+
+    static func decodeDeny(_ reader: FieldReader) throws(PolicyDecodingError) -> Deny {
+        Deny(conditions: try reader.optional("conditions").map(ConditionDecoder.block))
+    }
+
+    static func decodeForEach(_ reader: FieldReader) throws(PolicyDecodingError) -> [ForEachValidation] {
+        var result: [ForEachValidation] = []
+        for entry in try reader.array() {
+            let list = try entry.required("list").string()
+            var forEach = ForEachValidation(
+                list: list, elementScope: try entry.optionalBool("elementScope"),
+                context: try ContextDecoder.entries(entry.optional("context")),
+                preconditions: try entry.optional("preconditions").map(ConditionDecoder.block))
+            var kinds = 0
+            if let pattern = try entry.optional("pattern") {
+                forEach.pattern = pattern.value
+                kinds += 1
+            }
+            if let anyPattern = try entry.optional("anyPattern") {
+                forEach.anyPattern = try anyPattern.array().map(\.value)
+                kinds += 1
+            }
+            if let deny = try entry.optional("deny") {
+                forEach.deny = try decodeDeny(deny)
+                kinds += 1
+            }
+            if let nested = try entry.optional("foreach") {
+                forEach.forEach = try decodeForEach(nested)
+                kinds += 1
+            }
+            guard kinds == 1 else {
+                throw entry.error("must have exactly one of pattern, anyPattern, deny or foreach")
+            }
+            result.append(forEach)
+        }
+        return result
+    }
+
+    static func decodePodSecurity(_ reader: FieldReader) throws(PolicyDecodingError) -> PodSecurity {
+        let levelReader = try reader.required("level")
+        let level = try levelReader.string()
+        guard ["privileged", "baseline", "restricted"].contains(level) else {
+            throw levelReader.error("must be privileged, baseline or restricted, found \"\(level)\"")
+        }
+        var exclusions: [PodSecurityExclusion] = []
+        if let excludeReader = try reader.optional("exclude") {
+            for entry in try excludeReader.array() {
+                exclusions.append(
+                    PodSecurityExclusion(
+                        controlName: try entry.required("controlName").string(),
+                        images: try entry.optionalStrings("images"),
+                        restrictedField: try entry.optionalString("restrictedField"),
+                        values: try entry.optionalStrings("values")))
+            }
+        }
+        return PodSecurity(level: level, version: try reader.optionalString("version") ?? "latest", exclude: exclusions)
+    }
+}

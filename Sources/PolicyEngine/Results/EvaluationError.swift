@@ -1,0 +1,14 @@
+/// A failure while evaluating a rule (variable substitution, a context entry, a JMESPath query), with the
+/// message Kyverno would put in the rule result.
+struct EvaluationError: Error, Sendable, CustomStringConvertible {
+    var message: String
+    /// True when the failure is a missing key on a plain JMESPath path (`Unknown key "x" in path`).
+    var isNotFound: Bool
+
+    init(_ message: String, isNotFound: Bool = false) {
+        self.message = message
+        self.isNotFound = isNotFound
+    }
+
+    var description: String { message }
+}

@@ -1,0 +1,78 @@
+/// The outcome of one rule for one resource.
+public struct RuleResult: Sendable, Equatable {
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        case pass
+        case fail
+        case warn
+        case error
+        case skip
+    }
+
+    /// The rule name, including `autogen-` prefixes.
+    public var ruleName: String
+    public var ruleType: RuleType
+    public var status: Status
+    /// Kyverno's message for the outcome.
+    public var message: String
+    /// The rule's `reportProperties` after variable substitution, plus engine properties (PSS details).
+    public var properties: [String: String]
+
+    public init(
+        ruleName: String, ruleType: RuleType = .validate, status: Status, message: String,
+        properties: [String: String] = [:]
+    ) {
+        self.ruleName = ruleName
+        self.ruleType = ruleType
+        self.status = status
+        self.message = message
+        self.properties = properties
+    }
+
+    static func pass(_ rule: Rule, _ message: String) -> RuleResult {
+        RuleResult(ruleName: rule.name, status: .pass, message: message, properties: rule.reportProperties)
+    }
+
+    static func fail(_ rule: Rule, _ message: String) -> RuleResult {
+        RuleResult(ruleName: rule.name, status: .fail, message: message, properties: rule.reportProperties)
+    }
+
+    static func skip(_ rule: Rule, _ message: String) -> RuleResult {
+        RuleResult(ruleName: rule.name, status: .skip, message: message, properties: rule.reportProperties)
+    }
+
+    /// Kyverno's `RuleError`: `<message>: <error>`.
+    static func error(_ rule: Rule, _ message: String, _ error: EvaluationError? = nil) -> RuleResult {
+        RuleResult(
+            ruleName: rule.name, status: .error, message: error.map { message + ": " + $0.message } ?? message,
+            properties: rule.reportProperties)
+    }
+
+    /// The status a report shows: with `scored: false` on the policy, a failure is a warning.
+    public func reportStatus(scored: Bool) -> Status {
+        !scored && status == .fail ? .warn : status
+    }
+
+    /// The message a report shows: `reportProperties` may override it per status (`passMessage`,
+    /// `failMessage`, `warnMessage`, `errorMessage`, `skipMessage`) or for every status (`message`).
+    public func reportMessage(scored: Bool) -> String {
+        var text = message
+        let key: String
+        switch reportStatus(scored: scored) {
+        case .pass: key = "passMessage"
+        case .fail: key = "failMessage"
+        case .warn: key = "warnMessage"
+        case .error: key = "errorMessage"
+        case .skip: key = "skipMessage"
+        }
+        if let override = properties[key], !override.isEmpty { text = override }
+        if let override = properties["message"], !override.isEmpty { text = override }
+        return text
+    }
+}
+
+/// All rule results of one policy for one resource.
+public struct PolicyEvaluation: Sendable {
+    /// `name` for a ClusterPolicy, `namespace/name` for a Policy.
+    public var policyName: String
+    public var results: [RuleResult]
+}

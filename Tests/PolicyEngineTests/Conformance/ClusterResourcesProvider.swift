@@ -1,0 +1,81 @@
+import JSONValue
+
+@testable import PolicyEngine
+
+/// A ``ContextProvider`` that answers from a list of objects, as `kyverno test` answers from
+/// `clusterResources`: ConfigMaps by namespace and name, API GETs of Kubernetes paths (one object or a
+/// list), namespace labels from Namespace objects.
+struct ClusterResourcesProvider: ContextProvider {
+    let objects: [JSONValue]
+
+    private func plural(_ kind: String) -> String {
+        let lower = kind.lowercased()
+        if lower.hasSuffix("s") { return lower + "es" }
+        if lower.hasSuffix("y") { return String(lower.dropLast()) + "ies" }
+        return lower + "s"
+    }
+
+    func namespaceLabels(namespace: String) async throws -> [String: String] {
+        guard
+            let object = objects.first(where: {
+                $0["kind"]?.stringValue == "Namespace" && $0["metadata"]?["name"]?.stringValue == namespace
+            })
+        else { return [:] }
+        return ResourceIdentity(object).labels
+    }
+
+    func configMap(namespace: String, name: String) async throws -> JSONValue {
+        let found = objects.first { object in
+            let identity = ResourceIdentity(object)
+            return identity.kind == "ConfigMap" && identity.name == name
+                && (identity.namespace == namespace || identity.namespace.isEmpty)
+        }
+        guard let found else { throw ContextProviderError(.notFound, "configmaps \"\(name)\" not found") }
+        return found
+    }
+
+    func apiCall(_ request: APICallRequest) async throws -> JSONValue {
+        guard let path = request.urlPath, request.method == "GET" else {
+            throw ContextProviderError(.unavailable, "only GET of API paths is served")
+        }
+        var parts = path.split(separator: "/").map(String.init)
+        var groupVersion: String
+        if parts.first == "api", parts.count >= 2 {
+            groupVersion = parts[1]
+            parts.removeFirst(2)
+        } else if parts.first == "apis", parts.count >= 3 {
+            groupVersion = parts[1] + "/" + parts[2]
+            parts.removeFirst(3)
+        } else {
+            throw ContextProviderError(.invalid, "unsupported path \(path)")
+        }
+        var namespace: String?
+        if parts.first == "namespaces", parts.count >= 3 {
+            namespace = parts[1]
+            parts.removeFirst(2)
+        }
+        guard let resource = parts.first else { throw ContextProviderError(.invalid, "unsupported path \(path)") }
+        let name = parts.count > 1 ? parts[1] : nil
+        let matching = objects.filter { object in
+            let identity = ResourceIdentity(object)
+            let version = identity.group.isEmpty ? identity.version : identity.group + "/" + identity.version
+            return version == groupVersion && plural(identity.kind) == resource
+                && (namespace == nil || identity.namespace == namespace)
+        }
+        if let name {
+            guard let object = matching.first(where: { ResourceIdentity($0).name == name }) else {
+                throw ContextProviderError(.notFound, "\(resource) \"\(name)\" not found")
+            }
+            return object
+        }
+        return .object(["apiVersion": .string("v1"), "kind": .string("List"), "items": .array(matching)])
+    }
+
+    func imageData(reference: String, credentials: ImageRegistryCredentials?) async throws -> JSONValue {
+        throw ContextProviderError(.unavailable, "no registry data for \(reference)")
+    }
+
+    func globalReference(name: String) async throws -> JSONValue {
+        throw ContextProviderError(.unavailable, "global context entry \(name) not found")
+    }
+}
