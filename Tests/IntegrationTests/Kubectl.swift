@@ -45,24 +45,38 @@ struct Kubectl: Sendable {
 
     func run(_ arguments: [String]) async throws -> Result {
         let process = process(arguments)
-        let output = Pipe()
-        let error = Pipe()
+        // Output goes to files and the wait happens on its own thread: blocking reads or waits on the
+        // cooperative pool (two threads on a two-core machine) would stall the server under test.
+        let directory = FileManager.default.temporaryDirectory
+        let outputURL = directory.appendingPathComponent("kubectl-\(UUID().uuidString).out")
+        let errorURL = directory.appendingPathComponent("kubectl-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outputURL)
+            try? FileManager.default.removeItem(at: errorURL)
+        }
+        let output = try FileHandle(forWritingTo: outputURL)
+        let error = try FileHandle(forWritingTo: errorURL)
         process.standardOutput = output
         process.standardError = error
-        let outputData = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
-        let errorData = Task.detached { error.fileHandleForReading.readDataToEndOfFile() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
+            Thread.detachNewThread {
+                do {
+                    try process.run()
+                    process.waitUntilExit()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
             }
         }
+        try output.close()
+        try error.close()
         return Result(
-            status: process.terminationStatus, output: String(decoding: await outputData.value, as: UTF8.self),
-            error: String(decoding: await errorData.value, as: UTF8.self))
+            status: process.terminationStatus,
+            output: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
+            error: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
     }
 
     /// Starts a long-running kubectl (such as `get -w`) whose output lines arrive on a stream.
