@@ -109,6 +109,7 @@ struct Kubectl: Sendable {
 enum Paths {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
+    static let vigil = repository.appendingPathComponent(".build/debug/vigil").path
     static let projectCRDs = repository.appendingPathComponent("manifests/crds").path
     static let sharedCRDs = repository.appendingPathComponent(
         "../shared/testdata/crds/kyverno/config/crds/policyreport"
