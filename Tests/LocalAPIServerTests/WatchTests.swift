@@ -119,3 +119,25 @@ struct WatchTests {
         }
     }
 }
+
+@Suite("Watch cleanup")
+struct WatchCleanupTests {
+    @Test func disconnectedWatchIsUnregisteredOnceWritesFail() async throws {
+        try await withServer { server, client in
+            let watch = Task { try await client.get("/api/v1/namespaces/default/pods?watch=1") }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(server.store.openWatchCount == 1)
+            watch.cancel()
+            _ = await watch.result
+            // An idle stream only learns that its client left when a write fails (the first may still be buffered).
+            let deadline = ContinuousClock.now + .seconds(5)
+            var index = 0
+            while server.store.openWatchCount > 0, ContinuousClock.now < deadline {
+                _ = try await client.post("/api/v1/namespaces/default/pods", Fixtures.pod("wake-\(index)"))
+                index += 1
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(server.store.openWatchCount == 0)
+        }
+    }
+}
