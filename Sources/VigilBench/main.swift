@@ -13,7 +13,9 @@ case "engine":
     exit(EngineBench.main(Array(arguments.dropFirst())))
 case "http":
     await HTTPBench.run(Array(arguments.dropFirst()))
+case "apiserver":
+    try await APIServerBench.run(Array(arguments.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|engine|http ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|engine|http|apiserver ...\n".utf8))
     exit(2)
 }
