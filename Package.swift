@@ -67,6 +67,7 @@ let package = Package(
             name: "LocalAPIServer",
             dependencies: [
                 "JSONValue",
+                "YAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

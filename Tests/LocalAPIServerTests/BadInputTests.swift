@@ -18,12 +18,26 @@ struct BadInputTests {
         }
     }
 
-    @Test func yamlBodyIs415UntilTheYAMLModuleIsWired() async throws {
-        try await withServer { _, client in
+    @Test func yamlBodyCreatesTheObject() async throws {
+        try await withServer { server, client in
+            let body = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: from-yaml\n  labels: {app: web}\nspec: {}\n"
             let reply = try await client.request(
-                "POST", "/api/v1/namespaces/default/pods", rawBody: Array("kind: Pod\n".utf8),
+                "POST", "/api/v1/namespaces/default/pods", rawBody: Array(body.utf8), contentType: "application/yaml")
+            #expect(reply.status == 201)
+            #expect(reply.json[path: "metadata", "name"] == "from-yaml")
+            #expect(reply.json[path: "metadata", "labels", "app"] == "web")
+            #expect(server.store.count(of: GroupResource(group: "", resource: "pods")) == 1)
+        }
+    }
+
+    @Test func malformedYAMLIs400NamingTheLine() async throws {
+        try await withServer { server, client in
+            let reply = try await client.request(
+                "POST", "/api/v1/namespaces/default/pods", rawBody: Array("kind: Pod\nmetadata: [a,\n".utf8),
                 contentType: "application/yaml")
-            #expect(reply.status == 415)
+            #expect(reply.status == 400)
+            #expect(reply.json["message"]?.stringValue?.contains("line") == true)
+            #expect(server.store.count(of: GroupResource(group: "", resource: "pods")) == 0)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import YAML
 
 /// Decodes request bodies and manifest files into objects: the one place every body and every `--load`
 /// file goes through.
@@ -7,10 +8,12 @@ public enum ManifestDecoder {
     /// Decodes `bytes` by content type.
     ///
     /// JSON may be a single object, a `List` (its items are returned), or several objects one after the
-    /// other (concatenated or newline-delimited). YAML is not supported yet.
+    /// other (concatenated or newline-delimited). YAML may hold several documents (`---`) with Kubernetes'
+    /// YAML 1.1 scalar rules; empty documents are skipped and `List`s are flattened, as kubectl does.
     /// - Parameter contentType: the media type, parameters allowed (`application/json; charset=utf-8`);
     ///   `nil` means JSON.
-    /// - Throws: ``StatusError`` 400 for malformed JSON, 415 for YAML or another media type.
+    /// - Throws: ``StatusError`` 400 for malformed JSON or YAML (naming the line and column), 415 for another
+    ///   media type.
     public static func decode(_ bytes: [UInt8], contentType: String?) throws(StatusError) -> [JSONValue] {
         let mediaType = contentType.map(mediaTypeOf) ?? "application/json"
         switch mediaType {
@@ -18,15 +21,35 @@ public enum ManifestDecoder {
             "application/strategic-merge-patch+json", "":
             return try decodeJSON(bytes)
         case "application/yaml", "application/x-yaml", "text/yaml", "application/apply-patch+yaml":
-            // JSON is valid YAML: accept it, and say clearly what is missing for other YAML.
-            if let documents = try? decodeJSON(bytes) { return documents }
-            throw StatusError.unsupportedMediaType(
-                "YAML request bodies are not supported by this server yet; send JSON (kubectl does)")
+            return try decodeYAML(bytes)
         default:
             throw StatusError.unsupportedMediaType(
                 "the body of the request was in an unknown format - accepted media types include: "
                     + "application/json, application/yaml")
         }
+    }
+
+    static func decodeYAML(_ bytes: [UInt8]) throws(StatusError) -> [JSONValue] {
+        let loaded: [JSONValue]
+        do {
+            loaded = try YAML.load(String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw StatusError.badRequest("error converting YAML to JSON: \(error)")
+        }
+        var documents: [JSONValue] = []
+        for document in loaded where !document.isNull {
+            if let kind = document["kind"]?.stringValue, kind.hasSuffix("List"),
+                let items = document["items"]?.arrayValue
+            {
+                documents.append(contentsOf: items)
+            } else {
+                documents.append(document)
+            }
+        }
+        guard !documents.isEmpty else {
+            throw StatusError.badRequest("couldn't get version/kind; the YAML body has no object")
+        }
+        return documents
     }
 
     /// `application/json` from `application/json; charset=utf-8`.
