@@ -50,6 +50,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(name: "PolicyTesting", dependencies: ["PolicyEngine", "JSONValue", "YAML"]),
         .target(
             name: "HTTPClient",
             dependencies: [
@@ -66,6 +67,7 @@ let package = Package(
                 "YAML",
                 "JMESPath",
                 "PolicyEngine",
+                "PolicyTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,6 +85,7 @@ let package = Package(
             dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
         ),
+        .testTarget(name: "PolicyTestingTests", dependencies: ["PolicyTesting", "PolicyEngine", "JSONValue"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
         .testTarget(
             name: "HTTPClientTests",
