@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(name: "PolicyTesting", dependencies: ["PolicyEngine", "JSONValue", "YAML"]),
         .target(
             name: "HTTPClient",
             dependencies: [
@@ -93,6 +94,7 @@ let package = Package(
                 "YAML",
                 "JMESPath",
                 "PolicyEngine",
+                "PolicyTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,6 +114,7 @@ let package = Package(
             dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
         ),
+        .testTarget(name: "PolicyTestingTests", dependencies: ["PolicyTesting", "PolicyEngine", "JSONValue"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
         .testTarget(
             name: "HTTPClientTests",

@@ -11,6 +11,8 @@ struct Vigil: AsyncParsableCommand {
             background mode against them, and writes PolicyReport resources.
             """,
         version: VersionInfo.version,
-        subcommands: [VersionCommand.self, APIServerCommand.self, JPCommand.self, ApplyCommand.self]
+        subcommands: [
+            VersionCommand.self, APIServerCommand.self, JPCommand.self, ApplyCommand.self, TestCommand.self,
+        ]
     )
 }

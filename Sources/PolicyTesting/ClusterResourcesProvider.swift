@@ -1,12 +1,23 @@
-import JSONValue
-
-@testable import PolicyEngine
+public import JSONValue
+public import PolicyEngine
 
 /// A ``ContextProvider`` that answers from a list of objects, as `kyverno test` answers from
-/// `clusterResources`: ConfigMaps by namespace and name, API GETs of Kubernetes paths (one object or a
-/// list), namespace labels from Namespace objects.
-struct ClusterResourcesProvider: ContextProvider {
-    let objects: [JSONValue]
+/// `clusterResources` and context files: ConfigMaps by namespace and name, API GETs of Kubernetes paths
+/// (one object or a list), namespace labels from Namespace objects, and service calls from the test's
+/// `apiCallResponses` mocks (matched by method and URL).
+public struct ClusterResourcesProvider: ContextProvider {
+    /// The cluster objects the provider serves.
+    public let objects: [JSONValue]
+    /// `apiCallResponses` entries: `method`, `url`, `response.body`.
+    public let apiCallResponses: [JSONValue]
+
+    /// - Parameters:
+    ///   - objects: the cluster objects (ConfigMaps, Namespaces, any object an API GET may read).
+    ///   - apiCallResponses: mocked service responses from a test file.
+    public init(objects: [JSONValue], apiCallResponses: [JSONValue] = []) {
+        self.objects = objects
+        self.apiCallResponses = apiCallResponses
+    }
 
     private func plural(_ kind: String) -> String {
         let lower = kind.lowercased()
@@ -15,7 +26,7 @@ struct ClusterResourcesProvider: ContextProvider {
         return lower + "s"
     }
 
-    func namespaceLabels(namespace: String) async throws -> [String: String] {
+    public func namespaceLabels(namespace: String) async throws -> [String: String] {
         guard
             let object = objects.first(where: {
                 $0["kind"]?.stringValue == "Namespace" && $0["metadata"]?["name"]?.stringValue == namespace
@@ -24,7 +35,7 @@ struct ClusterResourcesProvider: ContextProvider {
         return ResourceIdentity(object).labels
     }
 
-    func configMap(namespace: String, name: String) async throws -> JSONValue {
+    public func configMap(namespace: String, name: String) async throws -> JSONValue {
         let found = objects.first { object in
             let identity = ResourceIdentity(object)
             return identity.kind == "ConfigMap" && identity.name == name
@@ -34,7 +45,13 @@ struct ClusterResourcesProvider: ContextProvider {
         return found
     }
 
-    func apiCall(_ request: APICallRequest) async throws -> JSONValue {
+    public func apiCall(_ request: APICallRequest) async throws -> JSONValue {
+        let url = request.serviceURL ?? request.urlPath
+        if let mock = apiCallResponses.first(where: {
+            $0["url"]?.stringValue == url && ($0["method"]?.stringValue ?? "GET") == request.method
+        }) {
+            return mock["response"]?["body"] ?? .null
+        }
         guard let path = request.urlPath, request.method == "GET" else {
             throw ContextProviderError(.unavailable, "only GET of API paths is served")
         }
@@ -71,11 +88,11 @@ struct ClusterResourcesProvider: ContextProvider {
         return .object(["apiVersion": .string("v1"), "kind": .string("List"), "items": .array(matching)])
     }
 
-    func imageData(reference: String, credentials: ImageRegistryCredentials?) async throws -> JSONValue {
+    public func imageData(reference: String, credentials: ImageRegistryCredentials?) async throws -> JSONValue {
         throw ContextProviderError(.unavailable, "no registry data for \(reference)")
     }
 
-    func globalReference(name: String) async throws -> JSONValue {
+    public func globalReference(name: String) async throws -> JSONValue {
         throw ContextProviderError(.unavailable, "global context entry \(name) not found")
     }
 }

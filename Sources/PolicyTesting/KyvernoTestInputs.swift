@@ -1,0 +1,129 @@
+import Foundation
+public import JSONValue
+public import PolicyEngine
+import YAML
+
+/// The inputs of one `Test` document of a `kyverno-test.yaml`, read as the Kyverno CLI reads them: paths are
+/// relative to the test file's directory.
+public struct KyvernoTestInputs: Sendable {
+    /// Why a test's inputs could not be read; every expected result of the test is reported with it.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        /// The file that could not be read or parsed.
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    public var policies: [CompiledPolicy] = []
+    /// Policy names with the reason they did not decode or compile.
+    public var invalidPolicies: [String: String] = [:]
+    public var resources: [JSONValue] = []
+    public var clusterObjects: [JSONValue] = []
+    /// The values document (`values` inline or the `variables` file).
+    public var values: JSONValue?
+    /// The `userinfo` file's `userInfo`, `roles` and `clusterRoles`, as `request.*` values.
+    public var requestInfo: [String: JSONValue] = [:]
+    public var apiCallResponses: [JSONValue] = []
+
+    /// Reads the files a `Test` document names.
+    /// - Throws: ``LoadError`` when a named file cannot be read or parsed.
+    public init(test: JSONValue, directory: String) throws(LoadError) {
+        for path in Self.paths(test["policies"]) {
+            for document in try Self.load(path, directory: directory) where PolicyDecoder.isPolicyDocument(document) {
+                let name = document["metadata"]?["name"]?.stringValue ?? "?"
+                do {
+                    policies.append(try CompiledPolicy(try PolicyDecoder.decode(document)))
+                } catch {
+                    invalidPolicies[name] = "\(error)"
+                }
+            }
+        }
+        for path in Self.paths(test["resources"]) {
+            resources += try Self.load(path, directory: directory).filter { !$0.isNull }
+        }
+        for path in Self.paths(test["clusterResources"]) {
+            for document in try Self.load(path, directory: directory) where !document.isNull {
+                // A `ClusterResource` file wraps the objects in `spec.resources`.
+                if document["kind"]?.stringValue == "ClusterResource" {
+                    clusterObjects += document["spec"]?["resources"]?.arrayValue ?? []
+                } else {
+                    clusterObjects.append(document)
+                }
+            }
+        }
+        if let path = test["context"]?.stringValue {
+            for document in try Self.load(path, directory: directory) where !document.isNull {
+                clusterObjects += document["spec"]?["resources"]?.arrayValue ?? []
+            }
+        }
+        values = test["values"]
+        if let path = test["variables"]?.stringValue {
+            values = try Self.load(path, directory: directory).first { !$0.isNull }
+        }
+        for selector in values?["namespaceSelector"]?.arrayValue ?? [] {
+            guard let name = selector["name"]?.stringValue else { continue }
+            clusterObjects.append(
+                .object([
+                    "apiVersion": "v1", "kind": "Namespace",
+                    "metadata": .object(["name": .string(name), "labels": selector["labels"] ?? .object([:])]),
+                ]))
+        }
+        if let path = test["userinfo"]?.stringValue,
+            let info = try Self.load(path, directory: directory).first(where: { !$0.isNull })
+        {
+            for key in ["userInfo", "roles", "clusterRoles"] {
+                if let value = info[key] { requestInfo["request." + key] = value }
+            }
+        }
+        apiCallResponses = test["apiCallResponses"]?.arrayValue ?? []
+    }
+
+    /// The values a values document gives one policy and resource: global values, resource values (added
+    /// globally) and rule values. Values written as JSON strings are decoded, as the CLI does.
+    public func variableValues(policy: String, resource: String) -> VariableValues {
+        var result = VariableValues()
+        result.global = requestInfo
+        guard let document = values else { return result }
+        func decode(_ value: JSONValue) -> JSONValue {
+            if case .string(let text) = value, text.hasPrefix("[") || text.hasPrefix("{"),
+                let parsed = try? JSONValue.parse(text)
+            {
+                return parsed
+            }
+            return value
+        }
+        for (key, value) in document["globalValues"]?.objectValue ?? [:] { result.global[key] = decode(value) }
+        for entry in document["policies"]?.arrayValue ?? [] where entry["name"]?.stringValue == policy {
+            for rule in entry["rules"]?.arrayValue ?? [] {
+                guard let name = rule["name"]?.stringValue else { continue }
+                var values: [String: JSONValue] = [:]
+                for (key, value) in rule["values"]?.objectValue ?? [:] { values[key] = decode(value) }
+                result.perRule[name] = values
+            }
+            for item in entry["resources"]?.arrayValue ?? [] where item["name"]?.stringValue == resource {
+                for (key, value) in item["values"]?.objectValue ?? [:] { result.global[key] = decode(value) }
+            }
+        }
+        return result
+    }
+
+    private static func paths(_ value: JSONValue?) -> [String] {
+        value?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    private static func load(_ path: String, directory: String) throws(LoadError) -> [JSONValue] {
+        let full = path.hasPrefix("/") ? path : directory + "/" + path
+        let text: String
+        do {
+            text = try String(contentsOfFile: full, encoding: .utf8)
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: full)
+            throw LoadError(path: full, message: exists ? "cannot be read" : "no such file")
+        }
+        do {
+            return try YAML.load(text)
+        } catch {
+            throw LoadError(path: full, message: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import JSONValue
+public import PolicyEngine
+import YAML
+
+/// Runs Kyverno CLI test files (`kyverno-test.yaml`) through Vigil's engine and compares every expected
+/// result, as `kyverno test` does. Written by hand because the CLI's test runner is part of Kyverno's Go code.
+///
+/// Only validate rules of `Policy` and `ClusterPolicy` are compared; expected results that need a feature
+/// the engine does not evaluate (mutate, generate, verifyImages, `validate.cel`, `validate.manifests`,
+/// `podSecurity`, the newer policy kinds, policy exceptions) are reported as skipped with the feature named.
+public struct KyvernoTestRunner: Sendable {
+    public let evaluator: PolicyEvaluator
+
+    /// - Parameter evaluator: the engine; defaults to one with Kyverno's JMESPath functions.
+    public init(evaluator: PolicyEvaluator = PolicyEvaluator(queries: .kyverno())) {
+        self.evaluator = evaluator
+    }
+
+    /// The test files named `kyverno-test.yaml` under `paths` (files are taken as given), sorted.
+    /// - Throws: ``KyvernoTestInputs/LoadError`` when a path does not exist.
+    public static func testFiles(under paths: [String]) throws(KyvernoTestInputs.LoadError) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw KyvernoTestInputs.LoadError(path: path, message: "no such file or directory")
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let entries = FileManager.default.enumerator(atPath: path)?.allObjects.compactMap { $0 as? String } ?? []
+            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            files += entries.filter { $0 == "kyverno-test.yaml" || $0.hasSuffix("/kyverno-test.yaml") }
+                .sorted().map { base + "/" + $0 }
+        }
+        return files
+    }
+
+    /// One record per expected result and resource of every `Test` document in `file` (documents with
+    /// `kind: Test`, and legacy documents without `apiVersion` that have `results`).
+    public func run(testFile file: String) async -> [KyvernoTestRecord] {
+        let documents: [JSONValue]
+        do {
+            documents = try YAML.load(try String(contentsOfFile: file, encoding: .utf8))
+        } catch {
+            return [
+                KyvernoTestRecord(
+                    file: file, policy: "", rule: "", resource: "", expected: "", actual: "", status: .fail,
+                    reason: "test file unreadable: \(error)")
+            ]
+        }
+        let directory = (file as NSString).deletingLastPathComponent
+        var records: [KyvernoTestRecord] = []
+        for test in documents {
+            let isTest = test["kind"]?.stringValue == "Test" || (test["kind"] == nil && test["results"] != nil)
+            guard isTest else { continue }
+            records += await run(test: test, directory: directory, file: file)
+        }
+        return records
+    }
+
+    private func run(test: JSONValue, directory: String, file: String) async -> [KyvernoTestRecord] {
+        let entries = test["results"]?.arrayValue ?? []
+        func all(_ status: KyvernoTestRecord.Status, _ reason: String) -> [KyvernoTestRecord] {
+            entries.flatMap { entry in
+                Self.resourceNames(entry).map {
+                    Self.record(file, entry, resource: $0, actual: "", status: status, reason: reason)
+                }
+            }
+        }
+        for key in ["exceptions", "globalContextEntries"] where test[key] != nil {
+            return all(.skip, "unsupported: \(key)")
+        }
+        let inputs: KyvernoTestInputs
+        do {
+            inputs = try KyvernoTestInputs(test: test, directory: directory)
+        } catch {
+            return all(.fail, "\(error)")
+        }
+        if inputs.values?["subresources"] != nil { return all(.skip, "unsupported: subresources") }
+        let provider = ClusterResourcesProvider(
+            objects: inputs.clusterObjects, apiCallResponses: inputs.apiCallResponses)
+        var records: [KyvernoTestRecord] = []
+        for entry in entries {
+            records += await run(entry: entry, inputs: inputs, provider: provider, file: file)
+        }
+        return records
+    }
+
+    private static let newPolicyKinds = [
+        "isValidatingPolicy": "ValidatingPolicy", "isMutatingPolicy": "MutatingPolicy",
+        "isMUtatingPolicy": "MutatingPolicy", "isGeneratingPolicy": "GeneratingPolicy",
+        "isDeletingPolicy": "DeletingPolicy", "isImageValidatingPolicy": "ImageValidatingPolicy",
+        "isValidatingAdmissionPolicy": "ValidatingAdmissionPolicy",
+        "isMutatingAdmissionPolicy": "MutatingAdmissionPolicy",
+    ]
+
+    private func run(
+        entry: JSONValue, inputs: KyvernoTestInputs, provider: ClusterResourcesProvider, file: String
+    ) async -> [KyvernoTestRecord] {
+        let names = Self.resourceNames(entry)
+        func all(_ status: KyvernoTestRecord.Status, _ reason: String) -> [KyvernoTestRecord] {
+            names.map { Self.record(file, entry, resource: $0, actual: "", status: status, reason: reason) }
+        }
+        for (flag, kind) in Self.newPolicyKinds.sorted(by: { $0.key < $1.key }) where entry[flag]?.boolValue == true {
+            return all(.skip, "unsupported: \(kind)")
+        }
+        if entry["patchedResources"] != nil { return all(.skip, "unsupported: mutate") }
+        if entry["generatedResource"] != nil || entry["generatedResources"] != nil
+            || entry["cloneSourceResource"] != nil
+        {
+            return all(.skip, "unsupported: generate")
+        }
+        let policyName = entry["policy"]?.stringValue ?? ""
+        let ruleName = entry["rule"]?.stringValue ?? ""
+        let shortName = String(policyName.split(separator: "/").last ?? "")
+        guard let compiled = inputs.policies.first(where: { $0.policy.name == shortName }) else {
+            if let reason = inputs.invalidPolicies[shortName] { return all(.fail, "invalid policy: \(reason)") }
+            return all(.skip, "unsupported: policy \(policyName) is not a Kyverno Policy or ClusterPolicy")
+        }
+        guard let rule = compiled.rules.first(where: { $0.name == ruleName }) else {
+            return all(.fail, "rule \(ruleName) not found in policy \(policyName)")
+        }
+        if let skipped = Self.unsupportedFeature(rule, compiled) { return all(.skip, "unsupported: \(skipped)") }
+        var records: [KyvernoTestRecord] = []
+        for name in names {
+            records.append(
+                await compare(
+                    entry: entry, compiled: compiled, ruleName: ruleName, resourceName: name, inputs: inputs,
+                    provider: provider, file: file))
+        }
+        return records
+    }
+
+    /// The feature of `rule` the engine does not evaluate, if any.
+    private static func unsupportedFeature(_ rule: Rule, _ compiled: CompiledPolicy) -> String? {
+        switch rule.type {
+        case .mutate: return "mutate"
+        case .generate: return "generate"
+        case .verifyImages: return "verifyImages"
+        case .validate: break
+        }
+        if let feature = rule.validation?.unsupported { return feature }
+        if rule.validation?.podSecurity != nil { return "validate.podSecurity" }
+        return compiled.unsupported.first { $0.rule == rule.name }?.feature
+    }
+
+    private func compare(
+        entry: JSONValue, compiled: CompiledPolicy, ruleName: String, resourceName: String,
+        inputs: KyvernoTestInputs, provider: ClusterResourcesProvider, file: String
+    ) async -> KyvernoTestRecord {
+        let parts = resourceName.split(separator: "/").map(String.init)
+        let kind = entry["kind"]?.stringValue
+        let namespace = entry["namespace"]?.stringValue ?? (parts.count == 2 ? parts[0] : nil)
+        let name = parts.last ?? resourceName
+        let candidates = inputs.resources.filter { resource in
+            let identity = ResourceIdentity(resource)
+            // A resource file without a namespace is created in `default`, as the CLI does.
+            let resourceNamespace = identity.namespace.isEmpty ? "default" : identity.namespace
+            return identity.name == name
+                && (namespace.map { $0 == identity.namespace || $0 == resourceNamespace } ?? true)
+        }
+        guard let resource = candidates.first(where: { kind == nil || ResourceIdentity($0).kind == kind }) else {
+            return Self.record(
+                file, entry, resource: resourceName, actual: "", status: .fail, reason: "resource not found")
+        }
+        var scoped = resource
+        if compiled.policy.kind == .policy, ResourceIdentity(resource).namespace.isEmpty,
+            let policyNamespace = compiled.policy.namespace
+        {
+            var metadata = resource["metadata"]?.objectValue ?? [:]
+            metadata["namespace"] = .string(policyNamespace)
+            scoped["metadata"] = .object(metadata)
+        }
+        let values = inputs.variableValues(policy: compiled.policy.name, resource: name)
+        let operation = entry["operation"]?.stringValue ?? values.global["request.operation"]?.stringValue ?? "CREATE"
+        let evaluation = await evaluator.evaluate(
+            compiled, resource: scoped, provider: provider, operation: operation, values: values)
+        let ruleNames = [ruleName, "autogen-" + ruleName, "autogen-cronjob-" + ruleName]
+        let expected = Self.expected(entry)
+        guard let result = evaluation.results.first(where: { ruleNames.contains($0.ruleName) }) else {
+            let status: KyvernoTestRecord.Status = expected == "skip" ? .pass : .fail
+            return Self.record(
+                file, entry, resource: resourceName, actual: "none", status: status,
+                reason: status == .pass ? "" : "the rule did not match the resource")
+        }
+        if result.message.hasPrefix("unsupported:") {
+            return Self.record(
+                file, entry, resource: resourceName, actual: result.status.rawValue, status: .skip,
+                reason: result.message)
+        }
+        let actual = result.reportStatus(scored: compiled.policy.scored).rawValue
+        return Self.record(
+            file, entry, resource: resourceName, actual: actual, status: actual == expected ? .pass : .fail,
+            reason: actual == expected ? "" : result.message)
+    }
+
+    private static func expected(_ entry: JSONValue) -> String {
+        entry["result"]?.stringValue ?? entry["status"]?.stringValue ?? ""
+    }
+
+    /// `resources` (or the legacy `resource`) of an expected result.
+    private static func resourceNames(_ entry: JSONValue) -> [String] {
+        if let names = entry["resources"]?.arrayValue { return names.compactMap(\.stringValue) }
+        return entry["resource"]?.stringValue.map { [$0] } ?? []
+    }
+
+    private static func record(
+        _ file: String, _ entry: JSONValue, resource: String, actual: String, status: KyvernoTestRecord.Status,
+        reason: String
+    ) -> KyvernoTestRecord {
+        KyvernoTestRecord(
+            file: file, policy: entry["policy"]?.stringValue ?? "", rule: entry["rule"]?.stringValue ?? "",
+            resource: resource, expected: expected(entry), actual: actual, status: status, reason: reason)
+    }
+}
