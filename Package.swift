@@ -35,6 +35,7 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
+        .target(name: "KubeClient", dependencies: ["JSONValue", "YAML"]),
         .target(name: "PolicyEngine", dependencies: ["JSONValue", "JMESPath", "YAML"]),
         .executableTarget(
             name: "vigil",
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSONValue"]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "JMESPath", "JSONValue"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "JSONValue"], exclude: ["Fixtures"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
     ],
     swiftLanguageModes: [.v6]
