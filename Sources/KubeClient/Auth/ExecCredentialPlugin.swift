@@ -185,12 +185,20 @@ public enum ExecCredentialPlugin {
 
 /// RFC 3339 timestamps as Kubernetes writes them (`2006-01-02T15:04:05Z`, optional fraction).
 enum RFC3339 {
+    /// Parses `2006-01-02T15:04:05[.fraction](Z|±hh:mm)`, keeping all fraction digits (Foundation's
+    /// formatter keeps only milliseconds, and `MicroTime` has microseconds).
     static func date(from text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        guard let dot = text.firstIndex(of: ".") else { return formatter.date(from: text) }
+        let afterDot = text.index(after: dot)
+        let digitsEnd = text[afterDot...].firstIndex { !$0.isASCII || !$0.isNumber } ?? text.endIndex
+        let digits = text[afterDot..<digitsEnd]
+        guard !digits.isEmpty, digits.count <= 9,
+            let whole = formatter.date(from: String(text[..<dot]) + text[digitsEnd...]),
+            let fraction = Double("0." + digits)
+        else { return nil }
+        return whole.addingTimeInterval(fraction)
     }
 
     /// Formats a time with microseconds, as `MicroTime` (`2006-01-02T15:04:05.000000Z`).
