@@ -198,3 +198,36 @@ struct KubeConfigTests {
         #expect(plugin.field == "users[0].user.exec")
     }
 }
+
+struct KubeConfigYAMLTests {
+    @Test func readsKubectlStyleYAML() throws {
+        let config = try KubeConfig.load(file: Fixtures.path("kubectl-style.yaml"))
+        let resolved = try config.clientConfiguration()
+        #expect(resolved.server == "https://127.0.0.1:40123")
+        #expect(resolved.namespace == "vigil-system")
+        #expect(resolved.tls.certificateAuthorityPEM == (try Fixtures.contents("certs/ca.crt")))
+        guard case .exec(let plugin) = resolved.authentication else {
+            Issue.record("expected an exec plugin")
+            return
+        }
+        #expect(plugin.exec.command == Fixtures.path("./login.sh"))
+        #expect(plugin.exec.args == ["--cluster", "kind-vigil"])
+        // YAML 1.1 would read an unquoted true as a bool; the quoted value stays a string.
+        #expect(plugin.exec.env == [KubeConfig.EnvVar(name: "LOGIN_MODE", value: "true")])
+        #expect(plugin.clusterInfo?.server == "https://127.0.0.1:40123")
+    }
+
+    @Test func yamlErrorsNameTheFile() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { Fixtures.remove(directory) }
+        try Fixtures.write("clusters:\n- name: a\n  cluster: [unclosed\n", to: directory + "/config")
+        #expect {
+            _ = try KubeConfig.load(file: directory + "/config")
+        } throws: { error in
+            (error as? KubeConfigError)?.kind == .malformedDocument
+                && (error as? KubeConfigError)?.file == directory + "/config"
+        }
+        try Fixtures.write("# nothing here yet\n", to: directory + "/empty")
+        #expect(try KubeConfig.load(file: directory + "/empty").clusters.isEmpty)
+    }
+}
