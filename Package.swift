@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "JSONValue", targets: ["JSONValue"]),
         .library(name: "YAML", targets: ["YAML"]),
+        .library(name: "HTTPClient", targets: ["HTTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,7 +36,11 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
-        .target(name: "KubeClient", dependencies: ["JSONValue", "YAML"]),
+        .target(
+            name: "HTTPClient",
+            dependencies: ["CCurl", .product(name: "DequeModule", package: "swift-collections")]
+        ),
+        .target(name: "KubeClient", dependencies: ["JSONValue", "YAML", "HTTPClient"]),
         .target(name: "PolicyEngine", dependencies: ["JSONValue", "JMESPath", "YAML"]),
         .executableTarget(
             name: "vigil",
@@ -55,6 +60,7 @@ let package = Package(
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "JMESPath", "JSONValue"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "JSONValue"], exclude: ["Fixtures"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

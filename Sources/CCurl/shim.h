@@ -87,6 +87,12 @@ static inline int ccurl_pause_cont(void) { return CURLPAUSE_CONT; }
 /// `CURL_GLOBAL_DEFAULT`.
 static inline long ccurl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
 
+/// `CURLPIPE_MULTIPLEX`, for `CURLMOPT_PIPELINING`.
+static inline long ccurl_pipe_multiplex(void) { return CURLPIPE_MULTIPLEX; }
+
+/// `CURLU_DEFAULT_PORT`, for `curl_url_get`.
+static inline unsigned int ccurl_url_default_port(void) { return CURLU_DEFAULT_PORT; }
+
 /// Reads the fields of a `CURLMsg` for a finished transfer.
 static inline CURLcode ccurl_msg_result(CURLMsg *msg) { return msg->data.result; }
 

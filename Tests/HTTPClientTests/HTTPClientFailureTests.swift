@@ -1,0 +1,58 @@
+import Foundation
+import HTTPClient
+import Testing
+
+/// Connection failures, timeouts and shutdown.
+@Suite(.timeLimit(.minutes(2)))
+struct HTTPClientFailureTests {
+    @Test func aClosedPortFailsWithConnect() async throws {
+        let port = try closedPort()
+        try await withClient { client in
+            let error = await expectHTTPError { _ = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/")) }
+            #expect(error?.code == .connect)
+            #expect(error?.curlCode == 7)
+            #expect(error?.url == "http://127.0.0.1:\(port)/")
+            #expect(error?.method == "GET")
+        }
+    }
+
+    @Test func aSilentServerHitsTheTotalTimeout() async throws {
+        try await withServer({ try await .python(mode: "silent") }) { server in
+            try await withClient { client in
+                let started = ContinuousClock.now
+                let error = await expectHTTPError {
+                    _ = try await client.execute(HTTPRequest(url: server.baseURL + "/", timeout: .milliseconds(500)))
+                }
+                #expect(error?.code == .timeout)
+                #expect(ContinuousClock.now - started < .seconds(30), "the timeout must bound the wait")
+            }
+        }
+    }
+
+    @Test func shutdownFailsRequestsInFlightAndLaterOnes() async throws {
+        try await withServer({ try await .python(mode: "silent") }) { server in
+            let client = try HTTPClient()
+            let requests = (0..<5).map { _ in
+                Task { try await client.execute(HTTPRequest(url: server.baseURL + "/", timeout: .seconds(60))) }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            await client.shutdown()
+            for request in requests {
+                let error = await expectHTTPError { _ = try await request.value }
+                #expect(error?.code == .shutdown)
+            }
+            let later = await expectHTTPError { _ = try await client.execute(HTTPRequest(url: server.baseURL + "/")) }
+            #expect(later?.code == .shutdown)
+            await client.shutdown()  // a second shutdown is harmless
+        }
+    }
+
+    @Test func aReleasedClientFinishesItsWork() async throws {
+        try await withServer({ try await .python() }) { server in
+            var client: HTTPClient? = try HTTPClient()
+            let response = try await client?.execute(HTTPRequest(url: server.baseURL + "/status/200"))
+            client = nil
+            #expect(response?.status == 200)
+        }
+    }
+}
