@@ -50,6 +50,7 @@ let package = Package(
                 "YAML",
                 "JMESPath",
                 "PolicyEngine",
+                "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

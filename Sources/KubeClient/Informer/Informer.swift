@@ -209,25 +209,42 @@ public final class Informer: Sendable {
         let stream = try await client.watch(
             configuration.resource, namespace: configuration.namespace, options: options)
         var events = 0
-        for try await event in stream {
-            events += 1
-            let report: InformerEvent? = state.withLock { state in
-                var tracker = ResourceVersionTracker(resourceVersion: state.resourceVersion)
-                tracker.observe(event)
-                state.resourceVersion = tracker.resourceVersion
-                switch event {
-                case .added(let object), .modified(let object): return state.store.upsert(object)
-                case .deleted(let object): return state.store.remove(object)
-                case .bookmark, .error: return nil
-                }
+        do {
+            for try await event in stream {
+                events += 1
+                if let outcome = try await apply(event, handler) { return outcome }
             }
-            if case .error(let error) = event {
-                if error.isExpired { return .expired }
-                throw error
-            }
-            if let report { await handler(report) }
+        } catch let error as KubeAPIError {
+            throw error
+        } catch {
+            // The connection broke mid-stream: resume the watch from the last version (no relist), as the
+            // reflector does; a break before any event counts as a very short watch.
+            try Self.rethrowCancellation(error)
+            if events == 0 { throw error }
         }
         return .ended(events: events, duration: start.duration(to: clock.now))
+    }
+
+    /// Applies one watch event; returns an outcome when the watch must end.
+    private func apply(_ event: WatchEvent, _ handler: @Sendable (InformerEvent) async -> Void) async throws
+        -> WatchOutcome?
+    {
+        let report: InformerEvent? = state.withLock { state in
+            var tracker = ResourceVersionTracker(resourceVersion: state.resourceVersion)
+            tracker.observe(event)
+            state.resourceVersion = tracker.resourceVersion
+            switch event {
+            case .added(let object), .modified(let object): return state.store.upsert(object)
+            case .deleted(let object): return state.store.remove(object)
+            case .bookmark, .error: return nil
+            }
+        }
+        if case .error(let error) = event {
+            if error.isExpired { return .expired }
+            throw error
+        }
+        if let report { await handler(report) }
+        return nil
     }
 
     private func count(_ field: WritableKeyPath<Statistics, Int>) {
