@@ -24,10 +24,10 @@ struct KubeConnectionOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "The namespace (default: the context's namespace).")
     var namespace: String?
 
-    @Flag(name: [.short, .customLong("all-namespaces")], help: "List across all namespaces.")
+    @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "List across all namespaces.")
     var allNamespaces = false
 
-    @Option(name: [.short, .customLong("selector")], help: "A label selector, such as app=web.")
+    @Option(name: [.customShort("l"), .customLong("selector")], help: "A label selector, such as app=web.")
     var selector: String?
 
     /// Builds a client and resolves the resource argument through discovery.

@@ -57,7 +57,8 @@ enum ChildProcess {
                 thread.start()
             }
         } onCancel: {
-            if box.process.isRunning { box.process.terminate() }
+            // SIGKILL: a child may inherit a blocked SIGTERM from the parent's signal mask.
+            if box.process.isRunning { kill(box.process.processIdentifier, SIGKILL) }
         }
     }
 }

@@ -13,8 +13,8 @@ struct LeaderElectorTests {
                 namespace: "vigil",
                 name: "vigil-leader",
                 identity: identity,
-                leaseDuration: .seconds(1),
-                renewDeadline: .milliseconds(800),
+                leaseDuration: .seconds(2),
+                renewDeadline: .seconds(1),
                 retryPeriod: .milliseconds(200)
             )
         )
@@ -48,10 +48,12 @@ struct LeaderElectorTests {
         _ = try? await taskA.value
         try await InformerTests.eventually { second.isLeader }
         #expect(Self.holder(transport) == "b")
+        // Leadership is announced before the work task starts; wait for it to run.
+        try await InformerTests.eventually { leading.withLock { $0.count } == 2 }
         #expect(leading.withLock { $0 } == ["a", "b"])
         let lease = try #require(transport.objects("leases").first)
         #expect(lease[path: "spec", "leaseTransitions"] == 1)
-        #expect(lease[path: "spec", "leaseDurationSeconds"] == 1)
+        #expect(lease[path: "spec", "leaseDurationSeconds"] == 2)
     }
 
     @Test(arguments: [SwitchableTransport.Mode.refuse, .hang])
@@ -78,7 +80,7 @@ struct LeaderElectorTests {
         // The holder loses the server. It must stop leading before the other candidate starts.
         stalling.mode = mode
         var bothLeading = false
-        for _ in 0..<300 {
+        for _ in 0..<800 {
             if stalled.isLeader && second.isLeader { bothLeading = true }
             if second.isLeader { break }
             try await Task.sleep(for: .milliseconds(10))
