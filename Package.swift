@@ -9,12 +9,20 @@ let package = Package(
         .library(name: "JSONValue", targets: ["JSONValue"]),
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "HTTPClient", targets: ["HTTPClient"]),
+        .library(name: "LocalAPIServer", targets: ["LocalAPIServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,10 +50,31 @@ let package = Package(
         ),
         .target(name: "KubeClient", dependencies: ["JSONValue", "YAML", "HTTPClient"]),
         .target(name: "PolicyEngine", dependencies: ["JSONValue", "JMESPath", "YAML"]),
+        .target(
+            name: "LocalAPIServer",
+            dependencies: [
+                "JSONValue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "CCurl",
+                "LocalAPIServer",
                 "JSONValue",
                 "YAML",
                 "JMESPath",
@@ -53,7 +82,14 @@ let package = Package(
                 "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
+        ),
+        .executableTarget(
+            name: "vigil-bench",
+            dependencies: ["JSONValue", "LocalAPIServer"],
+            path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSONValue"]),
@@ -62,6 +98,8 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "JSONValue"], exclude: ["Fixtures"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LocalAPIServerTests", dependencies: ["LocalAPIServer", "JSONValue"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LocalAPIServer", "KubeClient", "JSONValue"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,6 @@ struct Vigil: AsyncParsableCommand {
             background mode against them, and writes PolicyReport resources.
             """,
         version: VersionInfo.version,
-        subcommands: [VersionCommand.self, KubeCommand.self]
+        subcommands: [VersionCommand.self, KubeCommand.self, APIServerCommand.self]
     )
 }

@@ -1,0 +1,261 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
+import HummingbirdTLS
+import JSONValue
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import Synchronization
+
+/// An embedded, in-memory, Kubernetes-compatible API server for the demo and the tests.
+///
+/// It serves discovery, the built-in kinds and every applied CRD, list/watch with Kubernetes'
+/// resourceVersion semantics, and server-side Tables for `kubectl get`; over HTTPS (HTTP/2 and HTTP/1.1)
+/// with bearer tokens by default. Tests start it in process on a free port:
+///
+/// ```swift
+/// let server = LocalAPIServer(configuration: .init(port: 0, tls: .disabled))
+/// try await server.start()
+/// defer { Task { await server.stop() } }
+/// ```
+///
+/// It is also a `Service`: in a `ServiceGroup` it runs until graceful shutdown.
+public final class LocalAPIServer: Service, Sendable {
+    /// How the server is reached and secured.
+    public struct Configuration: Sendable {
+        /// Where the server listens.
+        public var host: String
+        /// The port; 0 picks a free one (read ``LocalAPIServer/port`` after ``LocalAPIServer/start()``).
+        public var port: Int
+        /// Accepted bearer tokens; empty accepts every request.
+        public var tokens: Set<String>
+        public var tls: TLSMode
+        /// Recent events kept per resource for watches and continue tokens from older resourceVersions.
+        public var watchCacheCapacity: Int
+        /// How often watches that allow bookmarks get a `BOOKMARK`.
+        public var bookmarkInterval: Duration
+        /// Watches without `timeoutSeconds` end after a random time between this and twice this.
+        public var minRequestTimeout: Duration
+        /// Larger request bodies get 413.
+        public var maxBodyBytes: Int
+
+        public init(
+            host: String = "127.0.0.1", port: Int = 6443, tokens: Set<String> = [], tls: TLSMode = .generated,
+            watchCacheCapacity: Int = 10_000, bookmarkInterval: Duration = .seconds(60),
+            minRequestTimeout: Duration = .seconds(1800), maxBodyBytes: Int = 3 * 1024 * 1024
+        ) {
+            self.host = host
+            self.port = port
+            self.tokens = tokens
+            self.tls = tls
+            self.watchCacheCapacity = watchCacheCapacity
+            self.bookmarkInterval = bookmarkInterval
+            self.minRequestTimeout = minRequestTimeout
+            self.maxBodyBytes = maxBodyBytes
+        }
+    }
+
+    /// The transport security.
+    public enum TLSMode: Sendable {
+        /// HTTPS with a CA and serving certificate generated in memory.
+        case generated
+        /// HTTPS with this PEM certificate chain and key.
+        case pem(certificateChain: String, privateKey: String, caCertificate: String?)
+        /// Plain HTTP (`--insecure-http`).
+        case disabled
+    }
+
+    public let configuration: Configuration
+    /// The objects. Tests may read and write it directly.
+    public let store: Store
+    /// Injected errors and latency.
+    public let faults: FaultInjector
+    /// The generated CA and serving certificate (`nil` without TLS or with a given certificate).
+    public let certificateAuthority: CertificateAuthority?
+    let logger: Logger
+
+    private struct Running {
+        var port: Int?
+        var task: Task<Void, any Error>?
+        var periodic: [Task<Void, Never>] = []
+    }
+
+    private let running = Mutex(Running())
+
+    /// Creates a server (not yet listening).
+    /// - Throws: when the TLS certificate cannot be generated.
+    public init(configuration: Configuration = Configuration(), logger: Logger? = nil) throws {
+        self.configuration = configuration
+        self.logger = logger ?? Logger(label: "vigil.api-server")
+        store = Store(watchCacheCapacity: configuration.watchCacheCapacity)
+        faults = FaultInjector()
+        if case .generated = configuration.tls {
+            certificateAuthority = try CertificateAuthority(hosts: [configuration.host])
+        } else {
+            certificateAuthority = nil
+        }
+    }
+
+    /// The port the server listens on (the real one when configured with 0), once started.
+    public var port: Int? { running.withLock { $0.port } }
+
+    /// `https://127.0.0.1:<port>` (or `http://`).
+    public var baseURL: String {
+        let scheme = if case .disabled = configuration.tls { "http" } else { "https" }
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        return "\(scheme)://\(host):\(port ?? configuration.port)"
+    }
+
+    /// The CA certificate clients should trust, PEM (`nil` for plain HTTP).
+    public var caCertificatePEM: String? {
+        if let certificateAuthority { return certificateAuthority.caCertificatePEM }
+        if case .pem(_, _, let ca) = configuration.tls { return ca }
+        return nil
+    }
+
+    /// Starts listening; returns once the port is bound.
+    /// - Throws: when the address cannot be bound or TLS cannot be set up.
+    public func start() async throws {
+        let port = running.withLock { $0.port } ?? configuration.port
+        try await listen(on: port)
+        startPeriodicTasks()
+    }
+
+    private func listen(on port: Int) async throws {
+        let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
+        let handler = APIHandler(
+            store: store, faults: faults,
+            settings: .init(
+                tokens: configuration.tokens, maxBodyBytes: configuration.maxBodyBytes,
+                minRequestTimeout: configuration.minRequestTimeout,
+                serverAddress: { [weak self] in
+                    guard let self else { return "127.0.0.1" }
+                    return "\(self.configuration.host):\(self.port ?? self.configuration.port)"
+                }),
+            logger: logger)
+        let server: HTTPServerBuilder
+        switch configuration.tls {
+        case .disabled:
+            server = .http1()
+        case .generated:
+            guard let certificateAuthority else { preconditionFailure("generated TLS without a certificate authority") }
+            server = try .http2Upgrade(tlsConfiguration: try certificateAuthority.serverConfiguration())
+        case .pem(let chain, let key, _):
+            server = try .http2Upgrade(
+                tlsConfiguration: try CertificateAuthority.serverConfiguration(certificatePEM: chain, keyPEM: key))
+        }
+        var quiet = logger
+        quiet.logLevel = .critical
+        let application = Application(
+            responder: handler, server: server,
+            configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
+            onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? port)) },
+            logger: quiet)
+        let task = Task {
+            do {
+                try await application.run()
+                continuation.yield(.failure(CancellationError()))
+            } catch {
+                continuation.yield(.failure(error))
+                throw error
+            }
+        }
+        var iterator = events.makeAsyncIterator()
+        guard let first = await iterator.next() else { throw CancellationError() }
+        switch first {
+        case .success(let bound):
+            running.withLock {
+                $0.port = bound
+                $0.task = task
+            }
+            logger.info("local API server listening", metadata: ["url": "\(baseURL)"])
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    private func startPeriodicTasks() {
+        let store = self.store
+        let interval = configuration.bookmarkInterval
+        let bookmarks = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                store.sendBookmarks()
+            }
+        }
+        running.withLock { $0.periodic.append(bookmarks) }
+    }
+
+    /// Stops listening and ends every connection and watch.
+    public func stop() async {
+        let (task, periodic) = running.withLock { state in
+            let result = (state.task, state.periodic)
+            state.task = nil
+            state.periodic = []
+            return result
+        }
+        for job in periodic { job.cancel() }
+        store.closeAllWatches()
+        task?.cancel()
+        _ = await task?.result
+    }
+
+    /// Refuses connections for a while: stops listening, waits, and listens again on the same port.
+    /// Open watches end when the listener stops.
+    public func refuseConnections(for duration: Duration) async throws {
+        let task = running.withLock { state in
+            let task = state.task
+            state.task = nil
+            return task
+        }
+        store.closeAllWatches()
+        task?.cancel()
+        _ = await task?.result
+        try await Task.sleep(for: duration)
+        try await listen(on: port ?? configuration.port)
+    }
+
+    /// Closes every open watch now, and then every `interval` if one is given.
+    public func closeWatches(every interval: Duration? = nil) {
+        store.closeAllWatches()
+        guard let interval else { return }
+        let store = self.store
+        let job = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                store.closeAllWatches()
+            }
+        }
+        addPeriodic(job)
+    }
+
+    func addPeriodic(_ job: Task<Void, Never>) {
+        running.withLock { $0.periodic.append(job) }
+    }
+
+    /// `Service`: listens until graceful shutdown (SIGTERM/SIGINT in `vigil api-server`), then stops.
+    public func run() async throws {
+        if port == nil || running.withLock({ $0.task }) == nil { try await start() }
+        try? await gracefulShutdown()
+        await stop()
+    }
+}
+
+extension LocalAPIServer {
+    /// Compacts the store's history now, and then every `interval` if one is given.
+    public func compact(every interval: Duration? = nil) {
+        store.compact()
+        guard let interval else { return }
+        let store = self.store
+        let job = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                store.compact()
+            }
+        }
+        addPeriodic(job)
+    }
+}

@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+import NIOSSL
+import SwiftASN1
+import X509
+
+/// A self-signed certificate authority and a serving certificate it signed, generated in memory at start
+/// (ECDSA P-256). The CA goes into the kubeconfig's `certificate-authority-data`.
+public struct CertificateAuthority: Sendable {
+    /// The CA certificate, PEM.
+    public let caCertificatePEM: String
+    /// The serving certificate, PEM.
+    public let servingCertificatePEM: String
+    /// The serving key, PKCS#8 PEM.
+    public let servingKeyPEM: String
+
+    /// Generates a CA and a serving certificate for `localhost`, `127.0.0.1` and `::1` (plus `hosts`).
+    /// - Throws: an error from swift-certificates when a certificate cannot be built.
+    public init(hosts: [String] = [], validity: TimeInterval = 365 * 24 * 3600) throws {
+        let now = Date()
+        let notBefore = now.addingTimeInterval(-3600)
+        let notAfter = now.addingTimeInterval(validity)
+        let caKey = P256.Signing.PrivateKey()
+        let caName = try DistinguishedName { CommonName("vigil-local-apiserver-ca") }
+        let caCertificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(caKey.publicKey), notValidBefore: notBefore, notValidAfter: notAfter,
+            issuer: caName, subject: caName, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(digitalSignature: true, keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: .init(caKey.publicKey))
+            },
+            issuerPrivateKey: .init(caKey))
+        let caKeyIdentifier = SubjectKeyIdentifier(hash: .init(caKey.publicKey)).keyIdentifier
+        let servingKey = P256.Signing.PrivateKey()
+        var names: [GeneralName] = [
+            .dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
+            .ipAddress(ASN1OctetString(contentBytes: ArraySlice(repeating: 0, count: 15) + [1])),
+        ]
+        for host in hosts {
+            if let octets = Self.ipv4Octets(host) {
+                names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(octets))))
+            } else {
+                names.append(.dnsName(host))
+            }
+        }
+        let subjectAlternativeNames = names
+        let servingCertificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(servingKey.publicKey), notValidBefore: notBefore, notValidAfter: notAfter,
+            issuer: caName, subject: try DistinguishedName { CommonName("vigil-local-apiserver") },
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+                try ExtendedKeyUsage([.serverAuth])
+                SubjectAlternativeNames(subjectAlternativeNames)
+                AuthorityKeyIdentifier(keyIdentifier: caKeyIdentifier)
+            },
+            issuerPrivateKey: .init(caKey))
+        caCertificatePEM = try caCertificate.serializeAsPEM().pemString
+        servingCertificatePEM = try servingCertificate.serializeAsPEM().pemString
+        servingKeyPEM = servingKey.pemRepresentation
+    }
+
+    static func ipv4Octets(_ host: String) -> [UInt8]? {
+        let parts = host.split(separator: ".")
+        guard parts.count == 4 else { return nil }
+        let octets = parts.compactMap { UInt8($0) }
+        return octets.count == 4 ? octets : nil
+    }
+
+    /// A server TLS configuration with this serving certificate, offering HTTP/2 and HTTP/1.1 by ALPN.
+    /// - Throws: `NIOSSLError` when the PEM cannot be loaded.
+    public func serverConfiguration() throws -> TLSConfiguration {
+        try Self.serverConfiguration(certificatePEM: servingCertificatePEM, keyPEM: servingKeyPEM)
+    }
+
+    /// A server TLS configuration from PEM text (certificate chain, private key).
+    static func serverConfiguration(certificatePEM: String, keyPEM: String) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map {
+            NIOSSLCertificateSource.certificate($0)
+        }
+        let key = try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(key))
+        configuration.applicationProtocols = ["h2", "http/1.1"]
+        return configuration
+    }
+}
