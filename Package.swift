@@ -64,6 +64,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "KubeClient", dependencies: ["JSONValue", "YAML", "HTTPClient"]),
         .target(
             name: "LocalAPIServer",
             dependencies: [
@@ -90,6 +91,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "LocalAPIServer",
+                "KubeClient",
                 "JSONValue",
                 "YAML",
                 "JMESPath",
@@ -127,7 +129,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LocalAPIServerTests", dependencies: ["LocalAPIServer", "JSONValue"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LocalAPIServer", "JSONValue"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LocalAPIServer", "KubeClient", "JSONValue"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "JSONValue"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
