@@ -79,8 +79,23 @@ public final class LocalAPIServer: Service, Sendable {
 
     private struct Running {
         var port: Int?
-        var task: Task<Void, any Error>?
+        var listener: Listener?
         var periodic: [Task<Void, Never>] = []
+    }
+
+    /// The task serving HTTP and the service group it runs in. The listener is stopped by a graceful
+    /// shutdown of the group, never by cancelling the task first: cancelling a NIO server while accepted
+    /// connections are still queued traps in NIOAsyncWriter (apple/swift-nio#3481). The group cancels the
+    /// server only when graceful shutdown takes longer than ``Listener/shutdownGrace``.
+    private struct Listener {
+        static let shutdownGrace: Duration = .seconds(5)
+        var group: ServiceGroup
+        var task: Task<Void, any Error>
+
+        func stop() async {
+            await group.triggerGracefulShutdown()
+            _ = await task.result
+        }
     }
 
     private let running = Mutex(Running())
@@ -154,9 +169,12 @@ public final class LocalAPIServer: Service, Sendable {
             configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
             onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? port)) },
             logger: quiet)
+        var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quiet)
+        groupConfiguration.maximumGracefulShutdownDuration = Listener.shutdownGrace
+        let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             do {
-                try await application.run()
+                try await group.run()
                 continuation.yield(.failure(CancellationError()))
             } catch {
                 continuation.yield(.failure(error))
@@ -169,7 +187,7 @@ public final class LocalAPIServer: Service, Sendable {
         case .success(let bound):
             running.withLock {
                 $0.port = bound
-                $0.task = task
+                $0.listener = Listener(group: group, task: task)
             }
             logger.info("local API server listening", metadata: ["url": "\(baseURL)"])
         case .failure(let error):
@@ -191,29 +209,27 @@ public final class LocalAPIServer: Service, Sendable {
 
     /// Stops listening and ends every connection and watch.
     public func stop() async {
-        let (task, periodic) = running.withLock { state in
-            let result = (state.task, state.periodic)
-            state.task = nil
+        let (listener, periodic) = running.withLock { state in
+            let result = (state.listener, state.periodic)
+            state.listener = nil
             state.periodic = []
             return result
         }
         for job in periodic { job.cancel() }
         store.closeAllWatches()
-        task?.cancel()
-        _ = await task?.result
+        await listener?.stop()
     }
 
     /// Refuses connections for a while: stops listening, waits, and listens again on the same port.
     /// Open watches end when the listener stops.
     public func refuseConnections(for duration: Duration) async throws {
-        let task = running.withLock { state in
-            let task = state.task
-            state.task = nil
-            return task
+        let listener = running.withLock { state in
+            let listener = state.listener
+            state.listener = nil
+            return listener
         }
         store.closeAllWatches()
-        task?.cancel()
-        _ = await task?.result
+        await listener?.stop()
         try await Task.sleep(for: duration)
         try await listen(on: port ?? configuration.port)
     }
@@ -238,7 +254,7 @@ public final class LocalAPIServer: Service, Sendable {
 
     /// `Service`: listens until graceful shutdown (SIGTERM/SIGINT in `vigil api-server`), then stops.
     public func run() async throws {
-        if port == nil || running.withLock({ $0.task }) == nil { try await start() }
+        if port == nil || running.withLock({ $0.listener == nil }) { try await start() }
         try? await gracefulShutdown()
         await stop()
     }

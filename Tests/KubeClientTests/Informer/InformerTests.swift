@@ -117,11 +117,14 @@ struct InformerTests {
         defer { task.cancel() }
         await informer.waitUntilSynced()
         try await Self.eventually { transport.openWatchCount == 1 }
-        // Changes happen while the watch is down, then history is compacted: the resumed watch gets 410.
+        // Changes happen while the watch is down (every reconnection is refused until the faults are
+        // cleared), then history is compacted: the resumed watch gets 410.
+        transport.injectOnWatch(Array(repeating: .connectionRefused, count: 100_000))
         transport.dropWatches()
         transport.serverDelete("pods", namespace: "a", name: "p0")
         transport.serverUpdate("pods", namespace: "a", name: "p1", spec: ["v": 2])
         transport.compact()
+        transport.clearWatchFaults()
         try await Self.eventually {
             recorder.view == Self.serverView(transport) && informer.statistics.expiredRelists >= 1
         }

@@ -8,11 +8,14 @@ import Foundation
 /// process on 127.0.0.1 for the libcurl transport tests.
 final class LoopbackServer: Sendable {
     let process: Process
+    /// The server's standard input: it exits when this pipe closes, so it never outlives the tests.
+    let stdin: Pipe
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
 
-    private init(process: Process, port: Int) {
+    private init(process: Process, stdin: Pipe, port: Int) {
         self.process = process
+        self.stdin = stdin
         self.port = port
     }
 
@@ -28,17 +31,19 @@ final class LoopbackServer: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--port-file", portFile]
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
         for _ in 0..<400 {
             if let data = FileManager.default.contents(atPath: portFile),
                 let port = Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
             {
                 Fixtures.remove(directory)
-                return LoopbackServer(process: process, port: port)
+                return LoopbackServer(process: process, stdin: stdin, port: port)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         throw CocoaError(.fileReadNoSuchFile)
     }
 

@@ -49,6 +49,7 @@ final class MemoryTransport: KubeTransport {
 
     func inject(_ faults: [Fault]) { state.withLock { $0.faults += faults } }
     func injectOnWatch(_ faults: [Fault]) { state.withLock { $0.watchFaults += faults } }
+    func clearWatchFaults() { state.withLock { $0.watchFaults.removeAll() } }
     func acceptOnly(tokens: Set<String>?) { state.withLock { $0.acceptedTokens = tokens } }
     func expireContinueTokens() { state.withLock { $0.expiredContinueTokens = true } }
 
