@@ -1,0 +1,2 @@
+/// Controller: the background reports controller behind `vigil run` (placeholder).
+enum ControllerModule {}

@@ -1,0 +1,2 @@
+/// PolicyReports: PolicyReport / ClusterPolicyReport documents built from rule results (placeholder).
+enum PolicyReportsModule {}
