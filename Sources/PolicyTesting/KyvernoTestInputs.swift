@@ -11,6 +11,8 @@ public struct KyvernoTestInputs: Sendable {
         /// The file that could not be read or parsed.
         public var path: String
         public var message: String
+        /// The file does not exist (the test cannot be evaluated, as opposed to a broken input).
+        public var isMissing = false
         public var description: String { "\(path): \(message)" }
     }
 
@@ -24,6 +26,8 @@ public struct KyvernoTestInputs: Sendable {
     /// The `userinfo` file's `userInfo`, `roles` and `clusterRoles`, as `request.*` values.
     public var requestInfo: [String: JSONValue] = [:]
     public var apiCallResponses: [JSONValue] = []
+    /// The PolicyExceptions of the `exceptions` files.
+    public var exceptions: [PolicyException] = []
 
     /// Reads the files a `Test` document names.
     /// - Throws: ``LoadError`` when a named file cannot be read or parsed.
@@ -35,6 +39,16 @@ public struct KyvernoTestInputs: Sendable {
                     policies.append(try CompiledPolicy(try PolicyDecoder.decode(document)))
                 } catch {
                     invalidPolicies[name] = "\(error)"
+                }
+            }
+        }
+        for path in Self.paths(test["exceptions"]) {
+            for (index, document) in try Self.load(path, directory: directory).enumerated()
+            where PolicyException.isExceptionDocument(document) {
+                do {
+                    exceptions.append(try PolicyException(decoding: document, index: index))
+                } catch {
+                    throw LoadError(path: path, message: "\(error)")
                 }
             }
         }
@@ -118,7 +132,7 @@ public struct KyvernoTestInputs: Sendable {
             text = try String(contentsOfFile: full, encoding: .utf8)
         } catch {
             let exists = FileManager.default.fileExists(atPath: full)
-            throw LoadError(path: full, message: exists ? "cannot be read" : "no such file")
+            throw LoadError(path: full, message: exists ? "cannot be read" : "no such file", isMissing: !exists)
         }
         do {
             return try YAML.load(text)

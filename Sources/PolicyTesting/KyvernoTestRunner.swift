@@ -8,7 +8,8 @@ import YAML
 ///
 /// Only validate rules of `Policy` and `ClusterPolicy` are compared; expected results that need a feature
 /// the engine does not evaluate (mutate, generate, verifyImages, `validate.cel`, `validate.manifests`,
-/// `podSecurity`, the newer policy kinds, policy exceptions) are reported as skipped with the feature named.
+/// the newer policy kinds, global context entries) are reported as skipped with the feature named, and those of a
+/// test whose input files are missing as skipped with `input missing: <path>`.
 public struct KyvernoTestRunner: Sendable {
     public let evaluator: PolicyEvaluator
 
@@ -70,12 +71,14 @@ public struct KyvernoTestRunner: Sendable {
                 }
             }
         }
-        for key in ["exceptions", "globalContextEntries"] where test[key] != nil {
+        for key in ["globalContextEntries"] where test[key] != nil {
             return all(.skip, "unsupported: \(key)")
         }
         let inputs: KyvernoTestInputs
         do {
             inputs = try KyvernoTestInputs(test: test, directory: directory)
+        } catch  where error.isMissing {
+            return all(.skip, "input missing: \(error.path)")
         } catch {
             return all(.fail, "\(error)")
         }
@@ -143,7 +146,6 @@ public struct KyvernoTestRunner: Sendable {
         case .validate: break
         }
         if let feature = rule.validation?.unsupported { return feature }
-        if rule.validation?.podSecurity != nil { return "validate.podSecurity" }
         return compiled.unsupported.first { $0.rule == rule.name }?.feature
     }
 
@@ -177,7 +179,8 @@ public struct KyvernoTestRunner: Sendable {
         let values = inputs.variableValues(policy: compiled.policy.name, resource: name)
         let operation = entry["operation"]?.stringValue ?? values.global["request.operation"]?.stringValue ?? "CREATE"
         let evaluation = await evaluator.evaluate(
-            compiled, resource: scoped, provider: provider, operation: operation, values: values)
+            compiled, resource: scoped, provider: provider, operation: operation, values: values,
+            exceptions: inputs.exceptions)
         let ruleNames = [ruleName, "autogen-" + ruleName, "autogen-cronjob-" + ruleName]
         let expected = Self.expected(entry)
         guard let result = evaluation.results.first(where: { ruleNames.contains($0.ruleName) }) else {

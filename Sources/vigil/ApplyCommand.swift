@@ -2,112 +2,142 @@ import ArgumentParser
 import Foundation
 import JSONValue
 import PolicyEngine
+import PolicyTesting
 import YAML
 
-/// `vigil apply`: evaluate Kyverno policies against resources from files, as a background scan would, and
-/// print one line per rule result.
+/// `vigil apply`: evaluate Kyverno policies against resources from files, as a background scan would.
+///
+/// Exit status: 0 when every input was read and evaluated, 1 with `--fail-on-violation` when a rule
+/// fails, 2 when an input is bad (unreadable or broken YAML, an invalid policy, exception or JMESPath
+/// expression, a document that is not a Kubernetes object). Bad inputs never stop the others.
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Evaluate Kyverno policies against resources from files, as Vigil's background scan does.",
         discussion: """
-            Policies and resources are YAML or JSON files or directories of them. Resources are evaluated as \
-            a CREATE without user information. Policies that cannot run in background mode are reported with \
-            the reason and still evaluated, so their rules can be checked.
+            Policies, resources and exceptions are YAML or JSON files or directories of them. Resources are \
+            evaluated as a CREATE without user information. Namespace objects among the resources, the \
+            --namespace-labels file and the values file's namespaceSelector supply namespace labels. A policy \
+            that cannot run in background mode is listed with the reason (Vigil's scanner leaves it out) and \
+            still evaluated here, so its rules can be checked. Exit status: 0 when everything was evaluated, \
+            1 with --fail-on-violation when a rule fails, 2 on bad input.
             """
     )
 
-    @Argument(help: "Policy files or directories.")
-    var policies: [String]
-
-    @Option(name: [.short, .customLong("resource")], help: "Resource files or directories.")
-    var resources: [String] = []
-
-    @Flag(help: "Show skipped rules too.")
-    var showSkipped = false
+    @OptionGroup var options: ApplyOptions
 
     func run() async throws {
-        var decodeFailures = 0
-        var compiled: [CompiledPolicy] = []
-        for (path, document) in try ApplyCommand.documents(policies) where PolicyDecoder.isPolicyDocument(document) {
-            do {
-                let policy = try PolicyDecoder.decode(document)
-                compiled.append(try CompiledPolicy(policy))
-            } catch {
-                decodeFailures += 1
-                print("invalid policy in \(path): \(error)")
-            }
-        }
-        for policy in compiled {
-            for violation in policy.backgroundViolations {
-                print(
-                    "policy \(policy.policy.reportName) cannot run in background (rule \(violation.rule ?? "-")): \(violation.message)"
-                )
-            }
-            for (rule, feature) in policy.unsupported {
-                print("policy \(policy.policy.reportName) rule \(rule): unsupported: \(feature)")
-            }
-        }
-        let set = PolicySet(compiled)
+        var inputs = ApplyInputs()
+        inputs.load(options)
         let evaluator = PolicyEvaluator(queries: .kyverno())
-        for policy in compiled {
+        for policy in inputs.policies {
             for failure in evaluator.queries.prepare(policy) {
-                print(
-                    "policy \(policy.policy.reportName) rule \(failure.rule): invalid JMESPath \"\(failure.expression)\": \(failure.message)"
-                )
+                inputs.problems.append(
+                    "policy \(policy.policy.reportName) rule \(failure.rule): invalid JMESPath "
+                        + "\"\(failure.expression)\": \(failure.message)")
             }
         }
-        var counts: [RuleResult.Status: Int] = [:]
-        let resourceDocuments = try ApplyCommand.documents(resources).map(\.1).filter {
-            !$0.isNull && !PolicyDecoder.isPolicyDocument($0)
-        }
-        for resource in resourceDocuments {
-            let kind = resource["kind"]?.stringValue ?? "?"
-            let namespace = resource["metadata"]?["namespace"]?.stringValue.map { $0 + "/" } ?? ""
-            let name = resource["metadata"]?["name"]?.stringValue ?? "?"
-            for evaluation in await set.evaluate(resource, evaluator: evaluator, provider: EmptyContextProvider()) {
-                let scored = compiled.first { $0.policy.reportName == evaluation.policyName }?.policy.scored ?? true
+        let set = PolicySet(inputs.policies)
+        let provider = ClusterResourcesProvider(objects: inputs.clusterObjects)
+        var rows: [ApplyRow] = []
+        for resource in inputs.resources {
+            let identity = ResourceIdentity(resource)
+            for policy in set.policies(forKind: identity.kind) {
+                let values =
+                    inputs.values?.variableValues(policy: policy.policy.name, resource: identity.name)
+                    ?? VariableValues()
+                let evaluation = await evaluator.evaluate(
+                    policy, resource: resource, provider: provider, values: values, exceptions: inputs.exceptions)
                 for result in evaluation.results {
-                    let status = result.reportStatus(scored: scored)
-                    counts[status, default: 0] += 1
-                    if status == .skip && !showSkipped { continue }
-                    print(
-                        "\(status.rawValue.uppercased()) \(kind) \(namespace)\(name): policy \(evaluation.policyName) rule \(result.ruleName): \(result.reportMessage(scored: scored))"
-                    )
+                    rows.append(ApplyRow(policy: policy, resource: identity, result: result))
                 }
             }
         }
-        let summary = RuleResult.Status.allCases.map { "\($0.rawValue): \(counts[$0, default: 0])" }
-        print("\(compiled.count) policies, \(resourceDocuments.count) resources; " + summary.joined(separator: ", "))
-        if decodeFailures > 0 { throw ExitCode(1) }
+        switch options.output {
+        case .table: printTable(rows, inputs: inputs)
+        case .json: print(ApplyRow.document(rows, inputs: inputs).serialized(pretty: true))
+        case .yaml: print(YAMLEmitter.emit(ApplyRow.document(rows, inputs: inputs)), terminator: "")
+        }
+        if !inputs.problems.isEmpty { throw ExitCode(2) }
+        if options.failOnViolation && rows.contains(where: { $0.status == .fail }) { throw ExitCode(1) }
     }
 
-    /// Every document of the given files, and of the `.yaml`, `.yml` and `.json` files under the given
-    /// directories, with the path it came from.
-    /// - Throws: when a file cannot be read or parsed.
-    static func documents(_ paths: [String]) throws -> [(String, JSONValue)] {
-        var result: [(String, JSONValue)] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("no such file or directory: \(path)")
-            }
-            var files = [path]
-            if isDirectory.boolValue {
-                let entries =
-                    FileManager.default.enumerator(atPath: path)?.allObjects.compactMap { $0 as? String } ?? []
-                files = entries.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
-                    .sorted().map { path + "/" + $0 }
-            }
-            for file in files {
-                let text = try String(contentsOfFile: file, encoding: .utf8)
-                do {
-                    result += try YAML.load(text).map { (file, $0) }
-                } catch {
-                    throw ValidationError("\(file): \(error)")
-                }
-            }
+    private func printTable(_ rows: [ApplyRow], inputs: ApplyInputs) {
+        for problem in inputs.problems { print("error: \(problem)") }
+        for notice in inputs.notices { print("note: \(notice)") }
+        let shown = rows.filter { options.showSkipped || $0.status != .skip }
+        let header = ["POLICY", "RULE", "RESOURCE", "RESULT", "MESSAGE"]
+        let cells =
+            [header] + shown.map { [$0.policyName, $0.ruleName, $0.resourceText, $0.status.rawValue, $0.message] }
+        var widths = [Int](repeating: 0, count: header.count - 1)
+        for row in cells {
+            for column in widths.indices { widths[column] = max(widths[column], row[column].count) }
         }
-        return result
+        for row in cells {
+            var line = ""
+            for column in widths.indices {
+                line += row[column] + String(repeating: " ", count: widths[column] - row[column].count + 2)
+            }
+            print(line + row[header.count - 1])
+        }
+        var counts: [RuleResult.Status: Int] = [:]
+        for row in rows { counts[row.status, default: 0] += 1 }
+        let summary = RuleResult.Status.allCases.map { "\($0.rawValue): \(counts[$0, default: 0])" }
+        print(
+            "\(inputs.policies.count) policies, \(inputs.resources.count) resources; "
+                + summary.joined(separator: ", "))
+    }
+}
+
+/// One rule result of `vigil apply`.
+struct ApplyRow {
+    var policyName: String
+    var ruleName: String
+    var resource: ResourceIdentity
+    var status: RuleResult.Status
+    var message: String
+    var properties: [String: String]
+
+    init(policy: CompiledPolicy, resource: ResourceIdentity, result: RuleResult) {
+        policyName = policy.policy.reportName
+        ruleName = result.ruleName
+        self.resource = resource
+        status = result.reportStatus(scored: policy.policy.scored)
+        message = result.reportMessage(scored: policy.policy.scored)
+        properties = result.properties
+    }
+
+    /// `Kind namespace/name` (or `Kind name` for a cluster-scoped resource).
+    var resourceText: String {
+        resource.kind + " " + (resource.namespace.isEmpty ? "" : resource.namespace + "/") + resource.name
+    }
+
+    var json: JSONValue {
+        var object: JSONObject = [
+            "policy": .string(policyName), "rule": .string(ruleName),
+            "resource": .object([
+                "apiVersion": .string(
+                    resource.group.isEmpty ? resource.version : resource.group + "/" + resource.version),
+                "kind": .string(resource.kind), "namespace": .string(resource.namespace),
+                "name": .string(resource.name),
+            ]),
+            "result": .string(status.rawValue), "message": .string(message),
+        ]
+        if !properties.isEmpty {
+            object["properties"] = .object(
+                JSONObject(
+                    uniqueKeysWithValues: properties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        }
+        return .object(object)
+    }
+
+    /// The `-o json` / `-o yaml` document: results, notes (policies Vigil's scanner leaves out, unsupported
+    /// rules) and errors (bad input).
+    static func document(_ rows: [ApplyRow], inputs: ApplyInputs) -> JSONValue {
+        .object([
+            "results": .array(rows.map(\.json)),
+            "notes": .array(inputs.notices.map(JSONValue.string)),
+            "errors": .array(inputs.problems.map(JSONValue.string)),
+        ])
     }
 }

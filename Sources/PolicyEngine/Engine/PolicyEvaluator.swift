@@ -18,9 +18,12 @@ public struct PolicyEvaluator: Sendable {
     ///   - namespaceLabels: labels of the resource's namespace when the caller already has them; otherwise
     ///     they are read from `provider` when a rule needs them.
     ///   - values: values that replace computed ones (the CLI's values files); empty for background scans.
+    ///   - exceptions: PolicyExceptions to honour; those naming a matched rule of this policy and matching the
+    ///     resource (and their conditions) turn its result into `skip`, or exempt Pod Security controls.
     public func evaluate(
         _ policy: CompiledPolicy, resource: JSONValue, provider: any ContextProvider, operation: String = "CREATE",
-        namespaceLabels: [String: String]? = nil, values: VariableValues = VariableValues()
+        namespaceLabels: [String: String]? = nil, values: VariableValues = VariableValues(),
+        exceptions: [PolicyException] = []
     ) async -> PolicyEvaluation {
         let identity = ResourceIdentity(resource)
         var labels = namespaceLabels
@@ -38,13 +41,25 @@ public struct PolicyEvaluator: Sendable {
                 identity, namespaceLabels: labels ?? [:], policyNamespace: policy.policy.namespace, operation: operation
             )
             guard mismatches.isEmpty else { continue }
+            var ruleExceptions: [PolicyException] = []
+            for exception in exceptions where exception.contains(policy: policy.policy.reportName, rule: rule.name) {
+                guard !exception.match.any.isEmpty || !exception.match.all.isEmpty else { continue }
+                if labels == nil, exception.matcher.needsNamespaceLabels {
+                    labels = await Self.namespaceLabels(of: identity, provider: provider)
+                }
+                let misses = exception.matcher.mismatches(
+                    identity, namespaceLabels: labels ?? [:], policyNamespace: nil, operation: operation)
+                if misses.isEmpty { ruleExceptions.append(exception) }
+            }
             var ruleContext = baseContext
             let ruleValues = values.values(forRule: rule.name)
             for (name, value) in ruleValues.sorted(by: { $0.key < $1.key }) { ruleContext.set(name, value) }
             let ruleLoader = ContextLoader(
                 provider: provider, policyNamespace: policy.policy.namespace,
                 suppliedNames: Set(ruleValues.keys).union(values.global.keys))
-            if let result = await evaluate(rule, context: ruleContext, loader: ruleLoader) {
+            if let result = await evaluate(
+                rule, context: ruleContext, loader: ruleLoader, exceptions: ruleExceptions)
+            {
                 results.append(result)
             }
             if policy.policy.spec.applyRules == .one,
@@ -65,7 +80,9 @@ public struct PolicyEvaluator: Sendable {
     }
 
     /// One matched validate rule: context, preconditions, then the validation.
-    func evaluate(_ rule: Rule, context base: EvaluationContext, loader: ContextLoader) async -> RuleResult? {
+    func evaluate(
+        _ rule: Rule, context base: EvaluationContext, loader: ContextLoader, exceptions: [PolicyException] = []
+    ) async -> RuleResult? {
         guard let validation = rule.validation else { return nil }
         if let feature = validation.unsupported { return .error(rule, "unsupported: \(feature)") }
         var context = base
@@ -90,10 +107,17 @@ public struct PolicyEvaluator: Sendable {
                 properties[key] = substituted.stringValue ?? substituted.serialized()
             }
         }
+        let matched = exceptions.filter { exception in
+            guard let conditions = exception.conditions else { return true }
+            // An exception whose conditions cannot be evaluated is ignored, as Kyverno does.
+            return (try? ConditionEvaluator(context: context).evaluate(conditions).0) ?? false
+        }
         var result: RuleResult?
-        if let podSecurity = validation.podSecurity {
+        if let skip = Self.exceptionSkip(rule, matched, podSecurity: validation.podSecurity != nil) {
+            result = skip
+        } else if let podSecurity = validation.podSecurity {
             result = PodSecurityEvaluator.evaluate(
-                podSecurity, rule: rule, resource: base.document["request"]?["object"] ?? .null)
+                podSecurity, rule: rule, resource: base.document["request"]?["object"] ?? .null, exceptions: matched)
         } else {
             var validator = RuleValidator(rule: rule, validation: validation, loader: loader, context: context)
             result = await validator.validate(
@@ -103,6 +127,24 @@ public struct PolicyEvaluator: Sendable {
         }
         guard var result else { return nil }
         for (key, value) in properties { result.properties[key] = value }
+        return result
+    }
+
+    /// The skip a matching exception causes: any exception for a rule without `podSecurity`; for a
+    /// `podSecurity` rule, only an exception that has no `podSecurity` exemptions of its own.
+    static func exceptionSkip(_ rule: Rule, _ matched: [PolicyException], podSecurity: Bool) -> RuleResult? {
+        guard !matched.isEmpty else { return nil }
+        var result: RuleResult
+        if podSecurity {
+            guard let exception = matched.first(where: { $0.podSecurity.isEmpty }) else { return nil }
+            result = .skip(rule, "rule is skipped due to policy exception " + exception.key)
+            result.properties["exceptions"] = exception.name
+        } else {
+            // Kyverno joins the keys straight onto the text, without a space.
+            result = .skip(
+                rule, "rule is skipped due to policy exceptions" + matched.map(\.key).joined(separator: ", "))
+            result.properties["exceptions"] = matched.map(\.name).joined(separator: ",")
+        }
         return result
     }
 }

@@ -36,15 +36,16 @@ public struct PolicySet: Sendable {
         return kinds
     }
 
-    /// Evaluates every policy that may match the resource.
+    /// Evaluates every policy that may match the resource, honouring `exceptions`.
     public func evaluate(
         _ resource: JSONValue, evaluator: PolicyEvaluator, provider: any ContextProvider,
-        values: VariableValues = VariableValues()
+        values: VariableValues = VariableValues(), exceptions: [PolicyException] = []
     ) async -> [PolicyEvaluation] {
         let kind = resource["kind"]?.stringValue ?? ""
         var evaluations: [PolicyEvaluation] = []
         for policy in policies(forKind: kind) {
-            let evaluation = await evaluator.evaluate(policy, resource: resource, provider: provider, values: values)
+            let evaluation = await evaluator.evaluate(
+                policy, resource: resource, provider: provider, values: values, exceptions: exceptions)
             if !evaluation.results.isEmpty { evaluations.append(evaluation) }
         }
         return evaluations

@@ -123,17 +123,26 @@ enum RuleDecoder {
         guard ["privileged", "baseline", "restricted"].contains(level) else {
             throw levelReader.error("must be privileged, baseline or restricted, found \"\(level)\"")
         }
-        var exclusions: [PodSecurityExclusion] = []
-        if let excludeReader = try reader.optional("exclude") {
-            for entry in try excludeReader.array() {
-                exclusions.append(
-                    PodSecurityExclusion(
-                        controlName: try entry.required("controlName").string(),
-                        images: try entry.optionalStrings("images"),
-                        restrictedField: try entry.optionalString("restrictedField"),
-                        values: try entry.optionalStrings("values")))
-            }
-        }
+        let exclusions = try reader.optional("exclude").map(decodePodSecurityExclusions) ?? []
         return PodSecurity(level: level, version: try reader.optionalString("version") ?? "latest", exclude: exclusions)
+    }
+
+    /// `podSecurity.exclude` of a rule, or `spec.podSecurity` of a PolicyException.
+    static func decodePodSecurityExclusions(_ reader: FieldReader) throws(PolicyDecodingError) -> [PodSecurityExclusion]
+    {
+        var exclusions: [PodSecurityExclusion] = []
+        for entry in try reader.array() {
+            let control = try entry.required("controlName")
+            let controlName = try control.string()
+            guard PodSecurityExclusions.controlIDs[controlName] != nil else {
+                throw control.error("unknown Pod Security control \"\(controlName)\"")
+            }
+            exclusions.append(
+                PodSecurityExclusion(
+                    controlName: controlName, images: try entry.optionalStrings("images"),
+                    restrictedField: try entry.optionalString("restrictedField"),
+                    values: try entry.optionalStrings("values")))
+        }
+        return exclusions
     }
 }

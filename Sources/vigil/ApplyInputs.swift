@@ -1,0 +1,141 @@
+import Foundation
+import JSONValue
+import PolicyEngine
+import PolicyTesting
+import YAML
+
+/// The inputs of `vigil apply`, read file by file so that a bad file or document is reported (naming the
+/// file, the document and the field) without hiding the others.
+struct ApplyInputs {
+    var policies: [CompiledPolicy] = []
+    var exceptions: [PolicyException] = []
+    var resources: [JSONValue] = []
+    /// Namespaces (from the resources, the labels file and the values file) and other objects the
+    /// context provider serves.
+    var clusterObjects: [JSONValue] = []
+    var values: KyvernoTestInputs?
+    /// Bad input: each makes the command exit with status 2.
+    var problems: [String] = []
+    /// Things a user should know that are not errors (background refusals, unsupported rules).
+    var notices: [String] = []
+
+    mutating func load(_ options: ApplyOptions) {
+        for (file, index, document) in documents(options.policyPaths) where PolicyDecoder.isPolicyDocument(document) {
+            do {
+                policies.append(try CompiledPolicy(try PolicyDecoder.decode(document, index: index)))
+            } catch {
+                problems.append("\(file): \(error)")
+            }
+        }
+        for policy in policies {
+            for violation in policy.backgroundViolations {
+                notices.append(
+                    "policy \(policy.policy.reportName) cannot run in background (rule \(violation.rule ?? "-")): "
+                        + violation.message)
+            }
+            for (rule, feature) in policy.unsupported {
+                notices.append("policy \(policy.policy.reportName) rule \(rule): unsupported: \(feature)")
+            }
+        }
+        for (file, index, document) in documents(options.exceptions) {
+            guard PolicyException.isExceptionDocument(document) else {
+                problems.append("\(file) (document \(index)): not a kyverno.io/v2 or v2beta1 PolicyException")
+                continue
+            }
+            do {
+                exceptions.append(try PolicyException(decoding: document, index: index))
+            } catch {
+                problems.append("\(file): \(error)")
+            }
+        }
+        if let path = options.values {
+            do {
+                let inputs = try KyvernoTestInputs(test: .object(["variables": .string(path)]), directory: ".")
+                values = inputs
+                clusterObjects += inputs.clusterObjects
+            } catch {
+                problems.append("values file \(error)")
+            }
+        }
+        if let path = options.namespaceLabels { loadNamespaceLabels(path) }
+        for (file, index, document) in documents(options.resources) {
+            if let problem = Self.notKubernetesObject(document) {
+                problems.append("\(file) (document \(index)): not a Kubernetes object: \(problem)")
+                continue
+            }
+            if PolicyDecoder.isPolicyDocument(document) || PolicyException.isExceptionDocument(document) { continue }
+            resources.append(document)
+            if document["kind"]?.stringValue == "Namespace" { clusterObjects.append(document) }
+        }
+    }
+
+    /// Why a document is not a Kubernetes object (nil when it is one).
+    static func notKubernetesObject(_ document: JSONValue) -> String? {
+        guard document.objectValue != nil else { return "a \(document.typeName), not an object" }
+        guard let apiVersion = document["apiVersion"]?.stringValue, !apiVersion.isEmpty else {
+            return "apiVersion is missing or not a string"
+        }
+        guard let kind = document["kind"]?.stringValue, !kind.isEmpty else { return "kind is missing or not a string" }
+        guard let metadata = document["metadata"], metadata.objectValue != nil else {
+            return "metadata is missing or not an object"
+        }
+        let name = metadata["name"]?.stringValue ?? metadata["generateName"]?.stringValue ?? ""
+        guard !name.isEmpty else { return "metadata.name is missing or not a string" }
+        return nil
+    }
+
+    /// A file mapping namespace names to label maps: `prod: {team: web}`.
+    private mutating func loadNamespaceLabels(_ path: String) {
+        for (file, index, document) in documents([path]) {
+            guard let namespaces = document.objectValue else {
+                problems.append("\(file) (document \(index)): must map namespace names to label maps")
+                continue
+            }
+            for (namespace, labels) in namespaces {
+                guard let map = labels.objectValue, map.values.allSatisfy({ $0.stringValue != nil }) else {
+                    problems.append("\(file) (document \(index)): \(namespace): labels must be a map of strings")
+                    continue
+                }
+                clusterObjects.append(
+                    .object([
+                        "apiVersion": "v1", "kind": "Namespace",
+                        "metadata": .object(["name": .string(namespace), "labels": .object(map)]),
+                    ]))
+            }
+        }
+    }
+
+    /// Every non-null document of the given files, and of the `.yaml`, `.yml` and `.json` files under the
+    /// given directories, with its file and index. Unreadable files and broken YAML are recorded as problems.
+    private mutating func documents(_ paths: [String]) -> [(String, Int, JSONValue)] {
+        var result: [(String, Int, JSONValue)] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append("\(path): no such file or directory")
+                continue
+            }
+            var files = [path]
+            if isDirectory.boolValue {
+                let entries =
+                    FileManager.default.enumerator(atPath: path)?.allObjects.compactMap { $0 as? String } ?? []
+                files = entries.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
+                    .sorted().map { path + "/" + $0 }
+            }
+            for file in files {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    problems.append("\(file): cannot be read as UTF-8 text")
+                    continue
+                }
+                do {
+                    for (index, document) in try YAML.load(text).enumerated() where !document.isNull {
+                        result.append((file, index, document))
+                    }
+                } catch {
+                    problems.append("\(file): \(error)")
+                }
+            }
+        }
+        return result
+    }
+}
