@@ -113,6 +113,11 @@ public struct KyvernoTestInputs: Sendable {
                 var values: [String: JSONValue] = [:]
                 for (key, value) in rule["values"]?.objectValue ?? [:] { values[key] = decode(value) }
                 result.perRule[name] = values
+                var foreachValues: [String: [JSONValue]] = [:]
+                for (key, value) in rule["foreachValues"]?.objectValue ?? [:] {
+                    foreachValues[key] = decode(value).arrayValue ?? [decode(value)]
+                }
+                if !foreachValues.isEmpty { result.perRuleForeach[name] = foreachValues }
             }
             for item in entry["resources"]?.arrayValue ?? [] where item["name"]?.stringValue == resource {
                 for (key, value) in item["values"]?.objectValue ?? [:] { result.global[key] = decode(value) }

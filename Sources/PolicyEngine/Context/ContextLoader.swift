@@ -9,9 +9,12 @@ struct ContextLoader {
     /// Names of values supplied from outside (values files, possibly dotted like `cm.data.key`); an entry
     /// whose name is one of them, or the first part of one, is not evaluated.
     var suppliedNames: Set<String> = []
+    /// `foreachValues` of a values file: per name, the value for each foreach element index.
+    var foreachValues: [String: [JSONValue]] = [:]
 
     private func isSupplied(_ name: String) -> Bool {
         suppliedNames.contains(name) || suppliedNames.contains { $0.hasPrefix(name + ".") }
+            || foreachValues[name] != nil
     }
 
     func load(_ entries: [ContextEntry], into context: inout EvaluationContext) async throws(EvaluationError) {

@@ -25,13 +25,20 @@ public struct PolicyEvaluator: Sendable {
         namespaceLabels: [String: String]? = nil, values: VariableValues = VariableValues(),
         exceptions: [PolicyException] = []
     ) async -> PolicyEvaluation {
-        let identity = ResourceIdentity(resource)
+        var identity = ResourceIdentity(resource)
         var labels = namespaceLabels
         var results: [RuleResult] = []
         var baseContext = EvaluationContext(
             resource: resource, operation: operation, namespace: identity.namespace, queries: queries,
             withImages: policy.usesImages)
         for (name, value) in values.global.sorted(by: { $0.key < $1.key }) { baseContext.set(name, value) }
+        // Values for `request.object...` change the resource itself, as the CLI reads the resource back from
+        // the context after adding values.
+        if values.global.keys.contains(where: { $0 == "request.object" || $0.hasPrefix("request.object.") }),
+            let object = baseContext.document["request"]?["object"], object.objectValue != nil
+        {
+            identity = ResourceIdentity(object)
+        }
         for (index, rule) in policy.rules.enumerated() where rule.type == .validate {
             let matcher = policy.matchers[index]
             if labels == nil, matcher.needsNamespaceLabels {
@@ -56,7 +63,8 @@ public struct PolicyEvaluator: Sendable {
             for (name, value) in ruleValues.sorted(by: { $0.key < $1.key }) { ruleContext.set(name, value) }
             let ruleLoader = ContextLoader(
                 provider: provider, policyNamespace: policy.policy.namespace,
-                suppliedNames: Set(ruleValues.keys).union(values.global.keys))
+                suppliedNames: Set(ruleValues.keys).union(values.global.keys),
+                foreachValues: values.foreachValues(forRule: rule.name))
             if let result = await evaluate(
                 rule, context: ruleContext, loader: ruleLoader, exceptions: ruleExceptions)
             {

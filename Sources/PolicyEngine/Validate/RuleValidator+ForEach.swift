@@ -43,6 +43,9 @@ extension RuleValidator {
             var child = self
             child.nesting = nesting + 1
             child.context.addElement(element, index: index, nesting: nesting)
+            for (name, values) in loader.foreachValues where values.indices.contains(index) {
+                child.context.set(name, values[index])
+            }
             let isObject = element.objectValue != nil
             if let scope = entry.elementScope, scope, !isObject {
                 return (
