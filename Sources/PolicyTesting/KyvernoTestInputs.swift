@@ -19,6 +19,8 @@ public struct KyvernoTestInputs: Sendable {
     public var policies: [CompiledPolicy] = []
     /// Policy names with the reason they did not decode or compile.
     public var invalidPolicies: [String: String] = [:]
+    /// Names of the other documents of the policy files (ValidatingPolicy and the other kinds Vigil skips).
+    public var otherPolicyNames: Set<String> = []
     public var resources: [JSONValue] = []
     public var clusterObjects: [JSONValue] = []
     /// The values document (`values` inline or the `variables` file).
@@ -33,7 +35,11 @@ public struct KyvernoTestInputs: Sendable {
     /// - Throws: ``LoadError`` when a named file cannot be read or parsed.
     public init(test: JSONValue, directory: String) throws(LoadError) {
         for path in Self.paths(test["policies"]) {
-            for document in try Self.load(path, directory: directory) where PolicyDecoder.isPolicyDocument(document) {
+            for document in try Self.load(path, directory: directory) {
+                guard PolicyDecoder.isPolicyDocument(document) else {
+                    if let name = document["metadata"]?["name"]?.stringValue { otherPolicyNames.insert(name) }
+                    continue
+                }
                 let name = document["metadata"]?["name"]?.stringValue ?? "?"
                 do {
                     policies.append(try CompiledPolicy(try PolicyDecoder.decode(document)))

@@ -121,7 +121,10 @@ public struct KyvernoTestRunner: Sendable {
         let shortName = String(policyName.split(separator: "/").last ?? "")
         guard let compiled = inputs.policies.first(where: { $0.policy.name == shortName }) else {
             if let reason = inputs.invalidPolicies[shortName] { return all(.fail, "invalid policy: \(reason)") }
-            return all(.skip, "unsupported: policy \(policyName) is not a Kyverno Policy or ClusterPolicy")
+            if inputs.otherPolicyNames.contains(shortName) {
+                return all(.skip, "unsupported: policy \(policyName) is not a Kyverno Policy or ClusterPolicy")
+            }
+            return all(.fail, "policy \(policyName) not found")
         }
         guard let rule = compiled.rules.first(where: { $0.name == ruleName }) else {
             return all(.fail, "rule \(ruleName) not found in policy \(policyName)")

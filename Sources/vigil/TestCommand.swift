@@ -13,8 +13,9 @@ struct TestCommand: AsyncParsableCommand {
             information, cluster resources and API call mocks (paths relative to the test file). One line is \
             printed per expected result and resource, then a summary; the command fails when any result \
             differs. Results that need a feature Vigil does not evaluate (mutate, generate, verifyImages, \
-            validate.cel, validate.manifests, podSecurity, the newer policy kinds, policy exceptions) are \
-            skipped with the feature named.
+            validate.cel, validate.manifests, the newer policy kinds, global context entries) are skipped with \
+            the feature named; results of a test whose input files are missing are skipped as \
+            "input missing: <path>". Exit status: 0 when nothing failed, 1 when an expected result differs.
             """
     )
 

@@ -122,4 +122,70 @@ struct KyvernoTestRunnerTests {
             try KyvernoTestRunner.testFiles(under: ["/nonexistent/vigil-runner"])
         }
     }
+
+    @Test func missingInputsAreSkippedNotPassed() async throws {
+        let test = """
+            apiVersion: cli.kyverno.io/v1alpha1
+            kind: Test
+            policies: [policy.yaml]
+            resources: [../.chainsaw-test/absent.yaml]
+            results:
+            - {policy: check-user, rule: admins-only, resources: [a, b], result: pass}
+            """
+        let root = try Self.write(["kyverno-test.yaml": test, "policy.yaml": Self.policy])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let records = await KyvernoTestRunner().run(testFile: root.path + "/kyverno-test.yaml")
+        #expect(records.map(\.status) == [.skip, .skip])
+        #expect(records.allSatisfy { $0.reason == "input missing: \(root.path)/../.chainsaw-test/absent.yaml" })
+    }
+
+    @Test func exceptionsFromTheTestFileApply() async throws {
+        let policy = """
+            apiVersion: kyverno.io/v1
+            kind: ClusterPolicy
+            metadata: {name: need-team}
+            spec:
+              rules:
+              - name: team
+                match: {any: [{resources: {kinds: [ConfigMap]}}]}
+                validate: {message: "team required", pattern: {metadata: {labels: {team: "?*"}}}}
+            """
+        let exception = """
+            apiVersion: kyverno.io/v2
+            kind: PolicyException
+            metadata: {name: old, namespace: default}
+            spec:
+              exceptions: [{policyName: need-team, ruleNames: [team]}]
+              match: {any: [{resources: {kinds: [ConfigMap], names: [old-*]}}]}
+            """
+        let resources = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: old-settings, namespace: default}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: new-settings, namespace: default}
+            """
+        let test = """
+            apiVersion: cli.kyverno.io/v1alpha1
+            kind: Test
+            policies: [policy.yaml]
+            resources: [resources.yaml]
+            exceptions: [exception.yaml]
+            results:
+            - {policy: need-team, rule: team, resources: [old-settings], result: skip}
+            - {policy: need-team, rule: team, resources: [new-settings], result: fail}
+            - {policy: absent, rule: team, resources: [new-settings], result: fail}
+            """
+        let root = try Self.write([
+            "kyverno-test.yaml": test, "policy.yaml": policy, "exception.yaml": exception,
+            "resources.yaml": resources,
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let records = await KyvernoTestRunner().run(testFile: root.path + "/kyverno-test.yaml")
+        #expect(records.map(\.status) == [.pass, .pass, .fail])
+        #expect(records.map(\.actual) == ["skip", "fail", ""])
+        #expect(records.last?.reason == "policy absent not found")
+    }
 }
