@@ -31,9 +31,16 @@ struct ApplyCommand: AsyncParsableCommand {
         inputs.load(options)
         let evaluator = PolicyEvaluator(queries: .kyverno())
         for policy in inputs.policies {
-            for failure in evaluator.queries.prepare(policy) {
+            let failures = evaluator.queries.prepare(policy)
+            let failedRules = Set(failures.map(\.rule))
+            for failure in failures {
+                // An autogen rule repeats its rule's expressions: report the rule the user wrote.
+                let source = ["autogen-cronjob-", "autogen-"].first { failure.rule.hasPrefix($0) }
+                    .map { String(failure.rule.dropFirst($0.count)) }
+                if let source, failedRules.contains(source) { continue }
+                let file = inputs.policyFiles[policy.policy.reportName].map { $0 + ": " } ?? ""
                 inputs.problems.append(
-                    "policy \(policy.policy.reportName) rule \(failure.rule): invalid JMESPath "
+                    "\(file)policy \(policy.policy.reportName) rule \(failure.rule): invalid JMESPath "
                         + "\"\(failure.expression)\": \(failure.message)")
             }
         }

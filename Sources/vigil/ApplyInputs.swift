@@ -8,6 +8,8 @@ import YAML
 /// file, the document and the field) without hiding the others.
 struct ApplyInputs {
     var policies: [CompiledPolicy] = []
+    /// The file each policy (by report name) came from.
+    var policyFiles: [String: String] = [:]
     var exceptions: [PolicyException] = []
     var resources: [JSONValue] = []
     /// Namespaces (from the resources, the labels file and the values file) and other objects the
@@ -22,7 +24,9 @@ struct ApplyInputs {
     mutating func load(_ options: ApplyOptions) {
         for (file, index, document) in documents(options.policyPaths) where PolicyDecoder.isPolicyDocument(document) {
             do {
-                policies.append(try CompiledPolicy(try PolicyDecoder.decode(document, index: index)))
+                let compiled = try CompiledPolicy(try PolicyDecoder.decode(document, index: index))
+                policies.append(compiled)
+                policyFiles[compiled.policy.reportName] = "\(file) (document \(index))"
             } catch {
                 problems.append("\(file): \(error)")
             }

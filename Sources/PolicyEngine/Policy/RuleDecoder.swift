@@ -2,7 +2,25 @@ import JSONValue
 
 /// Decodes one rule document (`spec.rules[i]`, or a rule produced by autogen).
 enum RuleDecoder {
+    /// The fields of a rule and of its `validate` section in the Kyverno CRD; anything else is a typo.
+    static let ruleFields: Set<String> = [
+        "name", "match", "exclude", "context", "preconditions", "validate", "mutate", "generate", "verifyImages",
+        "celPreconditions", "skipBackgroundRequests", "reportProperties", "imageExtractors",
+    ]
+    static let validateFields: Set<String> = [
+        "message", "pattern", "anyPattern", "deny", "foreach", "podSecurity", "cel", "manifests", "failureAction",
+        "failureActionOverrides", "allowExistingViolations", "assert",
+    ]
+
+    /// Rejects members outside `known`, naming the first unknown one (in document order).
+    static func rejectUnknownFields(_ reader: FieldReader, _ known: Set<String>) throws(PolicyDecodingError) {
+        for key in try reader.object().keys where !known.contains(key) {
+            throw reader.error("unknown field \"\(key)\"", at: key)
+        }
+    }
+
     static func decode(_ reader: FieldReader) throws(PolicyDecodingError) -> Rule {
+        try rejectUnknownFields(reader, ruleFields)
         let name = try reader.required("name").string()
         guard !name.isEmpty else { throw reader.error("must not be empty", at: "name") }
         guard name.count <= 63 else { throw reader.error("must be at most 63 characters", at: "name") }
@@ -34,6 +52,7 @@ enum RuleDecoder {
     }
 
     static func decodeValidation(_ reader: FieldReader) throws(PolicyDecodingError) -> Validation {
+        try rejectUnknownFields(reader, validateFields)
         var failureAction: FailureAction?
         if let actionReader = try reader.optional("failureAction") {
             let text = try actionReader.string()

@@ -61,6 +61,18 @@ import Testing
             #"[{"match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "validate": {"pattern": {}}}]"#,
             "spec.rules[0].name", "is required"
         ),
+        (
+            #"[{"name": "r", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "validat": {"pattern": {}}}]"#,
+            "spec.rules[0].validat", "unknown field \"validat\""
+        ),
+        (
+            #"[{"name": "r", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "validate": {"patern": {}}}]"#,
+            "spec.rules[0].validate.patern", "unknown field \"patern\""
+        ),
+        (
+            #"[{"name": "r", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]}, "validate": {"podSecurity": {"level": "baseline", "exclude": [{"controlName": "Capabilitiez"}]}}}]"#,
+            "spec.rules[0].validate.podSecurity.exclude[0].controlName", "unknown Pod Security control"
+        ),
     ])
     func errorsNameTheFieldPath(rules: String, path: String, message: String) {
         #expect {
