@@ -180,8 +180,7 @@ let package = Package(
             name: "ControllerTests",
             dependencies: [
                 "Controller", "PolicyReports", "PolicyEngine", "KubeClient", "LocalAPIServer", "JSONValue", "YAML",
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "JSONValue"], exclude: ["Fixtures"]),
