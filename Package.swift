@@ -175,6 +175,14 @@ let package = Package(
         ),
         .testTarget(name: "LocalAPIServerTests", dependencies: ["LocalAPIServer", "JSONValue"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LocalAPIServer", "KubeClient", "JSONValue"]),
+        .testTarget(name: "PolicyReportsTests", dependencies: ["PolicyReports", "PolicyEngine", "JSONValue"]),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Controller", "PolicyReports", "PolicyEngine", "KubeClient", "LocalAPIServer", "JSONValue", "YAML",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "JSONValue"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,230 @@
+import JSONValue
+import KubeClient
+import Logging
+import Metrics
+import PolicyEngine
+import Synchronization
+
+extension ReportsController {
+    static let namespacesResource = GroupVersionResource(group: "", version: "v1", resource: "namespaces")
+
+    /// Loads file policies, then starts the ClusterPolicy, Policy and Namespace informers in `group`.
+    func startPolicySources(in group: inout ThrowingTaskGroup<Void, any Error>) async throws {
+        for (index, document) in configuration.policyDocuments.enumerated()
+        where PolicyDecoder.isPolicyDocument(document) {
+            policies.upsert(document, key: "file/\(index)/" + PolicyCache.key(of: document))
+        }
+        let mapper = try await withRetries("discovery") { try await self.client.restMapper() }
+        var informers: [Informer] = []
+        if configuration.watchesClusterPolicies {
+            for kind in ["ClusterPolicy", "Policy"] {
+                guard let mapping = mapper.mapping(kind: kind, group: "kyverno.io") else {
+                    logger.warning(
+                        "kyverno.io policies are not served by this cluster; using file policies only",
+                        metadata: ["kind": "\(kind)"])
+                    continue
+                }
+                let informer = makeInformer(mapping.resource)
+                informers.append(informer)
+                group.addTask {
+                    try await informer.run { event in self.policyEvent(event, kind: kind, mapping: mapping) }
+                }
+            }
+        }
+        let namespaceInformer = makeInformer(Self.namespacesResource)
+        informers.append(namespaceInformer)
+        group.addTask { try await namespaceInformer.run { event in self.namespaceEvent(event) } }
+        runtime.withLock { $0.policySources = PolicySources(informers: informers) }
+    }
+
+    func policySourcesSynced() -> Bool {
+        runtime.withLock { $0.policySources.informers }.allSatisfy(\.hasSynced)
+    }
+
+    func watchersSynced() -> Bool {
+        runtime.withLock { Array($0.watchers.values) }.allSatisfy(\.informer.hasSynced)
+    }
+
+    /// The UIDs of every object the kind informers currently see.
+    func liveUIDs() -> Set<String> {
+        var uids: Set<String> = []
+        for watcher in runtime.withLock({ Array($0.watchers.values) }) {
+            uids.formUnion(watcher.informer.store.entries.keys)
+        }
+        return uids
+    }
+
+    func makeInformer(_ resource: GroupVersionResource) -> Informer {
+        Informer(
+            client: client,
+            configuration: Informer.Configuration(
+                resource: resource, pageSize: configuration.pageSize, keepsObjects: false,
+                minimumWatchTimeout: configuration.minimumWatchTimeout, backoff: configuration.informerBackoff))
+    }
+
+    private func policyEvent(_ event: InformerEvent, kind: String, mapping: ResourceMapping) {
+        informerMetrics(event, resource: mapping.resource)
+        let affected: Set<String>?
+        switch event {
+        case .added(var object), .updated(var object, _):
+            if object["kind"] == nil { object["kind"] = .string(kind) }
+            if object["apiVersion"] == nil { object["apiVersion"] = .string(mapping.resource.groupVersion) }
+            affected = policies.upsert(object)
+        case .deleted(let identity, _):
+            let key =
+                kind == "Policy" ? "Policy/\(identity.namespace)/\(identity.name)" : "ClusterPolicy/\(identity.name)"
+            affected = policies.remove(key: key)
+        case .resynced:
+            affected = nil
+        }
+        guard let affected else { return }
+        let rescans = runtime.withLock { $0.started ? $0.rescans : nil }
+        rescans?.yield(RescanRequest(kinds: affected, reconcile: true))
+    }
+
+    private func namespaceEvent(_ event: InformerEvent) {
+        informerMetrics(event, resource: Self.namespacesResource)
+        switch event {
+        case .added(let object), .updated(let object, _):
+            guard let name = object[path: "metadata", "name"]?.stringValue else { return }
+            var labels: [String: String] = [:]
+            for (key, value) in object[path: "metadata", "labels"]?.objectValue ?? [:] {
+                labels[key] = value.stringValue ?? ""
+            }
+            guard namespaces.set(name, labels) else { return }
+            // Rules with a namespaceSelector may match differently now: evaluate that namespace again.
+            let (rescans, kinds) = runtime.withLock { ($0.started ? $0.rescans : nil, Set($0.watchers.keys)) }
+            if case .updated = event { rescans?.yield(RescanRequest(kinds: kinds, namespace: name)) }
+        case .deleted(let identity, _):
+            namespaces.remove(identity.name)
+        case .resynced:
+            break
+        }
+    }
+
+    /// Starts informers for kinds ready policies now match and stops those no policy matches any more
+    /// (queueing the deletion of their objects' reports). Returns the kinds it started.
+    func reconcileWatchers(queue: WorkQueue<ScanItem>) async -> Set<String> {
+        let desired = policies.kinds
+        let current = runtime.withLock { Set($0.watchers.keys) }
+        var started: Set<String> = []
+        for kind in desired.subtracting(current).sorted() {
+            guard let mapping = await mapping(forKind: kind) else { continue }
+            guard mapping.supports("list") && mapping.supports("watch") else {
+                logger.warning("kind cannot be listed and watched; skipped", metadata: ["kind": "\(kind)"])
+                continue
+            }
+            let informer = makeInformer(mapping.resource)
+            let task = Task {
+                do {
+                    try await informer.run { event in await self.objectEvent(event, mapping: mapping, queue: queue) }
+                } catch {
+                    // Cancelled: the kind is no longer watched or the term ended.
+                }
+            }
+            runtime.withLock {
+                $0.watchers[kind] = KindWatcher(kind: kind, mapping: mapping, informer: informer, task: task)
+            }
+            Gauge(label: "vigil_informer_synced", dimensions: [("resource", mapping.resource.metricLabel)]).record(0)
+            logger.info("watching", metadata: ["kind": "\(kind)", "resource": "\(mapping.resource)"])
+            started.insert(kind)
+        }
+        for kind in current.subtracting(desired).sorted() {
+            guard let watcher = runtime.withLock({ $0.watchers.removeValue(forKey: kind) }) else { continue }
+            watcher.task.cancel()
+            Gauge(label: "vigil_informer_synced", dimensions: [("resource", watcher.mapping.resource.metricLabel)])
+                .record(0)
+            logger.info("no longer watching", metadata: ["kind": "\(kind)"])
+            for uid in watcher.informer.store.entries.keys { queue.insert(uid, .delete(uid: uid)) }
+        }
+        status.setInformersSynced(watchersSynced())
+        return started
+    }
+
+    private func mapping(forKind kind: String) async -> ResourceMapping? {
+        do {
+            if let mapping = try await client.restMapper().mapping(kind: kind) { return mapping }
+            // A CRD installed since the last discovery.
+            if let mapping = try await client.discover().mapping(kind: kind) { return mapping }
+        } catch {
+            logger.warning("discovery failed", metadata: ["kind": "\(kind)", "error": "\(error)"])
+            return nil
+        }
+        logger.warning("kind is not served by this cluster; skipped", metadata: ["kind": "\(kind)"])
+        return nil
+    }
+
+    /// Handles an event of a kind informer: new and changed objects are queued, deleted ones have their
+    /// report deleted. Updates that change neither spec, labels nor annotations are ignored.
+    func objectEvent(_ event: InformerEvent, mapping: ResourceMapping, queue: WorkQueue<ScanItem>) async {
+        informerMetrics(event, resource: mapping.resource)
+        switch event {
+        case .added(let object):
+            await enqueue(object, mapping: mapping, queue: queue)
+        case .updated(let object, let contentChanged):
+            guard contentChanged, let uid = object[path: "metadata", "uid"]?.stringValue else { return }
+            let evaluated = runtime.withLock { $0.evaluatedHashes[uid] }
+            if let evaluated, evaluated == object.scanContentHash { return }
+            await enqueue(object, mapping: mapping, queue: queue)
+        case .deleted(let identity, _):
+            guard !identity.uid.isEmpty, configuration.scope.owns(uid: identity.uid) else { return }
+            queue.insert(identity.uid, .delete(uid: identity.uid))
+        case .resynced:
+            Gauge(label: "vigil_informer_synced", dimensions: [("resource", mapping.resource.metricLabel)]).record(1)
+        }
+    }
+
+    /// Queues an object for evaluation when it is in scope and in this shard; an object out of scope has
+    /// its report (if any) deleted.
+    func enqueue(_ listed: JSONValue, mapping: ResourceMapping, queue: WorkQueue<ScanItem>) async {
+        var object = listed
+        if object["kind"] == nil { object["kind"] = .string(mapping.kind) }
+        if object["apiVersion"] == nil { object["apiVersion"] = .string(mapping.resource.groupVersion) }
+        guard let identity = ObjectIdentity(object: object), !identity.uid.isEmpty,
+            configuration.scope.owns(uid: identity.uid)
+        else { return }
+        guard configuration.scope.includes(kind: mapping.kind, namespace: identity.namespace, name: identity.name)
+        else {
+            if writer.knownReports[identity.uid] != nil { queue.insert(identity.uid, .delete(uid: identity.uid)) }
+            return
+        }
+        let target = ScanTarget(
+            mapping: mapping, namespace: identity.namespace, name: identity.name, uid: identity.uid)
+        await queue.add(identity.uid, .evaluate(target, object: object))
+    }
+
+    private func informerMetrics(_ event: InformerEvent, resource: GroupVersionResource) {
+        let type: String
+        switch event {
+        case .added: type = "added"
+        case .updated: type = "updated"
+        case .deleted: type = "deleted"
+        case .resynced:
+            type = "resynced"
+            Counter(label: "vigil_informer_relists_total", dimensions: [("resource", resource.metricLabel)])
+                .increment()
+        }
+        Counter(
+            label: "vigil_informer_events_total", dimensions: [("resource", resource.metricLabel), ("type", type)]
+        ).increment()
+    }
+
+    /// Runs `body` until it succeeds, backing off between failures; only cancellation ends it.
+    func withRetries<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        var backoff = configuration.informerBackoff
+        while true {
+            do {
+                return try await body()
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: backoff.next())
+            }
+        }
+    }
+}
+
+extension GroupVersionResource {
+    /// The metric label: `pods`, `deployments.apps`.
+    var metricLabel: String { group.isEmpty ? resource : "\(resource).\(group)" }
+}

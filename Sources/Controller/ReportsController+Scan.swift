@@ -1,0 +1,189 @@
+import Foundation
+import JSONValue
+import KubeClient
+import Logging
+import Metrics
+import PolicyEngine
+import PolicyReports
+import Synchronization
+
+extension ReportsController {
+    /// A worker: takes keys until the queue shuts down.
+    func work(_ queue: WorkQueue<ScanItem>) async {
+        let workTimer = Metrics.Timer(label: "vigil_queue_work_duration_seconds")
+        let clock = ContinuousClock()
+        while let (key, item) = await queue.next() {
+            let start = clock.now
+            do {
+                try await process(item)
+                queue.done(key)
+            } catch {
+                counters.withLock { $0.retries += 1 }
+                var retried = item
+                // A retry reads the object fresh.
+                if case .evaluate(let target, _) = item { retried = .evaluate(target, object: nil) }
+                logger.warning(
+                    "scan failed; will retry",
+                    metadata: ["uid": "\(key)", "failures": "\(queue.failures(of: key) + 1)", "error": "\(error)"])
+                queue.retry(key, retried)
+            }
+            workTimer.recordNanoseconds(start.duration(to: clock.now).nanoseconds)
+        }
+    }
+
+    /// Evaluates one object and writes (or deletes) its report.
+    func process(_ item: ScanItem) async throws {
+        switch item {
+        case .delete(let uid):
+            try await writer.delete(uid: uid)
+            _ = runtime.withLock { $0.evaluatedHashes.removeValue(forKey: uid) }
+        case .evaluate(let target, let listed):
+            var object: JSONValue
+            if let listed {
+                object = listed
+            } else {
+                do {
+                    object = try await client.get(
+                        target.mapping.resource, namespace: target.namespace.isEmpty ? nil : target.namespace,
+                        name: target.name)
+                } catch let error as KubeAPIError where error.reason == .notFound {
+                    return try await process(.delete(uid: target.uid))
+                }
+                // Same name, new object: the old one is gone (the new one has its own events).
+                guard object[path: "metadata", "uid"]?.stringValue == target.uid else {
+                    return try await process(.delete(uid: target.uid))
+                }
+                if object["kind"] == nil { object["kind"] = .string(target.mapping.kind) }
+                if object["apiVersion"] == nil { object["apiVersion"] = .string(target.mapping.resource.groupVersion) }
+            }
+            guard let subject = ReportSubject(object: object) else { return }
+            let results = await evaluate(object, subject: subject)
+            if results.isEmpty {
+                try await writer.delete(uid: subject.uid)
+            } else {
+                try await writer.write(PolicyReport(api: configuration.reportAPI, subject: subject, results: results))
+            }
+            let hash = object.scanContentHash
+            runtime.withLock { $0.evaluatedHashes[subject.uid] = hash }
+            counters.withLock { $0.evaluations += 1 }
+        }
+    }
+
+    /// The report entries of every ready policy for an object, with Kyverno's metrics.
+    func evaluate(_ object: JSONValue, subject: ReportSubject) async -> [ReportResult] {
+        let timestamp = Int(Date().timeIntervalSince1970)
+        let clock = ContinuousClock()
+        var entries: [ReportResult] = []
+        for compiled in policies.policySet.policies(forKind: subject.kind) {
+            let start = clock.now
+            let evaluation = await evaluator.evaluate(compiled, resource: object, provider: provider)
+            let elapsed = start.duration(to: clock.now)
+            guard !evaluation.results.isEmpty else { continue }
+            entries += ReportResult.entries(
+                policy: compiled.policy, results: evaluation.results, source: configuration.reportSource,
+                timestamp: timestamp)
+            recordResults(compiled.policy, evaluation.results, subject: subject, elapsed: elapsed)
+        }
+        return entries
+    }
+
+    private func recordResults(_ policy: Policy, _ results: [RuleResult], subject: ReportSubject, elapsed: Duration) {
+        let mode = policy.spec.validationFailureAction == .enforce ? "enforce" : "audit"
+        let type = policy.kind == .policy ? "namespaced" : "cluster"
+        let policyNamespace = policy.namespace ?? "-"
+        for result in results {
+            let status = result.reportStatus(scored: policy.scored).rawValue
+            Counter(
+                label: "kyverno_policy_results_total",
+                dimensions: [
+                    ("policy_validation_mode", mode), ("policy_type", type), ("policy_background_mode", "true"),
+                    ("policy_namespace", policyNamespace), ("policy_name", policy.name),
+                    ("resource_kind", subject.kind), ("resource_namespace", subject.namespace),
+                    ("resource_request_operation", "create"), ("rule_name", result.ruleName),
+                    ("rule_result", status), ("rule_type", "validate"),
+                    ("rule_execution_cause", "background_scan"), ("dry_run", "false"),
+                ]
+            ).increment()
+            Metrics.Timer(
+                label: "kyverno_policy_execution_duration_seconds",
+                dimensions: [
+                    ("policy_validation_mode", mode), ("policy_type", type), ("policy_background_mode", "true"),
+                    ("policy_namespace", policyNamespace), ("policy_name", policy.name),
+                    ("resource_kind", subject.kind), ("rule_name", result.ruleName), ("rule_result", status),
+                    ("rule_type", "validate"), ("rule_execution_cause", "background_scan"), ("dry_run", "false"),
+                ]
+            ).recordNanoseconds(elapsed.nanoseconds)
+        }
+    }
+
+    /// Serves rescan requests one after another: reconciles informers when policies changed, then lists the
+    /// affected kinds page by page and queues every object.
+    func rescanLoop(_ requests: AsyncStream<RescanRequest>, queue: WorkQueue<ScanItem>) async throws {
+        for await request in requests {
+            try Task.checkCancellation()
+            var started: Set<String> = []
+            if request.reconcile { started = await reconcileWatchers(queue: queue) }
+            let watchers = runtime.withLock { $0.watchers }
+            // A kind whose informer just started is scanned by its first list.
+            for kind in request.kinds.subtracting(started).sorted() {
+                guard let watcher = watchers[kind] else { continue }
+                try await withRetries("rescan of \(kind)") {
+                    try await self.rescan(
+                        watcher.mapping, namespace: request.namespace, pacing: request.pacing, queue: queue)
+                }
+            }
+            request.completion?()
+        }
+    }
+
+    private func rescan(
+        _ mapping: ResourceMapping, namespace: String?, pacing: Duration, queue: WorkQueue<ScanItem>
+    ) async throws {
+        try await client.listPages(
+            mapping.resource, namespace: mapping.namespaced ? namespace : nil, pageSize: configuration.pageSize
+        ) { page, _ in
+            for object in page.items {
+                if !mapping.namespaced, let namespace, object[path: "metadata", "name"]?.stringValue != namespace {
+                    continue
+                }
+                await enqueue(object, mapping: mapping, queue: queue)
+            }
+            if pacing > .zero { try await Task.sleep(for: pacing) }
+        }
+    }
+
+    /// Full resyncs every ``Configuration/backgroundScanInterval`` (±10 %), each spread over a tenth of the
+    /// interval.
+    func resyncLoop() async throws {
+        let interval = configuration.backgroundScanInterval
+        while true {
+            try await Task.sleep(for: interval * Double.random(in: 0.9...1.1))
+            try await resync(pacing: interval / 10 / max(1, Double(liveUIDs().count / configuration.pageSize + 1)))
+        }
+    }
+
+    /// Runs a full resync now and waits until its evaluations and writes are done: re-reads the cluster's
+    /// reports (so a report changed or deleted behind Vigil's back is rewritten), evaluates every watched
+    /// object again, and deletes reports whose resources are gone. Unchanged reports cost no write.
+    ///
+    /// - Parameter pacing: the pause between list pages.
+    /// - Throws: `CancellationError` when cancelled or when the controller is not leading.
+    public func resync(pacing: Duration = .zero) async throws {
+        guard let (queue, rescans) = runtime.withLock({ runtime in runtime.queue.map { ($0, runtime.rescans) } }),
+            let rescans
+        else { throw CancellationError() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await seedReports()
+        let kinds = runtime.withLock { Set($0.watchers.keys) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let request = RescanRequest(kinds: kinds, pacing: pacing, completion: { continuation.resume() })
+            if case .terminated = rescans.yield(request) { continuation.resume() }
+        }
+        await queue.waitUntilIdle()
+        await cleanUpOrphans(queue: queue)
+        await queue.waitUntilIdle()
+        Metrics.Timer(label: "vigil_scan_duration_seconds").recordNanoseconds(start.duration(to: clock.now).nanoseconds)
+        Gauge(label: "vigil_scan_objects").record(liveUIDs().count)
+    }
+}

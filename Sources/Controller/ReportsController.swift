@@ -1,0 +1,300 @@
+import Foundation
+import JSONValue
+import KubeClient
+import Logging
+import Metrics
+import PolicyEngine
+import PolicyReports
+import ServiceLifecycle
+import Synchronization
+
+/// The background reports controller: policies in, reports out.
+///
+/// Run it as a `Service` (``run()``). With leader election configured, only the Lease holder scans and
+/// writes; a new leader first lists the cluster's reports and then converges without rewriting the
+/// unchanged ones. Graceful shutdown stops taking work, lets in-flight evaluations and writes finish,
+/// stops the informers and releases the Lease.
+public final class ReportsController: Service, Sendable {
+    /// What the controller scans and how.
+    public struct Configuration: Sendable {
+        /// Namespaces, resource filters and shard.
+        public var scope: ScanScope
+        /// Concurrent evaluation workers.
+        public var workers: Int
+        /// The period of full resyncs (Kyverno's `--backgroundScanInterval`, 1 h).
+        public var backgroundScanInterval: Duration
+        public var reportAPI: ReportAPI
+        /// The `source` of every result.
+        public var reportSource: String
+        /// Policies from files (`--policies`), in addition to those in the cluster.
+        public var policyDocuments: [JSONValue]
+        /// Whether to watch `ClusterPolicy` and `Policy` objects in the cluster.
+        public var watchesClusterPolicies: Bool
+        /// Leader election; `nil` runs as the only writer.
+        public var leaderElection: LeaderElector.Configuration?
+        /// Items per list page.
+        public var pageSize: Int
+        /// Waiting keys beyond which producers wait.
+        public var queueCapacity: Int
+        /// The per-key retry backoff of the work queue.
+        public var retryBackoff: ExponentialBackoff
+        /// The informers' error backoff.
+        public var informerBackoff: ExponentialBackoff
+        /// The lower bound of the informers' random watch timeout.
+        public var minimumWatchTimeout: Duration
+
+        public init(
+            scope: ScanScope = ScanScope(), workers: Int = 2, backgroundScanInterval: Duration = .seconds(3600),
+            reportAPI: ReportAPI = .wgpolicyk8s, reportSource: String = "kyverno", policyDocuments: [JSONValue] = [],
+            watchesClusterPolicies: Bool = true, leaderElection: LeaderElector.Configuration? = nil,
+            pageSize: Int = 500, queueCapacity: Int = 1000,
+            retryBackoff: ExponentialBackoff = ExponentialBackoff(initial: .milliseconds(50), maximum: .seconds(300)),
+            informerBackoff: ExponentialBackoff = .reflector, minimumWatchTimeout: Duration = .seconds(300)
+        ) {
+            precondition(workers > 0, "at least one worker")
+            self.scope = scope
+            self.workers = workers
+            self.backgroundScanInterval = backgroundScanInterval
+            self.reportAPI = reportAPI
+            self.reportSource = reportSource
+            self.policyDocuments = policyDocuments
+            self.watchesClusterPolicies = watchesClusterPolicies
+            self.leaderElection = leaderElection
+            self.pageSize = pageSize
+            self.queueCapacity = queueCapacity
+            self.retryBackoff = retryBackoff
+            self.informerBackoff = informerBackoff
+            self.minimumWatchTimeout = minimumWatchTimeout
+        }
+    }
+
+    /// Counters for tests, benchmarks and logs.
+    public struct Statistics: Sendable, Hashable {
+        /// Report writes per operation since start.
+        public var reportWrites: [ReportWriter.Operation: Int]
+        /// Write conflicts since start.
+        public var conflicts: Int
+        /// Objects evaluated since start.
+        public var evaluations: Int
+        /// Evaluations that failed and were retried.
+        public var retries: Int
+    }
+
+    public let configuration: Configuration
+    /// Readiness and settling, for `/readyz` and for callers that wait for reports.
+    public let status = ControllerStatus()
+    /// The policies and their states.
+    public let policies: PolicyCache
+    let client: KubeClient
+    let logger: Logger
+    let writer: ReportWriter
+    let namespaces = NamespaceLabels()
+    let provider: ClusterContextProvider
+    let evaluator: PolicyEvaluator
+    let runtime = Mutex(Runtime())
+    let counters = Mutex((evaluations: 0, retries: 0))
+
+    /// The mutable state of one leadership term.
+    struct Runtime {
+        var queue: WorkQueue<ScanItem>?
+        var watchers: [String: KindWatcher] = [:]
+        var policySources = PolicySources()
+        var rescans: AsyncStream<RescanRequest>.Continuation?
+        var evaluatedHashes: [String: String] = [:]
+        var started = false
+        var shuttingDown = false
+        var leading = false
+    }
+
+    /// - Parameters:
+    ///   - client: the API client (its QPS/burst limit the controller's requests).
+    ///   - configuration: scope, workers, intervals, report API.
+    ///   - images: where `imageRegistry` context entries are looked up.
+    ///   - logger: structured logs (resource, policy and rule as metadata).
+    public init(
+        client: KubeClient, configuration: Configuration, images: any ImageDataSource = UnavailableImageDataSource(),
+        logger: Logger = Logger(label: "vigil.controller")
+    ) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+        let queries = QueryEngine.kyverno()
+        evaluator = PolicyEvaluator(queries: queries)
+        policies = PolicyCache(queries: queries, logger: logger)
+        writer = ReportWriter(client: client, api: configuration.reportAPI, logger: logger)
+        provider = ClusterContextProvider(client: client, namespaces: namespaces, images: images)
+    }
+
+    public var statistics: Statistics {
+        let counts = counters.withLock { $0 }
+        return Statistics(
+            reportWrites: writer.operations, conflicts: writer.conflictCount, evaluations: counts.evaluations,
+            retries: counts.retries)
+    }
+
+    /// Runs until cancelled or gracefully shut down.
+    /// - Throws: `CancellationError` when cancelled without a graceful shutdown.
+    public func run() async throws {
+        do {
+            try await withGracefulShutdownHandler {
+                if let election = configuration.leaderElection {
+                    try await runElected(election)
+                } else {
+                    status.setLeadership(.leader)
+                    try await lead()
+                }
+            } onGracefulShutdown: {
+                self.beginShutdown()
+            }
+        } catch is CancellationError where runtime.withLock({ $0.shuttingDown }) {
+            logger.info("controller stopped")
+        }
+    }
+
+    /// Stops taking work; in-flight evaluations and writes finish, then ``run()`` returns.
+    public func beginShutdown() {
+        let queue = runtime.withLock { runtime in
+            runtime.shuttingDown = true
+            return runtime.queue
+        }
+        logger.info("shutting down: finishing in-flight work")
+        queue?.shutDown()
+    }
+
+    private func runElected(_ election: LeaderElector.Configuration) async throws {
+        let elector = LeaderElector(client: client, configuration: election)
+        let shard = String(configuration.scope.shardIndex)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await elector.run { try await self.lead() }
+            }
+            group.addTask {
+                // Publishes leadership for readiness and metrics; ends the election once shutdown is
+                // requested and no leadership term is running (a follower has nothing to drain).
+                while true {
+                    let (leading, shuttingDown) = self.runtime.withLock { ($0.leading, $0.shuttingDown) }
+                    if elector.isLeader || leading {
+                        self.status.setLeadership(.leader)
+                    } else if let holder = elector.observedHolder, !holder.isEmpty {
+                        self.status.setLeadership(.follower)
+                    }
+                    Gauge(label: "vigil_leader", dimensions: [("shard", shard)]).record(elector.isLeader ? 1 : 0)
+                    if shuttingDown && !leading { throw CancellationError() }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            defer { group.cancelAll() }
+            _ = try await group.next()
+        }
+    }
+
+    /// Evaluates the current policies and writes reports until shutdown (or until leadership is lost,
+    /// when the task is cancelled).
+    func lead() async throws {
+        let queue = WorkQueue<ScanItem>(capacity: configuration.queueCapacity, backoff: configuration.retryBackoff)
+        let (rescans, rescanContinuation) = AsyncStream<RescanRequest>.makeStream()
+        let shuttingDown = runtime.withLock { runtime in
+            runtime.queue = queue
+            runtime.rescans = rescanContinuation
+            runtime.started = false
+            runtime.leading = true
+            runtime.evaluatedHashes = [:]
+            return runtime.shuttingDown
+        }
+        defer {
+            let watchers = runtime.withLock { runtime in
+                defer {
+                    runtime.watchers = [:]
+                    runtime.queue = nil
+                    runtime.rescans = nil
+                    runtime.leading = false
+                }
+                return runtime.watchers
+            }
+            for watcher in watchers.values { watcher.task.cancel() }
+            rescanContinuation.finish()
+            status.setInformersSynced(false)
+        }
+        if shuttingDown { throw CancellationError() }
+        logger.info("leading: starting the background scan")
+        try await seedReports()
+        try await withThrowingTaskGroup(of: Void.self) { background in
+            try await startPolicySources(in: &background)
+            guard await waitUntil({ self.policySourcesSynced() }) else { return }
+            runtime.withLock { $0.started = true }
+            _ = await reconcileWatchers(queue: queue)
+            background.addTask { try await self.rescanLoop(rescans, queue: queue) }
+            background.addTask { try await self.resyncLoop() }
+            background.addTask { await self.settle(queue: queue) }
+            // Workers are not cancelled by a graceful shutdown (the queue shuts down and they finish what
+            // they hold); a cancellation (lost leadership) shuts the queue down and cancels their requests.
+            await withTaskCancellationHandler {
+                await withTaskGroup(of: Void.self) { workers in
+                    for _ in 0..<configuration.workers { workers.addTask { await self.work(queue) } }
+                }
+            } onCancel: {
+                queue.shutDown()
+            }
+            background.cancelAll()
+        }
+        // The queue only shuts down for a graceful shutdown; leaving by cancellation ends the term too.
+        throw CancellationError()
+    }
+
+    /// Seeds the report writer from the cluster's reports, retrying until it succeeds.
+    func seedReports() async throws {
+        var backoff = configuration.informerBackoff
+        while true {
+            do {
+                try await writer.seed(keep: configuration.scope.owns(uid:))
+                logger.info("existing reports", metadata: ["count": "\(writer.knownReports.count)"])
+                return
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                logger.warning("cannot list existing reports; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: backoff.next())
+            }
+        }
+    }
+
+    /// Polls `condition` until it holds (true) or shutdown begins (false).
+    func waitUntil(_ condition: @Sendable () -> Bool) async -> Bool {
+        while true {
+            if condition() { return true }
+            if runtime.withLock({ $0.shuttingDown }) || Task.isCancelled { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Waits for the first full scan: every informer synced and the queue drained; then deletes reports left
+    /// for resources that no longer exist, and marks the controller settled.
+    private func settle(queue: WorkQueue<ScanItem>) async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        guard await waitUntil({ self.watchersSynced() }) else { return }
+        status.setInformersSynced(true)
+        await queue.waitUntilIdle()
+        guard !Task.isCancelled, !runtime.withLock({ $0.shuttingDown }) else { return }
+        await cleanUpOrphans(queue: queue)
+        await queue.waitUntilIdle()
+        let elapsed = start.duration(to: clock.now)
+        Metrics.Timer(label: "vigil_scan_duration_seconds").recordNanoseconds(elapsed.nanoseconds)
+        Gauge(label: "vigil_scan_objects").record(liveUIDs().count)
+        logger.info(
+            "initial scan settled",
+            metadata: ["objects": "\(liveUIDs().count)", "reports": "\(writer.knownReports.count)"])
+        status.markSettled()
+    }
+
+    /// Deletes reports (of this shard) whose resource is not among the watched live objects.
+    func cleanUpOrphans(queue: WorkQueue<ScanItem>) async {
+        let live = liveUIDs()
+        for (uid, _) in writer.knownReports where !live.contains(uid) && configuration.scope.owns(uid: uid) {
+            queue.insert(uid, .delete(uid: uid))
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}

@@ -1,0 +1,67 @@
+import JSONValue
+import KubeClient
+
+/// One unit of work: evaluate an object (from an event or a list, or read fresh when `object` is nil),
+/// or delete the report of a resource that is gone.
+enum ScanItem: Sendable {
+    case evaluate(ScanTarget, object: JSONValue?)
+    case delete(uid: String)
+
+    /// Which of two items for the same key to keep: a deletion wins (UIDs are never reused); otherwise
+    /// the newer object by resource version, so a list page read before a watch event cannot replace it.
+    static func merge(_ old: ScanItem, _ new: ScanItem) -> ScanItem {
+        switch (old, new) {
+        case (.delete, _): return old
+        case (.evaluate(_, let oldObject?), .evaluate(_, let newObject?)):
+            if let oldVersion = oldObject.resourceVersionNumber, let newVersion = newObject.resourceVersionNumber,
+                oldVersion > newVersion
+            {
+                return old
+            }
+            return new
+        default: return new
+        }
+    }
+}
+
+/// The resource an evaluation is about.
+struct ScanTarget: Sendable, Hashable {
+    var mapping: ResourceMapping
+    var namespace: String
+    var name: String
+    var uid: String
+}
+
+extension JSONValue {
+    /// `metadata.resourceVersion` as a number, when it is one (etcd revisions are).
+    var resourceVersionNumber: UInt64? {
+        self[path: "metadata", "resourceVersion"]?.stringValue.flatMap { UInt64($0) }
+    }
+
+    /// The hash of what a policy can see change, as Kyverno's resource hash: labels, annotations, and the
+    /// object without `metadata` and `status` (so status-only and resourceVersion-only updates are equal).
+    var scanContentHash: String {
+        guard case .object(var object) = self else { return contentHash }
+        let labels = self[path: "metadata", "labels"] ?? .null
+        let annotations = self[path: "metadata", "annotations"] ?? .null
+        object["metadata"] = nil
+        object["status"] = nil
+        object["kind"] = nil
+        object["apiVersion"] = nil
+        return JSONValue.array([labels, annotations, .object(object)]).contentHash
+    }
+}
+
+/// A request to evaluate the objects of some kinds again (after a policy or namespace change, or a
+/// resync), by listing them page by page.
+struct RescanRequest: Sendable {
+    var kinds: Set<String>
+    /// Only objects in this namespace; nil for all.
+    var namespace: String?
+    /// Start or stop informers first (the policies changed).
+    var reconcile = false
+    /// Pause between pages, to spread a periodic resync out.
+    var pacing: Duration = .zero
+    /// Called once the objects have been listed and queued.
+    var completion: (@Sendable () -> Void)? = nil
+}

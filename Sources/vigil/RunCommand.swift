@@ -1,0 +1,167 @@
+import ArgumentParser
+import Controller
+import Foundation
+import JSONValue
+import KubeClient
+import Logging
+import PolicyReports
+import ServiceLifecycle
+import UnixSignals
+
+/// `vigil run`: the background reports controller.
+///
+/// Every option falls back to an environment variable (`VIGIL_` and the option name in upper snake case,
+/// such as `VIGIL_WORKERS`), then to its default, so a Deployment can configure it either way.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the background reports controller against a cluster.",
+        discussion: """
+            Watches Kyverno ClusterPolicy and Policy objects (and policies from --policies), lists and watches \
+            the kinds their background validate rules match, and writes one PolicyReport per resource (one \
+            ClusterPolicyReport per cluster-scoped resource), only when its content changed. Runs until SIGTERM \
+            or SIGINT: in-flight report writes finish and the leader Lease is released. Each option can also be \
+            set through the environment variable named in its help.
+            """
+    )
+
+    @Option(
+        help:
+            "Path to the kubeconfig file (default: KUBECONFIG, in-cluster, then ~/.kube/config). Env: VIGIL_KUBECONFIG."
+    )
+    var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use. Env: VIGIL_CONTEXT.")
+    var context: String?
+
+    @Option(help: "Client-side requests per second to the API server (default 300). Env: VIGIL_QPS.")
+    var qps: Double?
+
+    @Option(help: "Client-side request burst (default 300). Env: VIGIL_BURST.")
+    var burst: Int?
+
+    @Option(help: "A file or directory of policies to evaluate in addition to the cluster's. Env: VIGIL_POLICIES.")
+    var policies: [String] = []
+
+    @Option(help: "Only scan these namespaces (comma-separated; default all). Env: VIGIL_NAMESPACES.")
+    var namespaces: String?
+
+    @Option(help: "Never scan these namespaces (comma-separated). Env: VIGIL_EXCLUDE_NAMESPACES.")
+    var excludeNamespaces: String?
+
+    @Option(
+        help: "Kyverno resource filters, such as '[Event,*,*][*/*,kube-system,*]'. Env: VIGIL_RESOURCE_FILTERS.")
+    var resourceFilters: String?
+
+    @Option(help: "Concurrent evaluation workers (default 2). Env: VIGIL_WORKERS.")
+    var workers: Int?
+
+    @Option(help: "Time between full resyncs, such as 1h or 30m (default 1h). Env: VIGIL_BACKGROUND_SCAN_INTERVAL.")
+    var backgroundScanInterval: String?
+
+    @Option(help: "Report resources: wgpolicyk8s (PolicyReport) or openreports (Report). Env: VIGIL_REPORT_API.")
+    var reportApi: String?
+
+    @Option(help: "The source field of every result (default kyverno). Env: VIGIL_REPORT_SOURCE.")
+    var reportSource: String?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Elect a leader through a Lease; only the leader writes (default: on in a cluster). Env: VIGIL_LEADER_ELECT."
+    )
+    var leaderElect: Bool?
+
+    @Option(help: "The namespace of the leader Lease (default: the client's namespace). Env: VIGIL_LEASE_NAMESPACE.")
+    var leaseNamespace: String?
+
+    @Option(help: "Split resources across this many replicas by UID hash (default 1). Env: VIGIL_SHARDS.")
+    var shards: Int?
+
+    @Option(help: "This replica's shard, 0..<shards. Env: VIGIL_SHARD_INDEX.")
+    var shardIndex: Int?
+
+    @Option(help: "Where to serve /metrics, host:port (default :8000). Env: VIGIL_METRICS_ADDRESS.")
+    var metricsAddress: String?
+
+    @Option(help: "Where to serve /healthz and /readyz, host:port (default :8081). Env: VIGIL_HEALTH_ADDRESS.")
+    var healthAddress: String?
+
+    @Option(help: "Log format: json or text (default text). Env: VIGIL_LOG_FORMAT.")
+    var logFormat: String?
+
+    @Option(
+        help: "Log level: trace, debug, info, notice, warning, error, critical (default info). Env: VIGIL_LOG_LEVEL.")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try RunSettings(command: self, environment: environment)
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                settings.jsonLogs ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        let logger = Logger(label: "vigil")
+        var clientConfiguration = try ClientConfiguration.load(
+            kubeconfig: settings.kubeconfig, context: settings.context, environment: environment)
+        clientConfiguration.qps = settings.qps
+        clientConfiguration.burst = settings.burst
+        let transport = try CurlKubeTransport(configuration: clientConfiguration)
+        // Observability hook: the lead wires the KubeClient request-metrics hook here.
+        let client = KubeClient(configuration: clientConfiguration, transport: transport)
+        var controllerConfiguration = settings.controller
+        if settings.leaderElect {
+            let leaseName =
+                settings.controller.scope.shards > 1
+                ? "vigil-reports-controller-shard-\(settings.controller.scope.shardIndex)" : "vigil-reports-controller"
+            controllerConfiguration.leaderElection = LeaderElector.Configuration(
+                namespace: settings.leaseNamespace ?? clientConfiguration.namespace, name: leaseName,
+                identity: Self.identity(environment))
+        }
+        controllerConfiguration.policyDocuments = try ApplyCommand.documents(settings.policyPaths).map(\.1)
+        let controller = ReportsController(client: client, configuration: controllerConfiguration, logger: logger)
+        var services: [any Service] = [controller]
+        services += observabilityServices(
+            metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, status: controller.status,
+            logger: logger)
+        logger.info(
+            "starting",
+            metadata: [
+                "server": "\(clientConfiguration.server)", "workers": "\(controllerConfiguration.workers)",
+                "leader_elect": "\(settings.leaderElect)",
+                "report_api": "\(controllerConfiguration.reportAPI.rawValue)",
+            ])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+        await transport.shutdown()
+    }
+
+    /// OBSERVABILITY HOOK (for the lead): return the services that serve `/metrics` on `metricsAddress`
+    /// (after bootstrapping the Prometheus metrics factory) and `/healthz` + `/readyz` on `healthAddress`,
+    /// `/readyz` answering 200 when `status.isReady` (its body: `status.summary`). Until the Observability
+    /// module's server is merged, nothing is served and a warning says so.
+    func observabilityServices(
+        metricsAddress: String, healthAddress: String, status: ControllerStatus, logger: Logger
+    ) -> [any Service] {
+        logger.warning(
+            "metrics and health endpoints are not built into this binary yet",
+            metadata: ["metrics_address": "\(metricsAddress)", "health_address": "\(healthAddress)"])
+        return []
+    }
+
+    /// The leader election identity: the pod name when the Downward API provides it, else host and PID.
+    static func identity(_ environment: [String: String]) -> String {
+        if let pod = environment["POD_NAME"], !pod.isEmpty { return pod }
+        return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+}

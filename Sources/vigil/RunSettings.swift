@@ -1,0 +1,130 @@
+import ArgumentParser
+import Controller
+import Foundation
+import KubeClient
+import Logging
+import PolicyReports
+
+/// `vigil run`'s options resolved against the environment (`VIGIL_*`) and the defaults.
+struct RunSettings {
+    var kubeconfig: String?
+    var context: String?
+    var qps: Double
+    var burst: Int
+    var policyPaths: [String]
+    var controller: ReportsController.Configuration
+    var leaderElect: Bool
+    var leaseNamespace: String?
+    var metricsAddress: String
+    var healthAddress: String
+    var jsonLogs: Bool
+    var logLevel: Logger.Level
+
+    /// - Throws: `ValidationError` naming the option (or variable) with a bad value.
+    init(command: RunCommand, environment: [String: String]) throws {
+        func value(_ option: String?, _ variable: String) -> String? {
+            if let option { return option }
+            if let text = environment[variable], !text.isEmpty { return text }
+            return nil
+        }
+        func number<T: LosslessStringConvertible>(_ option: T?, _ variable: String, default fallback: T) throws -> T {
+            if let option { return option }
+            guard let text = environment[variable], !text.isEmpty else { return fallback }
+            guard let parsed = T(text) else { throw ValidationError("\(variable): not a number: \(text)") }
+            return parsed
+        }
+        kubeconfig = value(command.kubeconfig, "VIGIL_KUBECONFIG")
+        context = value(command.context, "VIGIL_CONTEXT")
+        qps = try number(command.qps, "VIGIL_QPS", default: 300)
+        burst = try number(command.burst, "VIGIL_BURST", default: 300)
+        policyPaths =
+            command.policies.isEmpty
+            ? (environment["VIGIL_POLICIES"].map { $0.split(separator: ",").map(String.init) } ?? []) : command.policies
+        let list = { (text: String?) -> Set<String> in
+            Set(
+                (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                    !$0.isEmpty
+                })
+        }
+        let filters: [ResourceFilter]
+        do {
+            filters = try ResourceFilter.parseList(value(command.resourceFilters, "VIGIL_RESOURCE_FILTERS") ?? "")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let shards = try number(command.shards, "VIGIL_SHARDS", default: 1)
+        let shardIndex = try number(command.shardIndex, "VIGIL_SHARD_INDEX", default: 0)
+        guard shards >= 1, (0..<shards).contains(shardIndex) else {
+            throw ValidationError("--shard-index must be in 0..<--shards (got \(shardIndex) of \(shards))")
+        }
+        let workers = try number(command.workers, "VIGIL_WORKERS", default: 2)
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        let intervalText = value(command.backgroundScanInterval, "VIGIL_BACKGROUND_SCAN_INTERVAL") ?? "1h"
+        guard let interval = Self.duration(intervalText), interval > .zero else {
+            throw ValidationError("--background-scan-interval: not a duration (such as 1h, 30m, 90s): \(intervalText)")
+        }
+        let apiText = value(command.reportApi, "VIGIL_REPORT_API") ?? "wgpolicyk8s"
+        guard let api = ReportAPI(rawValue: apiText) else {
+            throw ValidationError("--report-api must be wgpolicyk8s or openreports, not \(apiText)")
+        }
+        controller = ReportsController.Configuration(
+            scope: ScanScope(
+                namespaces: list(value(command.namespaces, "VIGIL_NAMESPACES")),
+                excludedNamespaces: list(value(command.excludeNamespaces, "VIGIL_EXCLUDE_NAMESPACES")),
+                filters: filters, shards: shards, shardIndex: shardIndex),
+            workers: workers, backgroundScanInterval: interval, reportAPI: api,
+            reportSource: value(command.reportSource, "VIGIL_REPORT_SOURCE") ?? "kyverno")
+        if let flag = command.leaderElect {
+            leaderElect = flag
+        } else if let text = environment["VIGIL_LEADER_ELECT"], !text.isEmpty {
+            guard let parsed = Bool(text.lowercased()) else { throw ValidationError("VIGIL_LEADER_ELECT: \(text)") }
+            leaderElect = parsed
+        } else {
+            leaderElect = environment["KUBERNETES_SERVICE_HOST"] != nil
+        }
+        leaseNamespace = value(command.leaseNamespace, "VIGIL_LEASE_NAMESPACE")
+        metricsAddress = value(command.metricsAddress, "VIGIL_METRICS_ADDRESS") ?? ":8000"
+        healthAddress = value(command.healthAddress, "VIGIL_HEALTH_ADDRESS") ?? ":8081"
+        let format = value(command.logFormat, "VIGIL_LOG_FORMAT") ?? "text"
+        guard format == "json" || format == "text" else { throw ValidationError("--log-format must be json or text") }
+        jsonLogs = format == "json"
+        let levelText = value(command.logLevel, "VIGIL_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("--log-level: unknown level \(levelText)")
+        }
+        logLevel = level
+    }
+
+    /// Parses Go-style durations: `1h`, `30m`, `90s`, `500ms`, `1h30m`.
+    static func duration(_ text: String) -> Duration? {
+        var total = Duration.zero
+        var number = ""
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        while let character = rest.first {
+            if character.isNumber || character == "." {
+                number.append(character)
+                rest.removeFirst()
+                continue
+            }
+            guard let value = Double(number) else { return nil }
+            number = ""
+            if rest.hasPrefix("ms") {
+                total += .milliseconds(value)
+                rest.removeFirst(2)
+            } else if rest.hasPrefix("h") {
+                total += .seconds(value * 3600)
+                rest.removeFirst()
+            } else if rest.hasPrefix("m") {
+                total += .seconds(value * 60)
+                rest.removeFirst()
+            } else if rest.hasPrefix("s") {
+                total += .seconds(value)
+                rest.removeFirst()
+            } else {
+                return nil
+            }
+        }
+        return number.isEmpty ? total : nil
+    }
+}
