@@ -1,2 +1,0 @@
-/// Observability: the Prometheus metrics registry and the /metrics, /healthz, /readyz endpoint (placeholder).
-enum ObservabilityModule {}
