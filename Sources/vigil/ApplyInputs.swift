@@ -114,30 +114,16 @@ struct ApplyInputs {
     private mutating func documents(_ paths: [String]) -> [(String, Int, JSONValue)] {
         var result: [(String, Int, JSONValue)] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                problems.append("\(path): no such file or directory")
-                continue
-            }
-            var files = [path]
-            if isDirectory.boolValue {
-                let entries =
-                    FileManager.default.enumerator(atPath: path)?.allObjects.compactMap { $0 as? String } ?? []
-                files = entries.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
-                    .sorted().map { path + "/" + $0 }
-            }
-            for file in files {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    problems.append("\(file): cannot be read as UTF-8 text")
-                    continue
-                }
-                do {
-                    for (index, document) in try YAML.load(text).enumerated() where !document.isNull {
-                        result.append((file, index, document))
+            do {
+                for file in try ManifestFiles.files(at: path) {
+                    do {
+                        result += try ManifestFiles.documents(inFile: file).map { (file, $0.0, $0.1) }
+                    } catch {
+                        problems.append(error.description)
                     }
-                } catch {
-                    problems.append("\(file): \(error)")
                 }
+            } catch {
+                problems.append(error.description)
             }
         }
         return result

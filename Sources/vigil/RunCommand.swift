@@ -120,7 +120,7 @@ struct RunCommand: AsyncParsableCommand {
                 namespace: settings.leaseNamespace ?? clientConfiguration.namespace, name: leaseName,
                 identity: Self.identity(environment))
         }
-        controllerConfiguration.policyDocuments = try ApplyCommand.documents(settings.policyPaths).map(\.1)
+        controllerConfiguration.policyDocuments = try ManifestFiles.documents(settings.policyPaths)
         let controller = ReportsController(client: client, configuration: controllerConfiguration, logger: logger)
         var services: [any Service] = [controller]
         services += observabilityServices(

@@ -13,7 +13,7 @@ struct Vigil: AsyncParsableCommand {
         version: VersionInfo.version,
         subcommands: [
             VersionCommand.self, APIServerCommand.self, KubeCommand.self, JPCommand.self, ApplyCommand.self,
-            TestCommand.self, RunCommand.self,
+            TestCommand.self, RunCommand.self, DemoCommand.self,
         ]
     )
 }
