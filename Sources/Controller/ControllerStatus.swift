@@ -17,6 +17,7 @@ public final class ControllerStatus: Sendable {
         var informersSynced = false
         var settled = false
         var settledWaiters: [CheckedContinuation<Void, Never>] = []
+        var observers: [@Sendable (ControllerStatus) -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -60,9 +61,28 @@ public final class ControllerStatus: Sendable {
         }
     }
 
-    func setLeadership(_ leadership: Leadership) { state.withLock { $0.leadership = leadership } }
+    /// Calls `observer` now and after every change of leadership or informer sync (for `/readyz`).
+    /// Observers run on the changing task and must be quick.
+    public func observe(_ observer: @escaping @Sendable (ControllerStatus) -> Void) {
+        state.withLock { $0.observers.append(observer) }
+        observer(self)
+    }
 
-    func setInformersSynced(_ synced: Bool) { state.withLock { $0.informersSynced = synced } }
+    func setLeadership(_ leadership: Leadership) {
+        let observers = state.withLock { state in
+            state.leadership = leadership
+            return state.observers
+        }
+        for observer in observers { observer(self) }
+    }
+
+    func setInformersSynced(_ synced: Bool) {
+        let observers = state.withLock { state in
+            state.informersSynced = synced
+            return state.observers
+        }
+        for observer in observers { observer(self) }
+    }
 
     func markSettled() {
         let waiters = state.withLock { state in

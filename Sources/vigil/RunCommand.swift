@@ -4,6 +4,7 @@ import Foundation
 import JSONValue
 import KubeClient
 import Logging
+import Observability
 import PolicyReports
 import ServiceLifecycle
 import UnixSignals
@@ -109,8 +110,10 @@ struct RunCommand: AsyncParsableCommand {
         clientConfiguration.qps = settings.qps
         clientConfiguration.burst = settings.burst
         let transport = try CurlKubeTransport(configuration: clientConfiguration)
-        // Observability hook: the lead wires the KubeClient request-metrics hook here.
-        let client = KubeClient(configuration: clientConfiguration, transport: transport)
+        let metrics = VigilMetrics.bootstrap(version: VersionInfo.version, logger: logger)
+        let requestMetrics = APIRequestMetrics(factory: metrics)
+        let client = KubeClient(
+            configuration: clientConfiguration, transport: transport, metrics: requestMetrics.hook)
         var controllerConfiguration = settings.controller
         if settings.leaderElect {
             let leaseName =
@@ -123,9 +126,9 @@ struct RunCommand: AsyncParsableCommand {
         controllerConfiguration.policyDocuments = try ManifestFiles.documents(settings.policyPaths)
         let controller = ReportsController(client: client, configuration: controllerConfiguration, logger: logger)
         var services: [any Service] = [controller]
-        services += observabilityServices(
-            metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, status: controller.status,
-            logger: logger)
+        services += try observabilityServices(
+            metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, metrics: metrics,
+            status: controller.status, logger: logger)
         logger.info(
             "starting",
             metadata: [
@@ -146,17 +149,25 @@ struct RunCommand: AsyncParsableCommand {
         await transport.shutdown()
     }
 
-    /// OBSERVABILITY HOOK (for the lead): return the services that serve `/metrics` on `metricsAddress`
-    /// (after bootstrapping the Prometheus metrics factory) and `/healthz` + `/readyz` on `healthAddress`,
-    /// `/readyz` answering 200 when `status.isReady` (its body: `status.summary`). Until the Observability
-    /// module's server is merged, nothing is served and a warning says so.
+    /// The server of `/metrics` on `metricsAddress` and of `/healthz` + `/readyz` on `healthAddress`, with
+    /// readiness following the controller's status: leadership known, and informers synced on the leader (a
+    /// follower is ready as a standby).
     func observabilityServices(
-        metricsAddress: String, healthAddress: String, status: ControllerStatus, logger: Logger
-    ) -> [any Service] {
-        logger.warning(
-            "metrics and health endpoints are not built into this binary yet",
-            metadata: ["metrics_address": "\(metricsAddress)", "health_address": "\(healthAddress)"])
-        return []
+        metricsAddress: String, healthAddress: String, metrics: VigilMetricsFactory, status: ControllerStatus,
+        logger: Logger
+    ) throws -> [any Service] {
+        let health = HealthState()
+        status.observe { status in
+            health.setLeadershipKnown(status.leadership != .unknown, holder: status.leadership.rawValue)
+            switch status.leadership {
+            case .follower: health.setCheck(HealthState.informersSyncedCheck, passing: true, message: "standby")
+            case .leader, .unknown: health.setInformersSynced(status.informersSynced)
+            }
+        }
+        let configuration = ObservabilityServer.Configuration(
+            metricsAddress: try ListenAddress(parsing: metricsAddress),
+            healthAddress: try ListenAddress(parsing: healthAddress))
+        return [ObservabilityServer(configuration: configuration, metrics: metrics, health: health, logger: logger)]
     }
 
     /// The leader election identity: the pod name when the Downward API provides it, else host and PID.
