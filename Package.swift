@@ -46,9 +46,11 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
+        .target(name: "ContainerImages"),
         .target(
             name: "PolicyEngine",
             dependencies: [
+                "ContainerImages",
                 "JSONValue",
                 "JMESPath",
                 "YAML",
@@ -91,6 +93,7 @@ let package = Package(
         .target(
             name: "OCIRegistry",
             dependencies: [
+                "ContainerImages",
                 "HTTPClient",
                 "JSONValue",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -150,7 +153,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer"],
+            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry"],
             path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
@@ -161,6 +164,8 @@ let package = Package(
             dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
         ),
+        .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
+        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "HTTPClient", "JSONValue"]),
         .testTarget(name: "PolicyTestingTests", dependencies: ["PolicyTesting", "PolicyEngine", "JSONValue"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
         .testTarget(
