@@ -153,7 +153,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry"],
+            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry", "RegistryTestSupport"],
             path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
@@ -165,9 +165,17 @@ let package = Package(
             exclude: ["Functions/Fixtures"]
         ),
         .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
-        .testTarget(name: "OCIRegistryTests", dependencies: ["OCIRegistry", "HTTPClient", "JSONValue"]),
+        .target(
+            name: "RegistryTestSupport",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/RegistryTestSupport"
+        ),
+        .testTarget(
+            name: "OCIRegistryTests",
+            dependencies: ["OCIRegistry", "RegistryTestSupport", "ContainerImages", "HTTPClient", "JSONValue"]
+        ),
         .testTarget(name: "PolicyTestingTests", dependencies: ["PolicyTesting", "PolicyEngine", "JSONValue"]),
-        .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
+        .testTarget(name: "VigilCLITests", dependencies: ["JSONValue", "RegistryTestSupport"]),
         .testTarget(
             name: "HTTPClientTests",
             dependencies: [

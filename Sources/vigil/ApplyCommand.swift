@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONValue
+import OCIRegistry
 import PolicyEngine
 import YAML
 
@@ -26,6 +27,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Show skipped rules too.")
     var showSkipped = false
 
+    @OptionGroup(title: "Image registries")
+    var registryOptions: RegistryOptions
+
     func run() async throws {
         var decodeFailures = 0
         var compiled: [CompiledPolicy] = []
@@ -48,6 +52,9 @@ struct ApplyCommand: AsyncParsableCommand {
                 print("policy \(policy.policy.reportName) rule \(rule): unsupported: \(feature)")
             }
         }
+        let registryClient = try registryOptions.makeClient()
+        var provider: any ContextProvider = EmptyContextProvider()
+        if let registryClient { provider = RegistryContextProvider(base: provider, client: registryClient) }
         let set = PolicySet(compiled)
         let evaluator = PolicyEvaluator(queries: .kyverno())
         for policy in compiled {
@@ -65,7 +72,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let kind = resource["kind"]?.stringValue ?? "?"
             let namespace = resource["metadata"]?["namespace"]?.stringValue.map { $0 + "/" } ?? ""
             let name = resource["metadata"]?["name"]?.stringValue ?? "?"
-            for evaluation in await set.evaluate(resource, evaluator: evaluator, provider: EmptyContextProvider()) {
+            for evaluation in await set.evaluate(resource, evaluator: evaluator, provider: provider) {
                 let scored = compiled.first { $0.policy.reportName == evaluation.policyName }?.policy.scored ?? true
                 for result in evaluation.results {
                     let status = result.reportStatus(scored: scored)
@@ -77,6 +84,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
             }
         }
+        await registryClient?.shutdown()
         let summary = RuleResult.Status.allCases.map { "\($0.rawValue): \(counts[$0, default: 0])" }
         print("\(compiled.count) policies, \(resourceDocuments.count) resources; " + summary.joined(separator: ", "))
         if decodeFailures > 0 { throw ExitCode(1) }
