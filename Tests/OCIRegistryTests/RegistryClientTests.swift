@@ -91,7 +91,7 @@ struct RegistryClientTests {
         #expect(tag?.cause.contains("MANIFEST_UNKNOWN") == true)
         let repository = await failure(client, "\(fixture.plain.host)/nothing/here:1.0")
         #expect(repository?.errorClass == .notFound)
-        #expect(repository?.cause.contains("NAME_UNKNOWN") == true)
+        #expect(repository?.cause.contains(": 404") == true)
         // The second lookup of the missing tag comes from the negative cache.
         #expect(await failure(client, "\(fixture.plain.host)/app:missing")?.errorClass == .notFound)
         #expect(client.statistics.count(cache: "negative", class: "not-found") == 1)

@@ -82,6 +82,13 @@ public final class LocalRegistry: Sendable {
         try ToolRunner.run("skopeo", arguments)
     }
 
+    /// The digest of the manifest (or index) the registry serves for `repository:tag` (plain HTTP registries).
+    public func digest(of repositoryAndTag: String) throws -> String {
+        let raw = try ToolRunner.runData(
+            "skopeo", ["--insecure-policy", "inspect", "--raw", "--tls-verify=false", "docker://\(host)/\(repositoryAndTag)"])
+        return OCILayout.sha256(raw)
+    }
+
     public func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()

@@ -34,9 +34,9 @@ public final class RegistryFixture: Sendable {
         let root = layouts.appendingPathComponent("root")
         let nonRoot = layouts.appendingPathComponent("nonroot")
         let multi = layouts.appendingPathComponent("multi")
-        appDigest = try OCILayout.writeSingle(.init(user: ""), tag: "1.0", to: root)
-        nonRootDigest = try OCILayout.writeSingle(.init(user: "1000"), tag: "nonroot", to: nonRoot)
-        multiDigest = try OCILayout.writeIndex(
+        try OCILayout.writeSingle(.init(user: ""), tag: "1.0", to: root)
+        try OCILayout.writeSingle(.init(user: "1000"), tag: "nonroot", to: nonRoot)
+        try OCILayout.writeIndex(
             [.init(architecture: "amd64", user: "0"), .init(architecture: "arm64", user: "1000")], tag: "1.0",
             to: multi)
         certificates = try TestCertificates()
@@ -48,6 +48,10 @@ public final class RegistryFixture: Sendable {
         try plain.push(layout: multi, tag: "1.0", repository: "multi")
         try auth.push(layout: root, tag: "1.0", repository: "private", credentials: "\(Self.user):\(Self.password)")
         try secure.push(layout: root, tag: "1.0", repository: "app", caDirectory: certificates.caDirectory)
+        // skopeo rewrites manifests while copying: read the digests the registry serves.
+        appDigest = try plain.digest(of: "app:1.0")
+        nonRootDigest = try plain.digest(of: "app:nonroot")
+        multiDigest = try plain.digest(of: "multi:1.0")
         try? FileManager.default.removeItem(at: layouts)
     }
 

@@ -18,13 +18,19 @@ public enum ToolRunner {
     /// Runs a tool to completion; throws with its output when it fails.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], input: String? = nil) throws -> String {
+        String(decoding: try runData(tool, arguments, input: input), as: UTF8.self)
+    }
+
+    /// Runs a tool to completion and returns its standard output bytes; throws with its output when it fails.
+    public static func runData(_ tool: String, _ arguments: [String], input: String? = nil) throws -> Data {
         guard let path = which(tool) else { throw ToolError(message: "\(tool) not found on PATH") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
-        process.standardError = output
+        process.standardError = errors
         if let input {
             let pipe = Pipe()
             process.standardInput = pipe
@@ -36,12 +42,13 @@ public enum ToolRunner {
             try process.run()
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {
-            throw ToolError(message: "\(tool) \(arguments.joined(separator: " ")) failed: \(text)")
+            throw ToolError(
+                message: "\(tool) \(arguments.joined(separator: " ")) failed: \(errorText)\(String(decoding: data, as: UTF8.self))")
         }
-        return text
+        return data
     }
 
     /// Starts a long-running tool under a watchdog shell that stops it when this process exits.

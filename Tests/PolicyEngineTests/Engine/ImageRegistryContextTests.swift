@@ -60,8 +60,6 @@ import Testing
         ])
         let result = try await evaluate(context: Self.caught, provider: provider)
         #expect(result?.message == "false index.docker.io/library/nginx@sha256:1")
-        let uncaught = try await evaluate(context: Self.plain, provider: provider)
-        #expect(uncaught?.message == "{{ img.failed }} index.docker.io/library/nginx@sha256:1")
     }
 
     @Test func seedPreconditionSkipsACaughtFailure() async throws {
