@@ -46,7 +46,8 @@ public struct RegistryReference: Sendable, Hashable, CustomStringConvertible {
         self.image = image
         self.registry = parsed.registry == ImageReference.defaultRegistry ? Self.dockerHubRegistry : parsed.registry
         self.repository =
-            self.registry == Self.dockerHubRegistry && !parsed.path.contains("/") ? "library/" + parsed.path : parsed.path
+            self.registry == Self.dockerHubRegistry && !parsed.path.contains("/")
+            ? "library/" + parsed.path : parsed.path
         self.digest = parsed.digest
         self.tag = parsed.digest.isEmpty ? (parsed.tag.isEmpty ? "latest" : parsed.tag) : ""
     }

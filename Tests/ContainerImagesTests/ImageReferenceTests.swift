@@ -33,10 +33,14 @@ struct RegistryReferenceTests {
         ("localhost/app", "localhost", "app", "latest"),
         ("localhost:5000/app:dev", "localhost:5000", "app", "dev"),
         ("127.0.0.1:5000/team/app:1", "127.0.0.1:5000", "team/app", "1"),
-        ("library/nginx@sha256:" + String(repeating: "a", count: 64), "index.docker.io", "library/nginx",
-            "sha256:" + String(repeating: "a", count: 64)),
-        ("quay.io/x/y:1.0@sha256:" + String(repeating: "b", count: 64), "quay.io", "x/y",
-            "sha256:" + String(repeating: "b", count: 64)),
+        (
+            "library/nginx@sha256:" + String(repeating: "a", count: 64), "index.docker.io", "library/nginx",
+            "sha256:" + String(repeating: "a", count: 64)
+        ),
+        (
+            "quay.io/x/y:1.0@sha256:" + String(repeating: "b", count: 64), "quay.io", "x/y",
+            "sha256:" + String(repeating: "b", count: 64)
+        ),
     ])
     func normalises(image: String, registry: String, repository: String, identifier: String) throws {
         let reference = try RegistryReference(parsing: image)
@@ -51,10 +55,13 @@ struct RegistryReferenceTests {
         #expect(
             try RegistryReference(parsing: "nginx:1.25").resolvedImage(digest: digest)
                 == "index.docker.io/library/nginx@\(digest)")
-        #expect(try RegistryReference(parsing: "nginx@\(digest)").description == "index.docker.io/library/nginx@\(digest)")
+        #expect(
+            try RegistryReference(parsing: "nginx@\(digest)").description == "index.docker.io/library/nginx@\(digest)")
     }
 
-    @Test(arguments: ["", "Nginx", "nginx:", "nginx@sha256:abc", "a//b", "ghcr.io/x/y@md5:" + String(repeating: "a", count: 32)])
+    @Test(arguments: [
+        "", "Nginx", "nginx:", "nginx@sha256:abc", "a//b", "ghcr.io/x/y@md5:" + String(repeating: "a", count: 32),
+    ])
     func rejects(image: String) {
         #expect(throws: ImageReferenceError.self) { try RegistryReference(parsing: image) }
     }

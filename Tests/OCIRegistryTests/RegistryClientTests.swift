@@ -143,7 +143,9 @@ struct RegistryClientTests {
         let port = try FreePort.reserve()
         let closed = await failure(client, "127.0.0.1:\(port)/app:1.0")
         #expect(closed?.errorClass == .unreachable)
-        #expect(closed?.description.hasPrefix("unreachable: 127.0.0.1:\(port)/app:1.0: GET https://127.0.0.1:\(port)/v2/app/manifests/1.0") == true)
+        #expect(
+            closed?.description.hasPrefix(
+                "unreachable: 127.0.0.1:\(port)/app:1.0: GET https://127.0.0.1:\(port)/v2/app/manifests/1.0") == true)
         #expect(await failure(client, "nonexistent.invalid/app:1.0")?.errorClass == .unreachable)
         #expect(await failure(client, "Bad//Reference")?.errorClass == .invalid)
     }
@@ -164,7 +166,9 @@ struct RegistryClientTests {
         let reference = "\(fixture.plain.host)/app:nonroot"
         let users = await withTaskGroup(of: String?.self) { group in
             for _ in 0..<1000 {
-                group.addTask { try? await client.lookup(reference: reference).configData["config"]?["User"]?.stringValue }
+                group.addTask {
+                    try? await client.lookup(reference: reference).configData["config"]?["User"]?.stringValue
+                }
             }
             var users: [String?] = []
             for await user in group { users.append(user) }

@@ -66,7 +66,9 @@ struct AuthChallengeTests {
 
 struct PlatformTests {
     @Test func parsesOSArchitectureAndVariant() {
-        #expect(RegistryClient.Platform(parsing: "linux/arm64/v8") == .init(os: "linux", architecture: "arm64", variant: "v8"))
+        #expect(
+            RegistryClient.Platform(parsing: "linux/arm64/v8")
+                == .init(os: "linux", architecture: "arm64", variant: "v8"))
         #expect(RegistryClient.Platform(parsing: "linux/amd64") == .linuxAMD64)
         #expect(RegistryClient.Platform(parsing: "linux") == nil)
         #expect(RegistryClient.Platform(parsing: "linux//v8") == nil)

@@ -85,7 +85,8 @@ public final class LocalRegistry: Sendable {
     /// The digest of the manifest (or index) the registry serves for `repository:tag` (plain HTTP registries).
     public func digest(of repositoryAndTag: String) throws -> String {
         let raw = try ToolRunner.runData(
-            "skopeo", ["--insecure-policy", "inspect", "--raw", "--tls-verify=false", "docker://\(host)/\(repositoryAndTag)"])
+            "skopeo",
+            ["--insecure-policy", "inspect", "--raw", "--tls-verify=false", "docker://\(host)/\(repositoryAndTag)"])
         return OCILayout.sha256(raw)
     }
 

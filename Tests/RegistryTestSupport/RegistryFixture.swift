@@ -21,7 +21,9 @@ public final class RegistryFixture: Sendable {
 
     /// The fixture, or the reason it is unavailable (tools missing, or start-up failed).
     public static let shared: Result<RegistryFixture, ToolError> = {
-        guard LocalRegistry.toolsAvailable else { return .failure(ToolError(message: LocalRegistry.missingToolsMessage)) }
+        guard LocalRegistry.toolsAvailable else {
+            return .failure(ToolError(message: LocalRegistry.missingToolsMessage))
+        }
         do {
             return .success(try RegistryFixture())
         } catch {

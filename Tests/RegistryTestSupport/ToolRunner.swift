@@ -46,7 +46,9 @@ public enum ToolRunner {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw ToolError(
-                message: "\(tool) \(arguments.joined(separator: " ")) failed: \(errorText)\(String(decoding: data, as: UTF8.self))")
+                message:
+                    "\(tool) \(arguments.joined(separator: " ")) failed: \(errorText)\(String(decoding: data, as: UTF8.self))"
+            )
         }
         return data
     }

@@ -141,7 +141,9 @@ struct RegistryCommandTests {
         let lines = trusted.stdout.split(separator: "\n").map(String.init)
         #expect(trusted.status == 0, "\(trusted.stderr)")
         for policy in ["no-root", "no-root-caught"] {
-            #expect(line(lines, "FAIL", pod: "root", policy: policy)?.contains("\(plain)/app@\(fixture.appDigest) runs as root") == true)
+            #expect(
+                line(lines, "FAIL", pod: "root", policy: policy)?.contains(
+                    "\(plain)/app@\(fixture.appDigest) runs as root") == true)
             #expect(line(lines, "PASS", pod: "nonroot", policy: policy) != nil)
             #expect(line(lines, "PASS", pod: "bydigest", policy: policy) != nil)
             #expect(line(lines, "FAIL", pod: "multi", policy: policy)?.contains("@\(fixture.multiDigest)") == true)

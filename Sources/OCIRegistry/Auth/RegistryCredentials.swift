@@ -38,9 +38,9 @@ public struct RegistryCredentials: Sendable, Hashable {
     /// `username` and `password` fields), or the legacy `.dockercfg` form without `auths`.
     /// - Throws: ``RegistryConfigurationError`` when the data is not JSON, or an entry has neither a valid
     ///   `auth` nor `username`.
-    public init(dockerConfig data: some Sequence<UInt8>, source: String = "docker config") throws(
-        RegistryConfigurationError
-    ) {
+    public init(dockerConfig data: some Sequence<UInt8>, source: String = "docker config")
+        throws(RegistryConfigurationError)
+    {
         let document: JSONValue
         do {
             document = try JSONValue.parse(Array(data))

@@ -145,8 +145,10 @@ public final class RegistryClient: Sendable {
         case .failure(let error): outcomeLabel = error.errorClass.rawValue
         }
         statisticsBox.add(cache: source.rawValue, outcome: outcomeLabel)
-        Counter(label: "vigil_registry_lookups_total", dimensions: [("class", outcomeLabel), ("cache", source.rawValue)])
-            .increment()
+        Counter(
+            label: "vigil_registry_lookups_total", dimensions: [("class", outcomeLabel), ("cache", source.rawValue)]
+        )
+        .increment()
     }
 }
 

@@ -183,7 +183,8 @@ struct DistributionSession {
         switch challenge.scheme {
         case "basic":
             guard let credential else {
-                throw failure(.unauthorized, "GET \(url): 401: the registry requires credentials and none are configured")
+                throw failure(
+                    .unauthorized, "GET \(url): 401: the registry requires credentials and none are configured")
             }
             authorization = Self.basic(credential)
         case "bearer":
@@ -227,10 +228,11 @@ struct DistributionSession {
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {
-        "sha256:" + SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        "sha256:"
+            + SHA256.hash(data: bytes).map { byte in
+                let hex = String(byte, radix: 16)
+                return byte < 16 ? "0" + hex : hex
+            }.joined()
     }
 
     /// `404 MANIFEST_UNKNOWN: manifest unknown`, from the distribution error body when there is one.

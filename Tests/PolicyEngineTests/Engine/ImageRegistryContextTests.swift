@@ -43,7 +43,8 @@ import Testing
         #expect(value["identifier"] == "1.0")
         #expect(value["resolvedImage"] == nil)
         #expect(value["reason"] == "unreachable")
-        let pinned = ContextLoader.failedImageData(reference: "nginx@\(Self.digest)", message: "m", errorClass: "timeout")
+        let pinned = ContextLoader.failedImageData(
+            reference: "nginx@\(Self.digest)", message: "m", errorClass: "timeout")
         #expect(pinned["resolvedImage"]?.stringValue == "index.docker.io/library/nginx@\(Self.digest)")
         #expect(pinned["identifier"]?.stringValue == Self.digest)
     }
@@ -63,7 +64,8 @@ import Testing
     }
 
     @Test func seedPreconditionSkipsACaughtFailure() async throws {
-        let preconditions = #"{"all": [{"key": "{{ img.resolvedImage || '' }}", "operator": "NotEquals", "value": ""}]}"#
+        let preconditions =
+            #"{"all": [{"key": "{{ img.resolvedImage || '' }}", "operator": "NotEquals", "value": ""}]}"#
         #expect(try await evaluate(context: Self.caught, preconditions: preconditions)?.status == .skip)
         // Without catchError the failure errors the rule before preconditions run.
         let uncaught = try await evaluate(context: Self.plain, preconditions: preconditions)
@@ -73,7 +75,8 @@ import Testing
     @Test func failurePolicyIgnoreSkipsUnlessKyvernoBehaviourIsAskedFor() async throws {
         let ignored = try await evaluate(context: Self.plain, spec: #""failurePolicy": "Ignore""#)
         #expect(ignored?.status == .skip)
-        #expect(ignored?.message.hasPrefix("failed to load context: failed to fetch image descriptor: nginx:1.25") == true)
+        #expect(
+            ignored?.message.hasPrefix("failed to load context: failed to fetch image descriptor: nginx:1.25") == true)
         #expect(ignored?.properties["imageError"] == "not-found")
         let kyverno = try await evaluate(
             context: Self.plain, spec: #""failurePolicy": "Ignore""#,
