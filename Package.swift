@@ -46,9 +46,11 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
+        .target(name: "ContainerImages"),
         .target(
             name: "PolicyEngine",
             dependencies: [
+                "ContainerImages",
                 "JSONValue",
                 "JMESPath",
                 "YAML",
@@ -91,6 +93,7 @@ let package = Package(
         .target(
             name: "OCIRegistry",
             dependencies: [
+                "ContainerImages",
                 "HTTPClient",
                 "JSONValue",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -152,7 +155,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer"],
+            dependencies: [
+                "JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry",
+                "RegistryTestSupport",
+            ],
             path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
@@ -163,8 +169,18 @@ let package = Package(
             dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
         ),
+        .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
+        .target(
+            name: "RegistryTestSupport",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/RegistryTestSupport"
+        ),
+        .testTarget(
+            name: "OCIRegistryTests",
+            dependencies: ["OCIRegistry", "RegistryTestSupport", "ContainerImages", "HTTPClient", "JSONValue"]
+        ),
         .testTarget(name: "PolicyTestingTests", dependencies: ["PolicyTesting", "PolicyEngine", "JSONValue"]),
-        .testTarget(name: "VigilCLITests", dependencies: ["JSONValue"]),
+        .testTarget(name: "VigilCLITests", dependencies: ["JSONValue", "RegistryTestSupport"]),
         .testTarget(
             name: "HTTPClientTests",
             dependencies: [

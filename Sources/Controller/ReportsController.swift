@@ -42,6 +42,9 @@ public final class ReportsController: Service, Sendable {
         public var informerBackoff: ExponentialBackoff
         /// The lower bound of the informers' random watch timeout.
         public var minimumWatchTimeout: Duration
+        /// Whether `failurePolicy: Ignore` turns a failed image lookup into `skip` (Kyverno's documented
+        /// behaviour); `false` keeps `error`, as Kyverno's own background scan does.
+        public var ignoreSkipsImageLookupErrors = true
 
         public init(
             scope: ScanScope = ScanScope(), workers: Int = 2, backgroundScanInterval: Duration = .seconds(3600),
@@ -119,7 +122,8 @@ public final class ReportsController: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         let queries = QueryEngine.kyverno()
-        evaluator = PolicyEvaluator(queries: queries)
+        evaluator = PolicyEvaluator(
+            queries: queries, ignoreSkipsImageLookupErrors: configuration.ignoreSkipsImageLookupErrors)
         policies = PolicyCache(queries: queries, logger: logger)
         writer = ReportWriter(client: client, api: configuration.reportAPI, logger: logger)
         provider = ClusterContextProvider(client: client, namespaces: namespaces, images: images)

@@ -10,13 +10,20 @@ public struct ClusterResourcesProvider: ContextProvider {
     public let objects: [JSONValue]
     /// `apiCallResponses` entries: `method`, `url`, `response.body`.
     public let apiCallResponses: [JSONValue]
+    /// Answers `imageData` (a live registry client); `nil` fails every image lookup as unavailable.
+    public let imageLookup: ImageLookup?
+
+    /// An image lookup: reference and the policy's credentials settings to Kyverno's image data.
+    public typealias ImageLookup = @Sendable (String, ImageRegistryCredentials?) async throws -> JSONValue
 
     /// - Parameters:
     ///   - objects: the cluster objects (ConfigMaps, Namespaces, any object an API GET may read).
     ///   - apiCallResponses: mocked service responses from a test file.
-    public init(objects: [JSONValue], apiCallResponses: [JSONValue] = []) {
+    ///   - imageLookup: answers `imageRegistry` entries; `nil` fails them as unavailable.
+    public init(objects: [JSONValue], apiCallResponses: [JSONValue] = [], imageLookup: ImageLookup? = nil) {
         self.objects = objects
         self.apiCallResponses = apiCallResponses
+        self.imageLookup = imageLookup
     }
 
     private func plural(_ kind: String) -> String {
@@ -89,6 +96,7 @@ public struct ClusterResourcesProvider: ContextProvider {
     }
 
     public func imageData(reference: String, credentials: ImageRegistryCredentials?) async throws -> JSONValue {
+        if let imageLookup { return try await imageLookup(reference, credentials) }
         throw ContextProviderError(.unavailable, "no registry data for \(reference)")
     }
 

@@ -12,10 +12,20 @@ import YAML
 /// test whose input files are missing as skipped with `input missing: <path>`.
 public struct KyvernoTestRunner: Sendable {
     public let evaluator: PolicyEvaluator
+    /// Answers `imageRegistry` context entries the values file does not supply (live registries with
+    /// `vigil test --registry`); `nil` makes them fail as unavailable, as the Kyverno CLI does without
+    /// `--registry`.
+    public let imageLookup: ClusterResourcesProvider.ImageLookup?
 
-    /// - Parameter evaluator: the engine; defaults to one with Kyverno's JMESPath functions.
-    public init(evaluator: PolicyEvaluator = PolicyEvaluator(queries: .kyverno())) {
+    /// - Parameters:
+    ///   - evaluator: the engine; defaults to one with Kyverno's JMESPath functions.
+    ///   - imageLookup: see ``imageLookup``.
+    public init(
+        evaluator: PolicyEvaluator = PolicyEvaluator(queries: .kyverno()),
+        imageLookup: ClusterResourcesProvider.ImageLookup? = nil
+    ) {
         self.evaluator = evaluator
+        self.imageLookup = imageLookup
     }
 
     /// The test files named `kyverno-test.yaml` under `paths` (files are taken as given), sorted.
@@ -84,7 +94,7 @@ public struct KyvernoTestRunner: Sendable {
         }
         if inputs.values?["subresources"] != nil { return all(.skip, "unsupported: subresources") }
         let provider = ClusterResourcesProvider(
-            objects: inputs.clusterObjects, apiCallResponses: inputs.apiCallResponses)
+            objects: inputs.clusterObjects, apiCallResponses: inputs.apiCallResponses, imageLookup: imageLookup)
         var records: [KyvernoTestRecord] = []
         for entry in entries {
             records += await run(entry: entry, inputs: inputs, provider: provider, file: file)

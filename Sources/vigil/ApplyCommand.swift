@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONValue
+import OCIRegistry
 import PolicyEngine
 import PolicyTesting
 import YAML
@@ -26,6 +27,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ApplyOptions
 
+    @OptionGroup(title: "Image registries")
+    var registryOptions: RegistryOptions
+
     func run() async throws {
         var inputs = ApplyInputs()
         inputs.load(options)
@@ -45,7 +49,9 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         let set = PolicySet(inputs.policies)
-        let provider = ClusterResourcesProvider(objects: inputs.clusterObjects)
+        let registryClient = try registryOptions.makeClient()
+        var provider: any ContextProvider = ClusterResourcesProvider(objects: inputs.clusterObjects)
+        if let registryClient { provider = RegistryContextProvider(base: provider, client: registryClient) }
         var rows: [ApplyRow] = []
         for resource in inputs.resources {
             let identity = ResourceIdentity(resource)
@@ -60,6 +66,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
             }
         }
+        await registryClient?.shutdown()
         switch options.output {
         case .table: printTable(rows, inputs: inputs)
         case .json: print(ApplyRow.document(rows, inputs: inputs).serialized(pretty: true))

@@ -5,6 +5,7 @@ import JSONValue
 import KubeClient
 import LocalAPIServer
 import Logging
+import OCIRegistry
 import PolicyEngine
 import PolicyReports
 import ServiceLifecycle
@@ -98,7 +99,8 @@ struct DemoCommand: AsyncParsableCommand {
         logger.logLevel = level
         var configuration = ReportsController.Configuration(policyDocuments: policies, watchesClusterPolicies: false)
         configuration.workers = 4
-        let images = try DemoImages.source(registry: registry)
+        let registryClient = try DemoImages.client(registry: registry)
+        let images = RegistryImageDataSource(client: registryClient, kube: client)
         let controller = ReportsController(
             client: client, configuration: configuration, images: images, logger: logger)
         let group = ServiceGroup(
@@ -123,6 +125,7 @@ struct DemoCommand: AsyncParsableCommand {
             await group.triggerGracefulShutdown()
             _ = try? await running.value
         }
+        await registryClient.shutdown()
         await transport.shutdown()
         if !settled { throw ExitCode(1) }
     }

@@ -4,6 +4,7 @@ import Foundation
 import JSONValue
 import KubeClient
 import Logging
+import OCIRegistry
 import Observability
 import PolicyReports
 import ServiceLifecycle
@@ -95,6 +96,16 @@ struct RunCommand: AsyncParsableCommand {
         help: "Log level: trace, debug, info, notice, warning, error, critical (default info). Env: VIGIL_LOG_LEVEL.")
     var logLevel: String?
 
+    @OptionGroup(title: "Image registries")
+    var registryOptions: RegistryClientOptions
+
+    @Flag(
+        help: """
+            With failurePolicy: Ignore, keep a failed image lookup as an error result, as Kyverno's own background \
+            scan does (default: skip, as Kyverno documents). Env: VIGIL_IGNORE_KEEPS_IMAGE_ERRORS=true.
+            """)
+    var ignoreKeepsImageErrors = false
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try RunSettings(command: self, environment: environment)
@@ -124,7 +135,13 @@ struct RunCommand: AsyncParsableCommand {
                 identity: Self.identity(environment))
         }
         controllerConfiguration.policyDocuments = try ManifestFiles.documents(settings.policyPaths)
-        let controller = ReportsController(client: client, configuration: controllerConfiguration, logger: logger)
+        controllerConfiguration.ignoreSkipsImageLookupErrors =
+            !(ignoreKeepsImageErrors || environment["VIGIL_IGNORE_KEEPS_IMAGE_ERRORS"]?.lowercased() == "true")
+        let registryClient = try registryOptions.makeClient(environment: environment)
+        let images = RegistryImageDataSource(
+            client: registryClient, kube: client, secretNamespace: clientConfiguration.namespace)
+        let controller = ReportsController(
+            client: client, configuration: controllerConfiguration, images: images, logger: logger)
         var services: [any Service] = [controller]
         services += try observabilityServices(
             metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, metrics: metrics,
@@ -143,9 +160,11 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
+            await registryClient.shutdown()
             await transport.shutdown()
             throw error
         }
+        await registryClient.shutdown()
         await transport.shutdown()
     }
 

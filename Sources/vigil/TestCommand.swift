@@ -1,5 +1,8 @@
 import ArgumentParser
+import Controller
 import JSONValue
+import OCIRegistry
+import PolicyEngine
 import PolicyTesting
 
 /// `vigil test`: run Kyverno CLI test files (`kyverno-test.yaml`) through Vigil's engine and compare every
@@ -30,6 +33,9 @@ struct TestCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Output format: text, or json (one record per line).")
     var output: OutputFormat = .text
 
+    @OptionGroup(title: "Image registries")
+    var registryOptions: RegistryOptions
+
     func run() async throws {
         let files: [String]
         do {
@@ -37,7 +43,15 @@ struct TestCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let runner = KyvernoTestRunner()
+        let registryClient = try registryOptions.makeClient()
+        var imageLookup: ClusterResourcesProvider.ImageLookup?
+        if let registryClient {
+            imageLookup = { reference, credentials in
+                try await RegistryImageDataSource(client: registryClient).imageData(
+                    reference: reference, credentials: credentials)
+            }
+        }
+        let runner = KyvernoTestRunner(imageLookup: imageLookup)
         var counts: [KyvernoTestRecord.Status: Int] = [:]
         for file in files {
             for record in await runner.run(testFile: file) {
@@ -48,6 +62,7 @@ struct TestCommand: AsyncParsableCommand {
                 }
             }
         }
+        await registryClient?.shutdown()
         let passed = counts[.pass, default: 0]
         let failed = counts[.fail, default: 0]
         let skipped = counts[.skip, default: 0]

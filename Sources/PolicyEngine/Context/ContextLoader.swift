@@ -1,3 +1,4 @@
+import ContainerImages
 import JSONValue
 
 /// Evaluates `context` entries in order, each one seeing the entries before it, with Kyverno's error
@@ -201,6 +202,23 @@ struct ContextLoader {
         }
     }
 
+    /// The `catchError` value of a failed lookup: `failed`, `error` and `errorMessage` (the same text),
+    /// `reason` (the failure class), and the reference fields parsing can fill (`registry`, `repository`,
+    /// `identifier`, and `resolvedImage` when the reference has a digest).
+    static func failedImageData(reference: String, message: String, errorClass: String) -> JSONObject {
+        var failed: JSONObject = ["image": .string(reference), "failed": .bool(true)]
+        if let parsed = try? RegistryReference(parsing: reference) {
+            failed["registry"] = .string(parsed.registry)
+            failed["repository"] = .string(parsed.repository)
+            failed["identifier"] = .string(parsed.identifier)
+            if !parsed.digest.isEmpty { failed["resolvedImage"] = .string(parsed.resolvedImage(digest: parsed.digest)) }
+        }
+        failed["errorMessage"] = .string(message)
+        failed["error"] = .string(message)
+        failed["reason"] = .string(errorClass)
+        return failed
+    }
+
     private func imageRegistry(name: String, _ lookup: ImageRegistryLookup, _ context: EvaluationContext)
         async throws(EvaluationError) -> JSONValue
     {
@@ -212,15 +230,17 @@ struct ContextLoader {
             data = try await provider.imageData(reference: reference, credentials: lookup.credentials)
         } catch {
             let message = "failed to fetch image descriptor: \(reference), error: \(error)"
-            guard lookup.catchError else { throw EvaluationError(message) }
-            var failed: JSONObject = ["image": .string(reference), "failed": .bool(true)]
-            if let info = try? ImageInfo.info(for: reference) {
-                for key in ["registry", "path", "name", "tag", "digest"] { failed[key] = info[key] }
+            let errorClass = (error as? ContextProviderError)?.kind.rawValue ?? "error"
+            guard lookup.catchError else {
+                throw EvaluationError(
+                    message,
+                    properties: [RuleResult.imageErrorProperty: errorClass, RuleResult.imageProperty: reference])
             }
-            failed["errorMessage"] = .string(message)
-            failed["error"] = .string(message)
-            if let kind = (error as? ContextProviderError)?.kind { failed["reason"] = .string(kind.rawValue) }
-            return .object(failed)
+            return .object(Self.failedImageData(reference: reference, message: message, errorClass: errorClass))
+        }
+        if lookup.catchError, case .object(var object) = data, object["failed"] == nil {
+            object["failed"] = .bool(false)
+            data = .object(object)
         }
         guard let jmesPath = lookup.jmesPath, !jmesPath.isEmpty else { return data }
         let path = try substituteString(jmesPath, context) {

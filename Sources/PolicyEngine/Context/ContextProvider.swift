@@ -50,6 +50,8 @@ public struct ContextProviderError: Error, Sendable, Hashable, CustomStringConve
         case unauthorized
         case unreachable
         case timeout
+        /// A TLS handshake failed (untrusted or mismatched certificate).
+        case tls
         case invalid
         /// The provider has no data for this kind of lookup (for example the CLI without a values file).
         case unavailable

@@ -4,10 +4,16 @@ public import JSONValue
 /// user information, validate rules only. Pure apart from the ``ContextProvider``.
 public struct PolicyEvaluator: Sendable {
     public let queries: QueryEngine
+    /// Whether `failurePolicy: Ignore` turns a failed `imageRegistry` lookup into `skip` (the default, as
+    /// Kyverno documents for registry failures). `false` keeps `error`, as Kyverno's own background scan does.
+    public var ignoreSkipsImageLookupErrors: Bool
 
-    /// - Parameter queries: the JMESPath engine with Kyverno's functions.
-    public init(queries: QueryEngine) {
+    /// - Parameters:
+    ///   - queries: the JMESPath engine with Kyverno's functions.
+    ///   - ignoreSkipsImageLookupErrors: see ``ignoreSkipsImageLookupErrors``.
+    public init(queries: QueryEngine, ignoreSkipsImageLookupErrors: Bool = true) {
         self.queries = queries
+        self.ignoreSkipsImageLookupErrors = ignoreSkipsImageLookupErrors
     }
 
     /// The results of every rule of `policy` that matches `resource`. Rules that do not match produce no
@@ -65,9 +71,14 @@ public struct PolicyEvaluator: Sendable {
                 provider: provider, policyNamespace: policy.policy.namespace,
                 suppliedNames: Set(ruleValues.keys).union(values.global.keys),
                 foreachValues: values.foreachValues(forRule: rule.name))
-            if let result = await evaluate(
+            if var result = await evaluate(
                 rule, context: ruleContext, loader: ruleLoader, exceptions: ruleExceptions)
             {
+                if result.isImageLookupError, ignoreSkipsImageLookupErrors,
+                    policy.policy.spec.failurePolicy == .ignore
+                {
+                    result.status = .skip
+                }
                 results.append(result)
             }
             if policy.policy.spec.applyRules == .one,

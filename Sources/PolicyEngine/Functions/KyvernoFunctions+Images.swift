@@ -1,3 +1,4 @@
+import ContainerImages
 import JMESPath
 import JSONValue
 

@@ -57,7 +57,8 @@ public struct PolicySpec: Sendable {
     /// `spec.validationFailureAction`, `Audit` by default.
     public var validationFailureAction: FailureAction
     public var validationFailureActionOverrides: [FailureActionOverride]
-    /// `spec.failurePolicy`, `Fail` by default (consulted only by admission webhooks).
+    /// `spec.failurePolicy`, `Fail` by default (admission webhooks; in background scans `Ignore` turns failed
+    /// image lookups into `skip`, see ``PolicyEvaluator/ignoreSkipsImageLookupErrors``).
     public var failurePolicy: FailurePolicy
     /// `spec.applyRules`: `All` (default) or `One` (stop after the first rule that applied).
     public var applyRules: ApplyRules

@@ -40,12 +40,23 @@ public struct RuleResult: Sendable, Equatable {
         RuleResult(ruleName: rule.name, status: .skip, message: message, properties: rule.reportProperties)
     }
 
-    /// Kyverno's `RuleError`: `<message>: <error>`.
+    /// Kyverno's `RuleError`: `<message>: <error>`, with the properties the error carries (an image lookup
+    /// failure adds `imageError` and `image`).
     static func error(_ rule: Rule, _ message: String, _ error: EvaluationError? = nil) -> RuleResult {
-        RuleResult(
+        var properties = rule.reportProperties
+        for (key, value) in error?.properties ?? [:] { properties[key] = value }
+        return RuleResult(
             ruleName: rule.name, status: .error, message: error.map { message + ": " + $0.message } ?? message,
-            properties: rule.reportProperties)
+            properties: properties)
     }
+
+    /// The report property naming the class of a failed image lookup (`not-found`, `unreachable`, …).
+    public static let imageErrorProperty = "imageError"
+    /// The report property naming the image of a failed image lookup.
+    public static let imageProperty = "image"
+
+    /// Whether this is the `error` of a failed `imageRegistry` lookup.
+    public var isImageLookupError: Bool { status == .error && properties[Self.imageErrorProperty] != nil }
 
     /// The status a report shows: with `scored: false` on the policy, a failure is a warning.
     public func reportStatus(scored: Bool) -> Status {

@@ -1,3 +1,4 @@
+import ContainerImages
 import JSONValue
 
 /// The `images` variable: every container image of a Pod (or of the Pod template of a controller),

@@ -102,6 +102,8 @@ struct FixedProvider: ContextProvider {
             failed.first?.message
                 == "failed to load context: failed to fetch image descriptor: nginx:1.25, error: MANIFEST_UNKNOWN: manifest unknown"
         )
+        #expect(failed.first?.properties["imageError"] == "not-found")
+        #expect(failed.first?.properties["image"] == "nginx:1.25")
         let caught = """
             [{"name": "img", "imageRegistry": {"reference": "{{ request.object.spec.containers[0].image }}", "catchError": true}}]
             """

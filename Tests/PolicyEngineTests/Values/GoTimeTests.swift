@@ -1,7 +1,7 @@
 import PolicyEngine
 import Testing
 
-/// GoTime layout parsing and RFC 3339 output, GoRegex expansion, SemanticVersion and ImageReference.
+/// GoTime layout parsing and RFC 3339 output, GoRegex expansion, and SemanticVersion.
 struct GoTimeTests {
     @Test(arguments: [
         ("2006-01-02T15:04:05Z07:00", "2023-06-15T10:20:30.123456789+02:00", "2023-06-15T10:20:30+02:00"),
@@ -68,27 +68,6 @@ struct SemanticVersionTests {
         let versions = try ordered.map { try SemanticVersion(parsing: $0) }
         #expect(versions == versions.sorted())
         #expect(try SemanticVersion(parsing: "1.0.0+a") == SemanticVersion(parsing: "1.0.0+b"))
-    }
-}
-
-struct ImageReferenceTests {
-    @Test func exposesParts() throws {
-        let image = try ImageReference(parsing: "ghcr.io/org/team/app:v1.2")
-        #expect(image.registry == "ghcr.io")
-        #expect(image.path == "org/team/app")
-        #expect(image.name == "app")
-        #expect(image.tag == "v1.2")
-        #expect(image.digest.isEmpty)
-        #expect(try ImageReference(parsing: "busybox").description == "docker.io/busybox:latest")
-        #expect(try ImageReference(parsing: "busybox", defaultRegistry: "mirror.local").registry == "mirror.local")
-    }
-
-    @Test(arguments: [
-        "a//b", "-app", "app-", "app/UPPER", "app:" + String(repeating: "t", count: 129),
-        "registry.io/" + String(repeating: "a", count: 250),
-    ])
-    func rejects(image: String) {
-        #expect(throws: ImageReferenceError.self) { try ImageReference(parsing: image) }
     }
 }
 

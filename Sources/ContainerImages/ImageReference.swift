@@ -1,5 +1,6 @@
 /// A container image reference (`registry/path:tag@digest`) parsed with the grammar of
-/// `github.com/distribution/reference`, and normalised as Kyverno's image utilities do.
+/// `github.com/distribution/reference`, and normalised as Kyverno's image utilities do (the `images`
+/// variable and `image_normalize`). See ``RegistryReference`` for the normalisation registry lookups use.
 ///
 /// Kyverno adds the default registry (`docker.io`) when the first path component is not a registry
 /// (no `.` or `:`, not `localhost`, lower case), does **not** add `library/`, and defaults the tag to
@@ -24,6 +25,7 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         return digest.isEmpty ? "\(image):\(tag)" : "\(image)@\(digest)"
     }
 
+    /// The registry Kyverno adds to references without one.
     public static let defaultRegistry = "docker.io"
     static let maximumNameLength = 255
 
@@ -45,14 +47,17 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         if digest.isEmpty, tag.isEmpty { tag = "latest" }
     }
 
-    private init(registry: String, path: String, tag: String, digest: String) {
+    /// Creates a reference from parts that are already valid.
+    public init(registry: String, path: String, tag: String, digest: String) {
         self.registry = registry
         self.path = path
         self.tag = tag
         self.digest = digest
     }
 
-    static func addingDefaultRegistry(_ name: String, _ registry: String) -> String {
+    /// `registry/name` when the first path component is not a registry (no `.` or `:`, not `localhost`,
+    /// lower case); the name unchanged otherwise.
+    public static func addingDefaultRegistry(_ name: String, _ registry: String) -> String {
         guard let slash = name.firstIndex(of: "/") else { return "\(registry)/\(name)" }
         let first = name[..<slash]
         if !first.contains(where: { $0 == "." || $0 == ":" }), first != "localhost", first.lowercased() == first {
@@ -199,6 +204,12 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
 
 /// An image reference that does not parse, with Kyverno's message.
 public struct ImageReferenceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Why the reference does not parse.
     public var message: String
     public var description: String { message }
+
+    /// Creates an error with a message.
+    public init(message: String) {
+        self.message = message
+    }
 }
