@@ -73,10 +73,10 @@ enum PodSecurityChecks {
         Check(id: "windowsHostProcess", level: .baseline, versions: [(0, windowsHostProcess)]),
     ]
 
-    /// Runs every check of the level (restricted includes baseline) in the variant for the version, as
-    /// Kyverno's `evaluatePSS`: the newest variant not newer than the version, or the oldest one.
+    /// Runs every check of the level in the variant for the version, as Kyverno's `evaluatePSS`: the newest
+    /// variant not newer than the version, or the oldest one. Kyverno leaves out the restricted checks only
+    /// for `baseline`, so `privileged` runs every check, like `restricted`.
     static func evaluate(_ level: PodSecurityLevelVersion, pod: PodView) -> [PodSecurityCheckResult] {
-        guard level.level != .privileged else { return [] }
         var results: [PodSecurityCheckResult] = []
         for check in all {
             if level.level == .baseline && check.level != .baseline { continue }

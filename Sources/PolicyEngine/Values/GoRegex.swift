@@ -14,9 +14,11 @@
 /// - ``replacingAll(in:with:literal:)`` skips empty matches that touch the previous match and expands
 ///   `$1`, `${1}`, `$name`, `${name}` and `$$` as `Regexp.Expand` does: `$1x` names the group `1x`.
 ///
-/// Known difference: Swift's engine backtracks, so a pattern with nested unbounded quantifiers such as
-/// `^(a*)*b$` takes exponential time on a long non-matching input, where RE2 is linear. Go's nesting and
-/// repeat-count limits are enforced, which bounds the pattern but not this case.
+/// Known difference: Swift's engine backtracks (and cannot be interrupted), so a pattern that repeats a
+/// group whose only content is itself an unbounded repetition, such as `^(a*)*b$` or `(\\w+)+$`, takes
+/// exponential time on a long non-matching input, where RE2 is linear. Such patterns are rejected with the
+/// code ``GoRegexError/nestedRepetitionCode`` instead of being run; nested repetitions with other content
+/// (`([a-z0-9]+\\.)*`) are accepted. Go's nesting and repeat-count limits are enforced as well.
 public struct GoRegex {
     public let pattern: String
     let regex: Regex<AnyRegexOutput>
@@ -30,6 +32,9 @@ public struct GoRegex {
         self.pattern = pattern
         var translator = GoRegexTranslator(pattern)
         let translated = try translator.translate()
+        if let group = Self.nestedUnboundedRepetition(in: pattern) {
+            throw GoRegexError(code: GoRegexError.nestedRepetitionCode, expression: group)
+        }
         do {
             regex = try Regex(translated.pattern).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
                 .asciiOnlyWordCharacters().asciiOnlyDigits()
@@ -147,6 +152,10 @@ public struct GoRegex {
 
 /// A pattern Go's `regexp` (or the Swift engine behind ``GoRegex``) rejects.
 public struct GoRegexError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The code for patterns Vigil refuses because its backtracking engine would take exponential time.
+    public static let nestedRepetitionCode =
+        "nested unbounded repetition is not supported (exponential backtracking in Vigil's regex engine)"
+
     /// Go's error code text, such as `invalid escape sequence`.
     public var code: String
     /// The offending part of the pattern.
