@@ -150,7 +150,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer"],
+            dependencies: [
+                "JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer", "KubeClient", "Controller",
+                "YAML",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
