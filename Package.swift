@@ -157,7 +157,8 @@ let package = Package(
             name: "vigil-bench",
             dependencies: [
                 "JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry",
-                "RegistryTestSupport",
+                "RegistryTestSupport", "KubeClient", "Controller", "YAML",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/VigilBench"
         ),

@@ -17,7 +17,10 @@ case "apiserver":
     try await APIServerBench.run(Array(arguments.dropFirst()))
 case "registry":
     try await RegistryBench.run(Array(arguments.dropFirst()))
+case "scan":
+    exit(try await ScanBench.run(Array(arguments.dropFirst())))
 default:
-    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|engine|http|apiserver|registry ...\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: vigil-bench json|jmespath|engine|http|apiserver|registry|scan ...\n".utf8))
     exit(2)
 }
