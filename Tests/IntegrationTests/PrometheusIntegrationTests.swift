@@ -21,10 +21,12 @@ struct PrometheusIntegrationTests {
         ("dry_run", "false"),
     ]
 
-    /// A factory with one sample of every metric in the catalog, labelled as documented.
+    /// A factory with one sample of every metric in the catalog, labelled as documented, and the real
+    /// process metrics.
     static func populatedFactory() -> VigilMetricsFactory {
         let factory = VigilMetricsFactory()
-        for definition in MetricCatalog.vigil.definitions.values {
+        ProcessMetrics.register(in: factory)
+        for definition in MetricCatalog.vigil.definitions.values where !definition.name.hasPrefix("process_") {
             let dimensions = definition.labelNames.map { name in
                 (name, resultLabels.first { $0.0 == name }?.1 ?? "\(name)-value")
             }
