@@ -1,11 +1,26 @@
 import Foundation
-import Observability
 import Testing
+
+@testable import Observability
 
 @Suite("ProcessMetrics")
 struct ProcessMetricsTests {
     func value(_ text: String, _ name: String) -> Double? {
         text.split(separator: "\n").first { $0.hasPrefix("\(name) ") }.flatMap { Double($0.split(separator: " ")[1]) }
+    }
+
+    @Test func statFieldsSkipACommandNameWithSpacesAndParentheses() throws {
+        let line =
+            "4242 (vigil (worker) 1) S 1 4242 4242 0 -1 4194560 900 0 0 0 12 7 0 0 20 0 9 0 4567 123456789 2048 "
+            + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0"
+        let fields = try #require(ProcessMetrics.statFields(line))
+        #expect(fields[0] == "S")  // field 3, state
+        #expect(fields[14 - 3] == "12")  // utime
+        #expect(fields[15 - 3] == "7")  // stime
+        #expect(fields[22 - 3] == "4567")  // starttime
+        #expect(fields[24 - 3] == "2048")  // rss in pages
+        #expect(ProcessMetrics.statFields("4242 (truncated) S 1 2 3") == nil)
+        #expect(ProcessMetrics.statFields("no parenthesis") == nil)
     }
 
     #if os(Linux)
