@@ -193,7 +193,15 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LocalAPIServerTests", dependencies: ["LocalAPIServer", "JSONValue"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LocalAPIServer", "KubeClient", "JSONValue"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "LocalAPIServer", "KubeClient", "JSONValue", "YAML", "HTTPClient", "Observability",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "PolicyReportsTests", dependencies: ["PolicyReports", "PolicyEngine", "JSONValue"]),
         .testTarget(
             name: "ControllerTests",

@@ -59,6 +59,9 @@ enum BuiltinResources {
             group: "networking.k8s.io", version: "v1", kind: "NetworkPolicy", plural: "networkpolicies",
             shortNames: ["netpol"], namespaced: true),
         ResourceInfo(
+            group: "policy", version: "v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets",
+            shortNames: ["pdb"], namespaced: true, hasStatus: true),
+        ResourceInfo(
             group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true,
             nameRule: .pathSegment),
         ResourceInfo(

@@ -31,7 +31,7 @@ public struct MetricCatalog: Sendable {
     public subscript(name: String) -> MetricDefinition? { definitions[name] }
 
     /// Vigil's metric contract.
-    public static let vigil = MetricCatalog(kyverno + controller + client)
+    public static let vigil = MetricCatalog(kyverno + controller + client + process)
 
     private static let kyvernoLabels = [
         "policy_validation_mode", "policy_type", "policy_background_mode", "policy_namespace", "policy_name",
@@ -95,6 +95,19 @@ public struct MetricCatalog: Sendable {
         .init(
             name: "vigil_build_info", kind: .gauge, help: "Always 1; the version label names the running build.",
             labelNames: ["version"]),
+    ]
+
+    /// The names and help texts of the Prometheus client libraries' process collector.
+    private static let process: [MetricDefinition] = [
+        .init(
+            name: "process_cpu_seconds_total", kind: .counter, help: "Total user and system CPU time spent in seconds."),
+        .init(name: "process_resident_memory_bytes", kind: .gauge, help: "Resident memory size in bytes."),
+        .init(name: "process_virtual_memory_bytes", kind: .gauge, help: "Virtual memory size in bytes."),
+        .init(
+            name: "process_start_time_seconds", kind: .gauge,
+            help: "Start time of the process since unix epoch in seconds."),
+        .init(name: "process_open_fds", kind: .gauge, help: "Number of open file descriptors."),
+        .init(name: "process_max_fds", kind: .gauge, help: "Maximum number of open file descriptors."),
     ]
 
     private static let client: [MetricDefinition] = [

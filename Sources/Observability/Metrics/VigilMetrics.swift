@@ -12,8 +12,8 @@ import Synchronization
 public enum VigilMetrics {
     private static let installed = Mutex<VigilMetricsFactory?>(nil)
 
-    /// Installs a ``VigilMetricsFactory`` as the process-wide swift-metrics backend, once, and records
-    /// `vigil_build_info{version}` = 1.
+    /// Installs a ``VigilMetricsFactory`` as the process-wide swift-metrics backend, once, records
+    /// `vigil_build_info{version}` = 1 and adds the `process_*` metrics (``ProcessMetrics``).
     ///
     /// Returns the installed factory (its ``VigilMetricsFactory/exposition()`` is what `/metrics` serves).
     /// A second call returns the factory installed by the first and changes nothing; if another backend was
@@ -27,6 +27,7 @@ public enum VigilMetrics {
             let factory = VigilMetricsFactory(logger: logger)
             MetricsSystem.bootstrap(factory)
             recordBuildInfo(version: version, factory: factory)
+            ProcessMetrics.register(in: factory)
             installed = factory
             return factory
         }

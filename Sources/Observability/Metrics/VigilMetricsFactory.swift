@@ -38,6 +38,8 @@ public final class VigilMetricsFactory: MetricsFactory, Sendable {
     }
 
     private let state = Mutex(State())
+    /// Run before every exposition to refresh metrics that are sampled rather than counted.
+    private let collectors = Mutex<[@Sendable () -> Void]>([])
 
     /// Creates a factory over `registry` (a new, empty one by default).
     public init(
@@ -54,9 +56,17 @@ public final class VigilMetricsFactory: MetricsFactory, Sendable {
         self.logger = logger
     }
 
-    /// The registry's metrics in the Prometheus text exposition format, version 0.0.4.
+    /// The registry's metrics in the Prometheus text exposition format, version 0.0.4, after running the
+    /// collectors added with ``addCollector(_:)``.
     public func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        for collect in collectors.withLock({ $0 }) { collect() }
+        return registry.emitToBuffer()
+    }
+
+    /// Adds a closure that refreshes sampled metrics (e.g. ``ProcessMetrics``) before each exposition. It
+    /// runs on the scraping request's task, so it must be quick and must not block.
+    public func addCollector(_ collect: @escaping @Sendable () -> Void) {
+        collectors.withLock { $0.append(collect) }
     }
 
     /// The content type of ``exposition()``.

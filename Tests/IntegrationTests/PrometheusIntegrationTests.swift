@@ -1,0 +1,171 @@
+import Foundation
+import HTTPClient
+import JSONValue
+import KubeClient
+import Logging
+import Metrics
+import Observability
+import ServiceLifecycle
+import Testing
+
+/// The metrics endpoint against the real Prometheus tools (Debian's `prometheus` package): `promtool check
+/// metrics` lints the served exposition, and a real Prometheus scrapes the in-process server.
+@Suite("Prometheus scrapes /metrics")
+struct PrometheusIntegrationTests {
+    /// The Kyverno label set of one background-scan result (METRICS.md).
+    static let resultLabels: [(String, String)] = [
+        ("policy_validation_mode", "audit"), ("policy_type", "cluster"), ("policy_background_mode", "true"),
+        ("policy_namespace", "-"), ("policy_name", "require-labels"), ("resource_kind", "Pod"),
+        ("resource_namespace", "shop"), ("resource_request_operation", "create"), ("rule_name", "check-for-labels"),
+        ("rule_result", "fail"), ("rule_type", "validate"), ("rule_execution_cause", "background_scan"),
+        ("dry_run", "false"),
+    ]
+
+    /// A factory with one sample of every metric in the catalog, labelled as documented, and the real
+    /// process metrics.
+    static func populatedFactory() -> VigilMetricsFactory {
+        let factory = VigilMetricsFactory()
+        ProcessMetrics.register(in: factory)
+        for definition in MetricCatalog.vigil.definitions.values where !definition.name.hasPrefix("process_") {
+            let dimensions = definition.labelNames.map { name in
+                (name, resultLabels.first { $0.0 == name }?.1 ?? "\(name)-value")
+            }
+            switch definition.kind {
+            case .counter:
+                Counter(label: definition.name, dimensions: dimensions, factory: factory).increment(by: 3)
+            case .gauge:
+                Gauge(label: definition.name, dimensions: dimensions, factory: factory).record(1)
+            case .histogram:
+                Metrics.Timer(label: definition.name, dimensions: dimensions, factory: factory)
+                    .record(duration: .milliseconds(120))
+            }
+        }
+        APIRequestMetrics(factory: factory).record(
+            .init(verb: "list", resource: "pods", statusCode: 200, duration: .milliseconds(8), attempt: 0))
+        return factory
+    }
+
+    func withServer(_ body: (Int, HTTPClient) async throws -> Void) async throws {
+        let logger = Logger(label: "test.prometheus")
+        let server = ObservabilityServer(
+            configuration: .init(
+                metricsAddress: ListenAddress(host: "127.0.0.1", port: 0),
+                healthAddress: ListenAddress(host: "127.0.0.1", port: 0)),
+            metrics: Self.populatedFactory(), health: HealthState(), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
+        let running = Task { try await group.run() }
+        let client = try HTTPClient()
+        do {
+            let ports = try await server.waitUntilBound()
+            try await body(try #require(ports.metrics), client)
+        } catch {
+            await client.shutdown()
+            await group.triggerGracefulShutdown()
+            _ = await running.result
+            throw error
+        }
+        await client.shutdown()
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+
+    @Test(.enabled(if: ToolProcess.isOnPath("promtool"), "promtool is not installed (Debian package prometheus)"))
+    func promtoolAcceptsTheExposition() async throws {
+        try await withServer { port, client in
+            let response = try await client.execute(
+                HTTPRequest(url: "http://127.0.0.1:\(port)/metrics", timeout: .seconds(10)))
+            #expect(response.status == 200)
+            let text = String(decoding: response.body, as: UTF8.self)
+            // Every catalogued family is present, so the lint covers all of them.
+            for name in MetricCatalog.vigil.definitions.keys {
+                #expect(text.contains("# TYPE \(name) "), "missing \(name)")
+            }
+            let lint = try await ToolProcess.run("promtool", ["check", "metrics"], input: response.body)
+            #expect(lint.status == 0, "promtool: \(lint.output)\(lint.error)")
+            #expect(lint.output.isEmpty && lint.error.isEmpty, "promtool: \(lint.output)\(lint.error)")
+        }
+    }
+
+    @Test(.enabled(if: ToolProcess.isOnPath("prometheus"), "prometheus is not installed (Debian package prometheus)"))
+    func realPrometheusScrapesTheEndpoint() async throws {
+        try await withServer { metricsPort, client in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "vigil-prometheus-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let config = """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                - job_name: vigil
+                  scrape_interval: 1s
+                  scrape_timeout: 1s
+                  static_configs:
+                  - targets: ['127.0.0.1:\(metricsPort)']
+                """
+            let configPath = directory.appendingPathComponent("prometheus.yml").path
+            try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
+            let webPort = try ToolProcess.freePort()
+            let prometheus = Process()
+            prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            prometheus.arguments = [
+                "prometheus", "--config.file=\(configPath)",
+                "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+                "--web.listen-address=127.0.0.1:\(webPort)", "--log.level=warn",
+            ]
+            let logPath = directory.appendingPathComponent("prometheus.log").path
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            prometheus.standardOutput = log
+            prometheus.standardError = log
+            try prometheus.run()
+            do {
+                let base = "http://127.0.0.1:\(webPort)"
+                let up = try await poll(client, "\(base)/api/v1/query?query=up%7Bjob%3D%22vigil%22%7D") { result in
+                    result.first?[path: "value"]?[1]?.stringValue == "1"
+                }
+                #expect(up?.first?[path: "metric", "instance"]?.stringValue == "127.0.0.1:\(metricsPort)")
+                let query = "kyverno_policy_results_total%7Bpolicy_name%3D%22require-labels%22%7D"
+                let results = try await poll(client, "\(base)/api/v1/query?query=\(query)") { !$0.isEmpty }
+                let sample = try #require(
+                    results?.first, "no kyverno_policy_results_total sample; log: \(tail(logPath))")
+                #expect(sample[path: "value"]?[1]?.stringValue == "3")
+                for (name, value) in Self.resultLabels {
+                    #expect(sample[path: "metric", name]?.stringValue == value, "label \(name)")
+                }
+            } catch {
+                await ToolProcess.stop(prometheus)
+                try? log.close()
+                throw error
+            }
+            await ToolProcess.stop(prometheus)
+            try log.close()
+            #expect(!prometheus.isRunning)
+        }
+    }
+
+    /// Queries Prometheus's HTTP API until `accept` holds for `data.result` or 60 s pass; returns the last result.
+    func poll(
+        _ client: HTTPClient, _ url: String, accept: ([JSONValue]) -> Bool
+    ) async throws -> [JSONValue]? {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var last: [JSONValue]?
+        while ContinuousClock.now < deadline {
+            if let response = try? await client.execute(HTTPRequest(url: url, timeout: .seconds(5))),
+                response.status == 200
+            {
+                let document = try JSONValue.parse(response.body)
+                last = document[path: "data", "result"]?.arrayValue
+                if let last, accept(last) { return last }
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return last
+    }
+
+    func tail(_ path: String) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return String(text.suffix(2000))
+    }
+}

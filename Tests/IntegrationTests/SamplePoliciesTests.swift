@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// manifests/samples/: the demo's policies decode and run offline with `vigil apply`, and the workloads
+/// give the results they are there to show.
+@Suite(
+    "manifests/samples with vigil apply",
+    .enabled(if: FileManager.default.isExecutableFile(atPath: Paths.vigil), "needs a built .build/debug/vigil"))
+struct SamplePoliciesTests {
+    static let samples = Paths.repository.appendingPathComponent("manifests/samples").path
+
+    func lines(_ output: String, _ prefix: String, _ resource: String) -> [Substring] {
+        output.split(separator: "\n").filter { $0.hasPrefix("\(prefix) \(resource):") }
+    }
+
+    @Test func samplesEvaluateOffline() async throws {
+        let result = try await ToolProcess.run(
+            Paths.vigil, ["apply", Self.samples + "/policies", "--resource", Self.samples + "/workloads"])
+        let output = result.output
+        #expect(!output.contains("invalid"), "a sample policy did not decode: \(output)\(result.error)")
+        let policyCount = try FileManager.default.subpathsOfDirectory(atPath: Self.samples + "/policies")
+            .filter { $0.hasSuffix(".yaml") }.count
+        #expect(output.contains("\(policyCount) policies, 8 resources"), "\(output.suffix(300))")
+        // Compliant workloads pass every rule that does not need a registry.
+        for resource in ["Deployment shop/storefront", "Pod shop/storefront-worker"] {
+            #expect(lines(output, "FAIL", resource).isEmpty, "\(resource) fails: \(lines(output, "FAIL", resource))")
+            #expect(lines(output, "PASS", resource).count >= 8)
+        }
+        // Non-compliant ones fail the pod-security and best-practice rules.
+        for resource in ["Deployment legacy/legacy-batch", "Pod legacy/debug-shell"] {
+            let failures = lines(output, "FAIL", resource)
+            #expect(failures.contains { $0.contains("policy disallow-host-namespaces") })
+            #expect(failures.contains { $0.contains("policy require-labels") })
+            #expect(failures.contains { $0.contains("policy require-run-as-nonroot") })
+        }
+        // Offline, the registry lookup of the seed policy is an error naming the image, never a pass.
+        for (resource, image) in [
+            ("Pod shop/unreachable-registry", "127.0.0.1:1/app:1.0"),
+            ("Pod shop/missing-tag", "registry.k8s.io/pause:0.0.0-does-not-exist"),
+        ] {
+            let errors = lines(output, "ERROR", resource)
+            #expect(errors.count == 1, "\(errors)")
+            #expect(errors.first?.contains("policy check-image-user") == true)
+            #expect(errors.first?.contains(image) == true)
+            #expect(lines(output, "FAIL", resource).isEmpty)
+        }
+    }
+}
