@@ -150,7 +150,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer"],
+            dependencies: ["JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "KubeClient", "LocalAPIServer"],
             path: "Sources/VigilBench"
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),

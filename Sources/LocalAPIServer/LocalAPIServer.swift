@@ -75,6 +75,8 @@ public final class LocalAPIServer: Service, Sendable {
     public let faults: FaultInjector
     /// The generated CA and serving certificate (`nil` without TLS or with a given certificate).
     public let certificateAuthority: CertificateAuthority?
+    /// The bearer tokens accepted now (initially ``Configuration/tokens``).
+    public let acceptedTokens: AcceptedTokens
     let logger: Logger
 
     private struct Running {
@@ -107,6 +109,7 @@ public final class LocalAPIServer: Service, Sendable {
         self.logger = logger ?? Logger(label: "vigil.api-server")
         store = Store(watchCacheCapacity: configuration.watchCacheCapacity)
         faults = FaultInjector()
+        acceptedTokens = AcceptedTokens(configuration.tokens)
         if case .generated = configuration.tls {
             certificateAuthority = try CertificateAuthority(hosts: [configuration.host])
         } else {
@@ -144,7 +147,7 @@ public final class LocalAPIServer: Service, Sendable {
         let handler = APIHandler(
             store: store, faults: faults,
             settings: .init(
-                tokens: configuration.tokens, maxBodyBytes: configuration.maxBodyBytes,
+                tokens: acceptedTokens, maxBodyBytes: configuration.maxBodyBytes,
                 minRequestTimeout: configuration.minRequestTimeout,
                 serverAddress: { [weak self] in
                     guard let self else { return "127.0.0.1" }

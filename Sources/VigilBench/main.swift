@@ -15,7 +15,9 @@ case "http":
     await HTTPBench.run(Array(arguments.dropFirst()))
 case "apiserver":
     try await APIServerBench.run(Array(arguments.dropFirst()))
+case "kubeclient":
+    try await KubeClientBench.run(Array(arguments.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|engine|http|apiserver ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: vigil-bench json|jmespath|engine|http|apiserver|kubeclient ...\n".utf8))
     exit(2)
 }
