@@ -237,6 +237,24 @@ public final class LocalAPIServer: Service, Sendable {
         try await listen(on: port ?? configuration.port)
     }
 
+    /// Refuses connections for `duration` every `interval` (see ``refuseConnections(for:)``), until stopped.
+    public func refuseConnections(every interval: Duration, for duration: Duration) {
+        let job = Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                guard let self else { return }
+                do {
+                    try await self.refuseConnections(for: duration)
+                } catch {
+                    self.logger.error(
+                        "could not listen again after refusing connections", metadata: ["error": "\(error)"])
+                    return
+                }
+            }
+        }
+        addPeriodic(job)
+    }
+
     /// Closes every open watch now, and then every `interval` if one is given.
     public func closeWatches(every interval: Duration? = nil) {
         store.closeAllWatches()
