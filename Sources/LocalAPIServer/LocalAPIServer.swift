@@ -75,6 +75,8 @@ public final class LocalAPIServer: Service, Sendable {
     public let faults: FaultInjector
     /// The generated CA and serving certificate (`nil` without TLS or with a given certificate).
     public let certificateAuthority: CertificateAuthority?
+    /// The bearer tokens accepted now (initially ``Configuration/tokens``).
+    public let acceptedTokens: AcceptedTokens
     let logger: Logger
 
     private struct Running {
@@ -107,6 +109,7 @@ public final class LocalAPIServer: Service, Sendable {
         self.logger = logger ?? Logger(label: "vigil.api-server")
         store = Store(watchCacheCapacity: configuration.watchCacheCapacity)
         faults = FaultInjector()
+        acceptedTokens = AcceptedTokens(configuration.tokens)
         if case .generated = configuration.tls {
             certificateAuthority = try CertificateAuthority(hosts: [configuration.host])
         } else {
@@ -144,7 +147,7 @@ public final class LocalAPIServer: Service, Sendable {
         let handler = APIHandler(
             store: store, faults: faults,
             settings: .init(
-                tokens: configuration.tokens, maxBodyBytes: configuration.maxBodyBytes,
+                tokens: acceptedTokens, maxBodyBytes: configuration.maxBodyBytes,
                 minRequestTimeout: configuration.minRequestTimeout,
                 serverAddress: { [weak self] in
                     guard let self else { return "127.0.0.1" }
@@ -232,6 +235,24 @@ public final class LocalAPIServer: Service, Sendable {
         await listener?.stop()
         try await Task.sleep(for: duration)
         try await listen(on: port ?? configuration.port)
+    }
+
+    /// Refuses connections for `duration` every `interval` (see ``refuseConnections(for:)``), until stopped.
+    public func refuseConnections(every interval: Duration, for duration: Duration) {
+        let job = Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                guard let self else { return }
+                do {
+                    try await self.refuseConnections(for: duration)
+                } catch {
+                    self.logger.error(
+                        "could not listen again after refusing connections", metadata: ["error": "\(error)"])
+                    return
+                }
+            }
+        }
+        addPeriodic(job)
     }
 
     /// Closes every open watch now, and then every `interval` if one is given.

@@ -19,8 +19,10 @@ case "registry":
     try await RegistryBench.run(Array(arguments.dropFirst()))
 case "scan":
     exit(try await ScanBench.run(Array(arguments.dropFirst())))
+case "kubeclient":
+    try await KubeClientBench.run(Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(
-        Data("usage: vigil-bench json|jmespath|engine|http|apiserver|registry|scan ...\n".utf8))
+        Data("usage: vigil-bench json|jmespath|engine|http|apiserver|registry|scan|kubeclient ...\n".utf8))
     exit(2)
 }

@@ -68,6 +68,12 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(help: "Fault: milliseconds of latency added to every request.")
     var faultLatencyMs: Int?
 
+    @Option(help: "Fault: every N seconds, stop listening for --fault-refuse-ms and listen again on the same port.")
+    var faultRefuseConnectionsEvery: Int?
+
+    @Option(help: "Fault: how long connections are refused each time, in milliseconds.")
+    var faultRefuseMs = 2000
+
     func run() async throws {
         var logger = Logger(label: "vigil.api-server")
         logger.logLevel = .info
@@ -122,6 +128,9 @@ struct APIServerCommand: AsyncParsableCommand {
         if let faultLatencyMs { server.faults.setLatency(.milliseconds(faultLatencyMs)) }
         if let faultCloseWatchesEvery { server.closeWatches(every: .seconds(faultCloseWatchesEvery)) }
         if let faultCompactEvery { server.compact(every: .seconds(faultCompactEvery)) }
+        if let faultRefuseConnectionsEvery {
+            server.refuseConnections(every: .seconds(faultRefuseConnectionsEvery), for: .milliseconds(faultRefuseMs))
+        }
     }
 
     /// `127.0.0.1:6443` → ("127.0.0.1", 6443); `[::1]:6443` → ("::1", 6443).

@@ -8,7 +8,11 @@ import Testing
 struct HTTPClientHTTP2Tests {
     static let registryBinary = "/usr/bin/docker-registry"
 
-    private func startRegistry(_ certificates: Certificates) async throws -> ServerProcess {
+    /// Starts the registry; with `requireClientCertificates` it verifies client certificates against the
+    /// test CA (`http.tls.clientcas`) and refuses clients without one.
+    private func startRegistry(_ certificates: Certificates, requireClientCertificates: Bool = false) async throws
+        -> ServerProcess
+    {
         let directory = try TestProcess.temporaryDirectory()
         let port = try closedPort()
         let config = """
@@ -23,12 +27,16 @@ struct HTTPClientHTTP2Tests {
               tls:
                 certificate: \(certificates.serverCertificateFile)
                 key: \(certificates.serverKeyFile)
-            """
+            """ + (requireClientCertificates ? "\n    clientcas:\n      - \(certificates.caFile)\n" : "\n")
         try config.write(toFile: directory + "/config.yml", atomically: true, encoding: .utf8)
         // The registry cannot report its port, so the test writes the port file itself once it answers.
         let portFile = directory + "/port"
         let starting = Task {
-            let tls = TLSConfiguration(certificateAuthority: .file(certificates.caFile))
+            var tls = TLSConfiguration(certificateAuthority: .file(certificates.caFile))
+            if requireClientCertificates {
+                tls.clientCertificate = .file(certificates.clientCertificateFile)
+                tls.clientKey = .file(certificates.clientKeyFile)
+            }
             var configuration = HTTPClient.Configuration()
             configuration.tls = tls
             try await withClient(configuration) { client in
@@ -138,6 +146,45 @@ struct HTTPClientHTTP2Tests {
                 }
                 #expect(received == blob)
                 #expect(response.body.bufferStatistics.maximumBufferedBytes <= bound)
+            }
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: registryBinary)))
+    func aRegistryVerifyingClientCertificatesAcceptsAnIdentityFromMemoryOnly() async throws {
+        let certificates = try await Certificates.shared()
+        try await withServer({ try await self.startRegistry(certificates, requireClientCertificates: true) }) {
+            server in
+            let url = "https://localhost:\(server.port)/v2/"
+            // The client certificate and key as PEM bytes in memory (never written by the client).
+            var trusted = TLSConfiguration(certificateAuthority: .pem(try certificates.pem(certificates.caFile)))
+            trusted.clientCertificate = .pem(try certificates.pem(certificates.clientCertificateFile))
+            trusted.clientKey = .pem(try certificates.pem(certificates.clientKeyFile))
+            var configuration = HTTPClient.Configuration()
+            configuration.tls = trusted
+            try await withClient(configuration) { client in
+                let response = try await client.execute(HTTPRequest(url: url))
+                #expect(response.status == 200)
+                #expect(response.version == .http2)
+            }
+            // No client certificate, or one from a CA the registry does not trust: refused by TLS.
+            var anonymous = trusted
+            anonymous.clientCertificate = nil
+            anonymous.clientKey = nil
+            var stranger = trusted
+            stranger.clientCertificate = .pem(try certificates.pem(certificates.otherCAFile))
+            stranger.clientKey = .pem(try certificates.pem(certificates.directory + "/other-ca.key"))
+            for tls in [anonymous, stranger] {
+                configuration.tls = tls
+                try await withClient(configuration) { client in
+                    let error = await expectHTTPError { _ = try await client.execute(HTTPRequest(url: url)) }
+                    // With TLS 1.3 the server rejects the certificate after the client's handshake is done,
+                    // so curl reports a TLS alert, a reset or a lost connection, depending on timing.
+                    #expect(
+                        [.tls, .connectionLost, .protocol].contains(error?.code), "\(String(describing: error))")
+                    #expect(error?.url == url)
+                    #expect(error?.curlCode != nil && error?.message.isEmpty == false, "curl's code and text")
+                }
             }
         }
     }

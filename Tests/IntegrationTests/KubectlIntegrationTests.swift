@@ -208,6 +208,34 @@ struct KubectlIntegrationTests {
         }
     }
 
+    /// kubectl's typed generators send protobuf; the server reads it for these kinds and answers JSON.
+    @Test func createGeneratorsSendingProtobufWork() async throws {
+        try await withKubectl { server, kubectl, _ in
+            let commands: [[String]] = [
+                ["create", "namespace", "team-x"],
+                ["create", "configmap", "settings", "-n", "team-x", "--from-literal=mode=strict"],
+                ["create", "secret", "generic", "creds", "-n", "team-x", "--from-literal=password=hunter2"],
+                ["create", "serviceaccount", "robot", "-n", "team-x"],
+            ]
+            for command in commands {
+                let result = try await kubectl.run(command)
+                #expect(result.status == 0, "\(command): \(result.error)")
+                #expect(result.error.isEmpty, "no warnings: \(result.error)")
+            }
+            let configMap = try await kubectl.run("get", "configmap", "settings", "-n", "team-x", "-o", "json")
+            #expect(try JSONValue.parse(Array(configMap.output.utf8))[path: "data", "mode"] == "strict")
+            let secret = try await kubectl.run(
+                "get", "secret", "creds", "-n", "team-x", "-o", "jsonpath={.data.password}")
+            #expect(secret.output == "aHVudGVyMg==")
+            let namespaces = try #require(server.store.registry.resolve(group: "", version: "v1", plural: "namespaces"))
+            #expect((try? server.store.get(namespaces, namespace: "", name: "team-x")) != nil)
+            // A kind not read from protobuf (a Deployment through `kubectl create deployment`) gets 415.
+            let deployment = try await kubectl.run("create", "deployment", "web", "--image=nginx")
+            #expect(deployment.status != 0)
+            #expect(deployment.error.contains("application/json"), "\(deployment.error)")
+        }
+    }
+
     @Test func unauthenticatedKubectlIsRefused() async throws {
         try await withKubectl { server, kubectl, _ in
             let wrong = kubectl.kubeconfig + ".wrong"

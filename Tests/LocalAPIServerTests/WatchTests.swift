@@ -91,6 +91,30 @@ struct WatchTests {
         }
     }
 
+    @Test func aBookmarkPrecedesTheWatchDeadlineWhenBookmarksAreAllowed() async throws {
+        try await withServer { server, client in
+            async let stream = client.get(
+                "/api/v1/namespaces/default/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=2")
+            async let plain = client.get("/api/v1/namespaces/default/pods?watch=1&timeoutSeconds=2")
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await client.post("/api/v1/namespaces/default/pods", Fixtures.pod("a"))
+            let lines = try await stream.lines
+            // The periodic bookmarks come once a minute; this one is the deadline bookmark, sent after the
+            // change and carrying the revision the watch has seen, with no ERROR at the end.
+            #expect(Self.summary(lines) == ["ADDED a", "BOOKMARK"])
+            #expect(lines.last?[path: "object", "kind"] == "Pod")
+            #expect(
+                lines.last?[path: "object", "metadata", "resourceVersion"]
+                    == .string(String(server.store.currentRevision)))
+            #expect(Self.summary(try await plain.lines) == ["ADDED a"], "no bookmark unless the client allows them")
+        }
+    }
+
+    @Test func bookmarkLeadIsTwoSecondsOrHalfAShortTimeout() {
+        #expect(APIHandler.bookmarkLead(before: .seconds(300)) == .seconds(2))
+        #expect(APIHandler.bookmarkLead(before: .seconds(2)) == .seconds(1))
+    }
+
     @Test func sendInitialEventsEndsWithAnnotatedBookmark() async throws {
         try await withServer { _, client in
             _ = try await client.post("/api/v1/namespaces/default/pods", Fixtures.pod("a"))
@@ -99,8 +123,12 @@ struct WatchTests {
                 "/api/v1/namespaces/default/pods?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
                     + "&allowWatchBookmarks=true&timeoutSeconds=1")
             let lines = reply.lines
-            #expect(Self.summary(lines) == ["ADDED a", "ADDED b", "BOOKMARK"])
-            #expect(lines.last?[path: "object", "metadata", "annotations", "k8s.io/initial-events-end"] == "true")
+            // Then only the bookmark the server sends shortly before the 1 s deadline.
+            #expect(Array(Self.summary(lines).prefix(3)) == ["ADDED a", "ADDED b", "BOOKMARK"])
+            #expect(Self.summary(lines).dropFirst(3).allSatisfy { $0 == "BOOKMARK" })
+            #expect(
+                lines.dropFirst(2).first?[path: "object", "metadata", "annotations", "k8s.io/initial-events-end"]
+                    == "true")
             let missingMatch = try await client.get(
                 "/api/v1/pods?watch=1&sendInitialEvents=true&allowWatchBookmarks=true")
             #expect(missingMatch.status == 422)

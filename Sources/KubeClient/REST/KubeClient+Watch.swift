@@ -1,6 +1,9 @@
 import JSONValue
 
 extension KubeClient {
+    /// How much longer than its `timeoutSeconds` a watch may take before the client gives up on it.
+    static let watchTimeoutMargin: Duration = .seconds(5)
+
     /// Opens a watch and returns its events as they arrive.
     ///
     /// Watches bypass the client-side rate limiter (as in client-go) and are not retried here: the
@@ -14,10 +17,13 @@ extension KubeClient {
         async throws -> WatchStream
     {
         let path = ResourcePath.withQuery(ResourcePath.path(resource, namespace: namespace), options.queryItems)
+        // client-go bounds a watch on the client side by its timeoutSeconds too; the margin lets the server
+        // end the stream cleanly first. A server that never answers, or stops sending, then times out.
         let request = KubeRequest(
             method: "GET",
             path: path,
-            headers: [HTTPField("Accept", "application/json"), HTTPField("User-Agent", configuration.userAgent)]
+            headers: [HTTPField("Accept", "application/json"), HTTPField("User-Agent", configuration.userAgent)],
+            timeout: options.timeoutSeconds.map { .seconds($0) + Self.watchTimeoutMargin }
         )
         let clock = ContinuousClock()
         var refreshed = false

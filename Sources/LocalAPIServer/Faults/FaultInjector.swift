@@ -26,6 +26,7 @@ public final class FaultInjector: Sendable {
         var fraction = 0.0
         var fractionFailure: Failure?
         var latency = Duration.zero
+        var tokenLatency: [String: Duration] = [:]
         var injectedCount = 0
         var generator = SystemRandomNumberGenerator()
     }
@@ -55,6 +56,13 @@ public final class FaultInjector: Sendable {
         state.withLock { $0.latency = latency }
     }
 
+    /// Delays the responses to requests carrying bearer token `token` by `latency` (`nil` removes it),
+    /// on top of ``setLatency(_:)``: one client stalls while others are served, as a lease holder whose
+    /// node is overloaded.
+    public func setLatency(_ latency: Duration?, forToken token: String) {
+        state.withLock { $0.tokenLatency[token] = latency }
+    }
+
     /// Stops injecting errors and latency.
     public func reset() {
         state.withLock {
@@ -63,14 +71,15 @@ public final class FaultInjector: Sendable {
             $0.fraction = 0
             $0.fractionFailure = nil
             $0.latency = .zero
+            $0.tokenLatency = [:]
         }
     }
 
     /// How many error responses were injected so far.
     public var injectedCount: Int { state.withLock { $0.injectedCount } }
 
-    /// The latency and the failure (if any) for the next request.
-    func decide() -> (latency: Duration, failure: Failure?) {
+    /// The latency and the failure (if any) for the next request, made with bearer token `token`.
+    func decide(token: String = "") -> (latency: Duration, failure: Failure?) {
         state.withLock { state in
             var failure: Failure?
             if state.remaining > 0, let next = state.next {
@@ -82,7 +91,7 @@ public final class FaultInjector: Sendable {
                 failure = fractionFailure
             }
             if failure != nil { state.injectedCount += 1 }
-            return (state.latency, failure)
+            return (state.latency + (state.tokenLatency[token] ?? .zero), failure)
         }
     }
 }

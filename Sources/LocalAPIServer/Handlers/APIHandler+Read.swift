@@ -94,7 +94,16 @@ extension APIHandler {
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody { writer in
                 let timer = Task {
-                    try await Task.sleep(for: timeout)
+                    if options.allowWatchBookmarks {
+                        // As kube-apiserver's watch cache: a bookmark 2 s before the deadline, so that the
+                        // client resumes from a recent resourceVersion.
+                        let lead = Self.bookmarkLead(before: timeout)
+                        try await Task.sleep(for: timeout - lead)
+                        store.sendBookmark(to: registration)
+                        try await Task.sleep(for: lead)
+                    } else {
+                        try await Task.sleep(for: timeout)
+                    }
                     store.stopWatch(registration)
                 }
                 defer {
@@ -115,6 +124,13 @@ extension APIHandler {
                 }
                 try await writer.finish(nil)
             })
+    }
+}
+
+extension APIHandler {
+    /// How long before a watch's deadline its final bookmark is sent: 2 s, or half of shorter timeouts.
+    static func bookmarkLead(before timeout: Duration) -> Duration {
+        timeout > .seconds(4) ? .seconds(2) : timeout / 2
     }
 }
 

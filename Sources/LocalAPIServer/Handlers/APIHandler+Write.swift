@@ -172,6 +172,14 @@ extension APIHandler {
                 "the body of the request was in an unknown format - \(accepted)")
         }
         if isApply {
+            // Server-side apply needs the full type of the object, as kube-apiserver's field manager does.
+            let apiVersion = patch["apiVersion"]?.stringValue ?? ""
+            let kind = patch["kind"]?.stringValue ?? ""
+            guard apiVersion == info.apiVersion, kind == info.kind else {
+                throw StatusError.badRequest(
+                    "incorrect version specified in apply patch. Specified patch version: \(apiVersion), "
+                        + "kind: \(kind), expected: \(info.apiVersion), kind: \(info.kind)")
+            }
             if let name = patch[path: "metadata", "name"]?.stringValue, name != request.name {
                 throw StatusError.badRequest(
                     "the name of the object (\(name)) does not match the name on the URL (\(request.name))")
@@ -197,6 +205,11 @@ extension APIHandler {
             }
             guard patched.objectValue != nil else {
                 throw StatusError.badRequest("the patch did not result in an object")
+            }
+            if let kind = patched["kind"]?.stringValue, kind != info.kind {
+                throw StatusError.badRequest(
+                    "the patch changes the kind of \(info.kind) \"\(request.name)\" to \"\(kind)\"; kind cannot be changed"
+                )
             }
             if current == nil {
                 return try Self.checkedIdentity(patched, for: request, requireName: true)

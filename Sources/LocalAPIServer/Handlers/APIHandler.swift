@@ -16,7 +16,8 @@ struct APIHandler: HTTPResponder {
 
     /// What the handler needs from the server configuration.
     struct HandlerSettings: Sendable {
-        var tokens: Set<String>
+        /// The accepted bearer tokens (they can change while the server runs, as rotated tokens do).
+        var tokens: AcceptedTokens
         var maxBodyBytes: Int
         var minRequestTimeout: Duration
         var serverAddress: @Sendable () -> String
@@ -29,14 +30,12 @@ struct APIHandler: HTTPResponder {
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: "ok")))
         }
-        let (latency, failure) = faults.decide()
+        let header = request.headers[.authorization] ?? ""
+        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)) : ""
+        let (latency, failure) = faults.decide(token: token)
         if latency > .zero { try await Task.sleep(for: latency) }
         if let failure { return Self.injected(failure) }
-        if !settings.tokens.isEmpty {
-            let header = request.headers[.authorization] ?? ""
-            let token = header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)) : ""
-            guard settings.tokens.contains(token) else { return Self.error(.unauthorized) }
-        }
+        guard settings.tokens.accepts(token) else { return Self.error(.unauthorized) }
         do {
             var request = request
             return try await route(&request, path: path)

@@ -13,7 +13,8 @@ public enum ManifestDecoder {
     /// - Parameter contentType: the media type, parameters allowed (`application/json; charset=utf-8`);
     ///   `nil` means JSON.
     /// - Throws: ``StatusError`` 400 for malformed JSON or YAML (naming the line and column), 415 for another
-    ///   media type.
+    ///   media type. Protobuf is read for the few kinds `kubectl create` sends that way
+    ///   (``KubernetesProtobuf``).
     public static func decode(_ bytes: [UInt8], contentType: String?) throws(StatusError) -> [JSONValue] {
         let mediaType = contentType.map(mediaTypeOf) ?? "application/json"
         switch mediaType {
@@ -22,6 +23,8 @@ public enum ManifestDecoder {
             return try decodeJSON(bytes)
         case "application/yaml", "application/x-yaml", "text/yaml", "application/apply-patch+yaml":
             return try decodeYAML(bytes)
+        case KubernetesProtobuf.mediaType:
+            return [try KubernetesProtobuf.decode(bytes)]
         default:
             throw StatusError.unsupportedMediaType(
                 "the body of the request was in an unknown format - accepted media types include: "

@@ -96,6 +96,17 @@ extension Store {
         }
     }
 
+    /// Sends a `BOOKMARK` with the current resourceVersion to one watch (if it is still open), as the
+    /// watch cache does shortly before a watch's deadline.
+    public func sendBookmark(to registration: WatchRegistration) {
+        state.withLock { state in
+            guard let watcher = state.tables[registration.resource]?.cache.watchers[registration.id] else { return }
+            if !watcher.send(.bookmark(resourceVersion: state.revision, initialEventsEnd: false)) {
+                state.tables[registration.resource]?.cache.watchers[registration.id] = nil
+            }
+        }
+    }
+
     /// Sends a `BOOKMARK` with the current resourceVersion to every watch that allows bookmarks.
     public func sendBookmarks() {
         state.withLock { state in

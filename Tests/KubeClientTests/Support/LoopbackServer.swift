@@ -25,7 +25,14 @@ final class LoopbackServer: Sendable {
         return tests.appendingPathComponent("HTTPClientTests/Fixtures/test_server.py").path
     }()
 
-    static func start() async throws -> LoopbackServer {
+    /// `Tests/KubeClientTests/Fixtures/bad_apiserver.py`: a misbehaving API server.
+    static let badAPIServerScript: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/bad_apiserver.py").path
+    }()
+
+    /// Starts `script` (the HTTPClient tests' server by default) and waits for its port file.
+    static func start(script: String = LoopbackServer.script) async throws -> LoopbackServer {
         let directory = try Fixtures.temporaryDirectory()
         let portFile = directory + "/port"
         let process = Process()
