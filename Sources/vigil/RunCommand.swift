@@ -184,8 +184,8 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let configuration = ObservabilityServer.Configuration(
-            metricsAddress: try ListenAddress(parsing: metricsAddress),
-            healthAddress: try ListenAddress(parsing: healthAddress))
+            metricsAddress: try ListenAddress.parseFlag(metricsAddress),
+            healthAddress: try ListenAddress.parseFlag(healthAddress))
         return [ObservabilityServer(configuration: configuration, metrics: metrics, health: health, logger: logger)]
     }
 

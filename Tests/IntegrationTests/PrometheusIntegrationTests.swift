@@ -89,83 +89,27 @@ struct PrometheusIntegrationTests {
     @Test(.enabled(if: ToolProcess.isOnPath("prometheus"), "prometheus is not installed (Debian package prometheus)"))
     func realPrometheusScrapesTheEndpoint() async throws {
         try await withServer { metricsPort, client in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "vigil-prometheus-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let config = """
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                scrape_configs:
-                - job_name: vigil
-                  scrape_interval: 1s
-                  scrape_timeout: 1s
-                  static_configs:
-                  - targets: ['127.0.0.1:\(metricsPort)']
-                """
-            let configPath = directory.appendingPathComponent("prometheus.yml").path
-            try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
-            let webPort = try ToolProcess.freePort()
-            let prometheus = Process()
-            prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            prometheus.arguments = [
-                "prometheus", "--config.file=\(configPath)",
-                "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-                "--web.listen-address=127.0.0.1:\(webPort)", "--log.level=warn",
-            ]
-            let logPath = directory.appendingPathComponent("prometheus.log").path
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            prometheus.standardOutput = log
-            prometheus.standardError = log
-            try prometheus.run()
+            let prometheus = try PrometheusServer.start(target: "127.0.0.1:\(metricsPort)")
             do {
-                let base = "http://127.0.0.1:\(webPort)"
-                let up = try await poll(client, "\(base)/api/v1/query?query=up%7Bjob%3D%22vigil%22%7D") { result in
+                let up = try await prometheus.query(client, #"up{job="vigil"}"#) { result in
                     result.first?[path: "value"]?[1]?.stringValue == "1"
                 }
                 #expect(up?.first?[path: "metric", "instance"]?.stringValue == "127.0.0.1:\(metricsPort)")
-                let query = "kyverno_policy_results_total%7Bpolicy_name%3D%22require-labels%22%7D"
-                let results = try await poll(client, "\(base)/api/v1/query?query=\(query)") { !$0.isEmpty }
+                let results = try await prometheus.query(
+                    client, #"kyverno_policy_results_total{policy_name="require-labels"}"#
+                ) { !$0.isEmpty }
                 let sample = try #require(
-                    results?.first, "no kyverno_policy_results_total sample; log: \(tail(logPath))")
+                    results?.first, "no kyverno_policy_results_total sample; log: \(prometheus.tail())")
                 #expect(sample[path: "value"]?[1]?.stringValue == "3")
                 for (name, value) in Self.resultLabels {
                     #expect(sample[path: "metric", name]?.stringValue == value, "label \(name)")
                 }
             } catch {
-                await ToolProcess.stop(prometheus)
-                try? log.close()
+                await prometheus.stop()
                 throw error
             }
-            await ToolProcess.stop(prometheus)
-            try log.close()
-            #expect(!prometheus.isRunning)
+            await prometheus.stop()
+            #expect(!prometheus.process.isRunning)
         }
-    }
-
-    /// Queries Prometheus's HTTP API until `accept` holds for `data.result` or 60 s pass; returns the last result.
-    func poll(
-        _ client: HTTPClient, _ url: String, accept: ([JSONValue]) -> Bool
-    ) async throws -> [JSONValue]? {
-        let deadline = ContinuousClock.now + .seconds(60)
-        var last: [JSONValue]?
-        while ContinuousClock.now < deadline {
-            if let response = try? await client.execute(HTTPRequest(url: url, timeout: .seconds(5))),
-                response.status == 200
-            {
-                let document = try JSONValue.parse(response.body)
-                last = document[path: "data", "result"]?.arrayValue
-                if let last, accept(last) { return last }
-            }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-        return last
-    }
-
-    func tail(_ path: String) -> String {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return String(text.suffix(2000))
     }
 }

@@ -36,7 +36,7 @@ struct SamplePoliciesTests {
         // Offline, the registry lookup of the seed policy is an error naming the image, never a pass.
         for (resource, image) in [
             ("Pod shop/unreachable-registry", "127.0.0.1:1/app:1.0"),
-            ("Pod shop/missing-tag", "registry.k8s.io/pause:0.0.0-does-not-exist"),
+            ("Pod shop/missing-tag", "DEMO_REGISTRY/demo/app:0.0.0-does-not-exist"),
         ] {
             let errors = lines(output, "ERROR", resource)
             #expect(errors.count == 1, "\(errors)")

@@ -67,7 +67,8 @@ extension RuleValidator {
                 if result.status == .error, result.message.contains("failed to evaluate preconditions") { continue }
                 var wrapped = result
                 wrapped.message = "validation failure: " + result.message
-                wrapped.properties = rule.reportProperties
+                // Engine properties (a failed image lookup's `imageError` and `image`) survive the wrapping.
+                wrapped.properties = result.properties.merging(rule.reportProperties) { _, declared in declared }
                 return (wrapped, applied)
             }
         }

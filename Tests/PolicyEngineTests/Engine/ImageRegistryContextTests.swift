@@ -86,6 +86,28 @@ import Testing
         #expect(failing?.status == .error)
     }
 
+    @Test func failedLookupInsideForeachKeepsItsProperties() async throws {
+        let rules = """
+            [{"name": "r", "match": {"any": [{"resources": {"kinds": ["Pod"]}}]},
+              "validate": {"message": "m", "foreach": [{"list": "request.object.spec.containers",
+                "context": [{"name": "img", "imageRegistry": {"reference": "{{ element.image }}"}}],
+                "deny": {"conditions": {"any": [{"key": "{{ img.configData.config.User || '' }}",
+                  "operator": "Equals", "value": ""}]}}}]}}]
+            """
+        let compiled = try CompiledPolicy(
+            policy(
+                clusterPolicy(
+                    rules: rules, annotations: #"{"pod-policies.kyverno.io/autogen-controllers": "none"}"#)))
+        let resource = pod(spec: #"{"containers": [{"name": "c", "image": "ghcr.io/x/y:1.0"}]}"#)
+        let result = await PolicyEvaluator(queries: .kyverno()).evaluate(
+            compiled, resource: resource, provider: FixedProvider()
+        ).results.first
+        #expect(result?.status == .error)
+        #expect(result?.message.contains("failed to fetch image descriptor: ghcr.io/x/y:1.0") == true)
+        #expect(result?.properties["imageError"] == "not-found")
+        #expect(result?.properties["image"] == "ghcr.io/x/y:1.0")
+    }
+
     @Test func otherContextErrorsAreNotSkippedByIgnore() async throws {
         let context = #"[{"name": "img", "variable": {"jmesPath": "request.object.metadata.labels.none || null"}}]"#
         let result = try await evaluate(context: context, spec: #""failurePolicy": "Ignore""#)
