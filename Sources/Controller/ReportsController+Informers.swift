@@ -216,7 +216,9 @@ extension ReportsController {
             do {
                 return try await body()
             } catch {
-                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                if error is CancellationError || Task.isCancelled || runtime.withLock({ $0.shuttingDown }) {
+                    throw CancellationError()
+                }
                 logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: backoff.next())
             }

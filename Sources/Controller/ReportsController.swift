@@ -107,6 +107,9 @@ public final class ReportsController: Service, Sendable {
         var started = false
         var shuttingDown = false
         var leading = false
+        /// Whether a leadership term was running when shutdown began (it then ends the election itself,
+        /// after draining, so the Lease release is not cancelled).
+        var leadingAtShutdown = false
     }
 
     /// - Parameters:
@@ -159,6 +162,7 @@ public final class ReportsController: Service, Sendable {
     public func beginShutdown() {
         let queue = runtime.withLock { runtime in
             runtime.shuttingDown = true
+            runtime.leadingAtShutdown = runtime.leading
             return runtime.queue
         }
         logger.info("shutting down: finishing in-flight work")
@@ -176,14 +180,16 @@ public final class ReportsController: Service, Sendable {
                 // Publishes leadership for readiness and metrics; ends the election once shutdown is
                 // requested and no leadership term is running (a follower has nothing to drain).
                 while true {
-                    let (leading, shuttingDown) = self.runtime.withLock { ($0.leading, $0.shuttingDown) }
+                    let (leading, shuttingDown, drains) = self.runtime.withLock {
+                        ($0.leading, $0.shuttingDown, $0.leadingAtShutdown)
+                    }
                     if elector.isLeader || leading {
                         self.status.setLeadership(.leader)
                     } else if let holder = elector.observedHolder, !holder.isEmpty {
                         self.status.setLeadership(.follower)
                     }
                     Gauge(label: "vigil_leader", dimensions: [("shard", shard)]).record(elector.isLeader ? 1 : 0)
-                    if shuttingDown && !leading { throw CancellationError() }
+                    if shuttingDown && !drains { throw CancellationError() }
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
@@ -247,18 +253,10 @@ public final class ReportsController: Service, Sendable {
 
     /// Seeds the report writer from the cluster's reports, retrying until it succeeds.
     func seedReports() async throws {
-        var backoff = configuration.informerBackoff
-        while true {
-            do {
-                try await writer.seed(keep: configuration.scope.owns(uid:))
-                logger.info("existing reports", metadata: ["count": "\(writer.knownReports.count)"])
-                return
-            } catch {
-                if error is CancellationError || Task.isCancelled { throw CancellationError() }
-                logger.warning("cannot list existing reports; retrying", metadata: ["error": "\(error)"])
-                try await Task.sleep(for: backoff.next())
-            }
+        try await withRetries("listing existing reports") {
+            try await self.writer.seed(keep: self.configuration.scope.owns(uid:))
         }
+        logger.info("existing reports", metadata: ["count": "\(writer.knownReports.count)"])
     }
 
     /// Polls `condition` until it holds (true) or shutdown begins (false).

@@ -192,4 +192,37 @@ struct ReportsControllerTests {
             try await Self.expectConverged(harness, "after restart of the controller")
         }
     }
+
+    @Test func onlyTheLeaderWritesAndTheNextLeaderRewritesNothing() async throws {
+        guard ControllerHarness.requireSharedData() else { return }
+        try await ControllerHarness.with { harness in
+            try Self.applyPolicies(harness)
+            try Self.populate(harness, pods: 6)
+            try harness.apply(ControllerHarness.namespace("vigil-system"))
+            func elected(_ identity: String) -> ReportsController.Configuration {
+                var configuration = ControllerHarness.configuration()
+                configuration.leaderElection = LeaderElector.Configuration(
+                    namespace: "vigil-system", name: "vigil-reports-controller", identity: identity,
+                    leaseDuration: .seconds(3), renewDeadline: .seconds(2), retryPeriod: .milliseconds(200))
+                return configuration
+            }
+            let (first, firstTask) = harness.start(elected("replica-a"))
+            await first.status.waitUntilSettled()
+            #expect(first.status.leadership == .leader)
+            let (second, secondTask) = harness.start(elected("replica-b"))
+            defer { secondTask.cancel() }
+            while second.status.leadership != .follower { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(second.status.isReady)  // a follower is ready as a standby
+            try await Self.expectConverged(harness, "leader")
+            #expect(second.statistics.reportWrites.isEmpty)
+            // The leader stops and releases the Lease; the follower takes over from the cluster's reports.
+            first.beginShutdown()
+            try await firstTask.value
+            await second.status.waitUntilSettled()
+            #expect(second.status.leadership == .leader)
+            try await Self.expectConverged(harness, "new leader")
+            #expect(second.statistics.reportWrites[.create, default: 0] == 0)
+            #expect(second.statistics.reportWrites[.update, default: 0] == 0)
+        }
+    }
 }
