@@ -147,21 +147,28 @@ struct KubeClientResilienceTests {
                     ServerHarness.configMaps, namespace: "default",
                     object: ServerHarness.configMap("counter", data: "0"))
                 let conflicts = try await withThrowingTaskGroup(of: Int.self) { group in
-                    for _ in 0..<8 {
+                    for writer in 0..<8 {
                         group.addTask {
                             var conflicts = 0
-                            for _ in 0..<10 {
+                            for step in 0..<10 {
+                                // Each writer also counts its own steps, so that after a lost connection it
+                                // can tell whether its update was applied before trying again.
+                                let own = "writer-\(writer)"
                                 while true {
                                     var object = try await client.get(
                                         ServerHarness.configMaps, namespace: "default", name: "counter")
+                                    if object[path: "data", own]?.stringValue == String(step + 1) { break }
                                     let value = Int(object[path: "data", "key"]?.stringValue ?? "") ?? -1
-                                    object["data"] = ["key": .string(String(value + 1))]
+                                    object["data"]?["key"] = .string(String(value + 1))
+                                    object["data"]?[own] = .string(String(step + 1))
                                     do {
                                         _ = try await client.update(
                                             ServerHarness.configMaps, namespace: "default", object: object)
                                         break
                                     } catch let error as KubeAPIError where error.reason == .conflict {
                                         conflicts += 1
+                                    } catch is KubeTransportError {
+                                        continue  // applied or not: the next read tells
                                     }
                                 }
                             }
@@ -172,6 +179,7 @@ struct KubeClientResilienceTests {
                 }
                 let final = try await client.get(ServerHarness.configMaps, namespace: "default", name: "counter")
                 #expect(final[path: "data", "key"] == "80", "no update was lost (\(conflicts) conflicts)")
+                #expect((0..<8).allSatisfy { final[path: "data", "writer-\($0)"] == "10" })
 
                 var stale = final
                 stale["metadata"]?["resourceVersion"] = "1"

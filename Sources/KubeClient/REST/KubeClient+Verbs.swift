@@ -98,8 +98,10 @@ extension KubeClient {
             headers: [HTTPField("Content-Type", "application/json")],
             body: object.serializedBytes()
         )
-        let conditional = object[path: "metadata", "resourceVersion"]?.stringValue.map { !$0.isEmpty } ?? false
-        let response = try await send(request, verb: "update", resource: resource.metricLabel, idempotent: conditional)
+        // Not repeated after a connection failure (as client-go): the first attempt may have been applied,
+        // and a repeat would then answer Conflict to the client's own write. 429 and 5xx answers with
+        // Retry-After (the server did not apply the write) are still retried.
+        let response = try await send(request, verb: "update", resource: resource.metricLabel, idempotent: false)
         return try Self.decode(response, request)
     }
 
