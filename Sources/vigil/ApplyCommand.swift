@@ -3,6 +3,7 @@ import Foundation
 import JSONValue
 import OCIRegistry
 import PolicyEngine
+import PolicyReports
 import PolicyTesting
 import YAML
 
@@ -53,6 +54,7 @@ struct ApplyCommand: AsyncParsableCommand {
         var provider: any ContextProvider = ClusterResourcesProvider(objects: inputs.clusterObjects)
         if let registryClient { provider = RegistryContextProvider(base: provider, client: registryClient) }
         var rows: [ApplyRow] = []
+        var reports = ApplyReports()
         for resource in inputs.resources {
             let identity = ResourceIdentity(resource)
             for policy in set.policies(forKind: identity.kind) {
@@ -64,6 +66,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 for result in evaluation.results {
                     rows.append(ApplyRow(policy: policy, resource: identity, result: result))
                 }
+                reports.add(resource: resource, policy: policy.policy, results: evaluation.results)
             }
         }
         await registryClient?.shutdown()
@@ -71,6 +74,9 @@ struct ApplyCommand: AsyncParsableCommand {
         case .table: printTable(rows, inputs: inputs)
         case .json: print(ApplyRow.document(rows, inputs: inputs).serialized(pretty: true))
         case .yaml: print(YAMLEmitter.emit(ApplyRow.document(rows, inputs: inputs)), terminator: "")
+        case .report:
+            for problem in inputs.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
+            for document in reports.documents { print("---\n" + YAMLEmitter.emit(document), terminator: "") }
         }
         if !inputs.problems.isEmpty { throw ExitCode(2) }
         if options.failOnViolation && rows.contains(where: { $0.status == .fail }) { throw ExitCode(1) }

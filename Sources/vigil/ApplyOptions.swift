@@ -7,7 +7,8 @@ struct ApplyOptions: ParsableArguments {
         case table
         case json
         case yaml
-        // `report` (the PolicyReports the controller would write) is added with the PolicyReports module.
+        /// The PolicyReports the controller would write, as YAML documents.
+        case report
     }
 
     @Option(
@@ -34,7 +35,9 @@ struct ApplyOptions: ParsableArguments {
     @Option(help: "A YAML or JSON file mapping namespace names to their labels, for namespaceSelector.")
     var namespaceLabels: String?
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, json or yaml.")
+    @Option(
+        name: [.short, .customLong("output")],
+        help: "Output format: table, json, yaml, or report (the PolicyReports the controller would write, as YAML).")
     var output: OutputFormat = .table
 
     @Flag(help: "Exit with status 1 when any rule fails.")

@@ -138,8 +138,7 @@ struct WatchTests {
     @Test func closingWatchesEndsStreamsCleanly() async throws {
         try await withServer { server, client in
             async let stream = client.get("/api/v1/namespaces/default/pods?watch=1&timeoutSeconds=30")
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(server.store.openWatchCount == 1)
+            #expect(await eventually { server.store.openWatchCount == 1 })
             #expect(server.store.closeAllWatches() == 1)
             let reply = try await stream
             #expect(reply.status == 200)
@@ -153,8 +152,7 @@ struct WatchCleanupTests {
     @Test func disconnectedWatchIsUnregisteredOnceWritesFail() async throws {
         try await withServer { server, client in
             let watch = Task { try await client.get("/api/v1/namespaces/default/pods?watch=1") }
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(server.store.openWatchCount == 1)
+            #expect(await eventually { server.store.openWatchCount == 1 })
             watch.cancel()
             _ = await watch.result
             // An idle stream only learns that its client left when a write fails (the first may still be buffered).

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import JSONValue
 import NIOCore
+import ServiceLifecycle
 
 extension APIHandler {
     /// The bytes of a stored object as served in `info`'s version (a CRD's other versions only differ in
@@ -119,8 +120,14 @@ extension APIHandler {
                     }
                 }
                 if buffer.readableBytes > 0 { try await writer.write(buffer) }
-                for await signal in registration.stream {
-                    try await writer.write(ByteBuffer(bytes: encoder.encode(signal)))
+                // A watch ends by itself when the server shuts down gracefully (stop, refused connections), so
+                // its response is always finished, never dropped mid-stream when the grace period runs out.
+                try await withGracefulShutdownHandler {
+                    for await signal in registration.stream {
+                        try await writer.write(ByteBuffer(bytes: encoder.encode(signal)))
+                    }
+                } onGracefulShutdown: {
+                    store.stopWatch(registration)
                 }
                 try await writer.finish(nil)
             })
