@@ -181,7 +181,7 @@ let package = Package(
             dependencies: ["OCIRegistry", "RegistryTestSupport", "ContainerImages", "HTTPClient", "JSONValue"]
         ),
         .testTarget(name: "PolicyTestingTests", dependencies: ["PolicyTesting", "PolicyEngine", "JSONValue"]),
-        .testTarget(name: "VigilCLITests", dependencies: ["JSONValue", "RegistryTestSupport"]),
+        .testTarget(name: "VigilCLITests", dependencies: ["JSONValue", "RegistryTestSupport", "YAML"]),
         .testTarget(
             name: "HTTPClientTests",
             dependencies: [
