@@ -1,4 +1,5 @@
 import Foundation
+import JSONValue
 import Testing
 
 /// manifests/samples/: the demo's policies decode and run offline with `vigil apply`, and the workloads
@@ -9,18 +10,32 @@ import Testing
 struct SamplePoliciesTests {
     static let samples = Paths.repository.appendingPathComponent("manifests/samples").path
 
-    func lines(_ output: String, _ prefix: String, _ resource: String) -> [Substring] {
-        output.split(separator: "\n").filter { $0.hasPrefix("\(prefix) \(resource):") }
+    /// The results as `STATUS Kind namespace/name: policy P rule R: message` lines that start with
+    /// `prefix resource:`.
+    func lines(_ output: [String], _ prefix: String, _ resource: String) -> [String] {
+        output.filter { $0.hasPrefix("\(prefix) \(resource):") }
     }
 
     @Test func samplesEvaluateOffline() async throws {
         let result = try await ToolProcess.run(
-            Paths.vigil, ["apply", Self.samples + "/policies", "--resource", Self.samples + "/workloads"])
-        let output = result.output
-        #expect(!output.contains("invalid"), "a sample policy did not decode: \(output)\(result.error)")
+            Paths.vigil, ["apply", Self.samples + "/policies", "--resource", Self.samples + "/workloads", "-o", "json"])
+        let document = try JSONValue.parse(Array(result.output.utf8))
+        #expect(document["errors"]?.arrayValue?.isEmpty ?? true, "a sample did not load: \(result.output)")
+        let results = document["results"]?.arrayValue ?? []
+        let output = results.map { result in
+            let status = (result["result"]?.stringValue ?? "?").uppercased()
+            let resource =
+                (result[path: "resource", "kind"]?.stringValue ?? "") + " "
+                + (result[path: "resource", "namespace"]?.stringValue ?? "") + "/"
+                + (result[path: "resource", "name"]?.stringValue ?? "")
+            return "\(status) \(resource): policy \(result["policy"]?.stringValue ?? "") "
+                + "rule \(result["rule"]?.stringValue ?? ""): \(result["message"]?.stringValue ?? "")"
+        }
         let policyCount = try FileManager.default.subpathsOfDirectory(atPath: Self.samples + "/policies")
             .filter { $0.hasSuffix(".yaml") }.count
-        #expect(output.contains("\(policyCount) policies, 8 resources"), "\(output.suffix(300))")
+        #expect(Set(results.compactMap { $0["policy"]?.stringValue }).count == policyCount)
+        // Every workload has results (the two Namespaces match no rule).
+        #expect(Set(results.compactMap { $0[path: "resource", "name"]?.stringValue }).count == 6)
         // Compliant workloads pass every rule that does not need a registry.
         for resource in ["Deployment shop/storefront", "Pod shop/storefront-worker"] {
             #expect(lines(output, "FAIL", resource).isEmpty, "\(resource) fails: \(lines(output, "FAIL", resource))")
