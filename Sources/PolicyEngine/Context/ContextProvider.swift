@@ -13,7 +13,9 @@ public protocol ContextProvider: Sendable {
     /// The decoded JSON response of an API call (Kubernetes `urlPath` or a service URL).
     func apiCall(_ request: APICallRequest) async throws -> JSONValue
     /// Image metadata for a reference, in Kyverno's `imageRegistry` shape
-    /// (`{image, resolvedImage, registry, repository, identifier, manifest, configData}`).
+    /// (`{image, resolvedImage, registry, repository, identifier, imageIndex, manifest, configData}`).
+    /// Throw ``ContextProviderError`` with the failure class as its kind (`not-found`, `unreachable`,
+    /// `timeout`, `tls`, `unauthorized`, `invalid`): it becomes the result's `imageError` property.
     func imageData(reference: String, credentials: ImageRegistryCredentials?) async throws -> JSONValue
     /// The data of a `GlobalContextEntry`.
     func globalReference(name: String) async throws -> JSONValue
