@@ -73,10 +73,10 @@ struct ApplyCommand: AsyncParsableCommand {
         switch options.output {
         case .table: printTable(rows, inputs: inputs)
         case .json: print(ApplyRow.document(rows, inputs: inputs).serialized(pretty: true))
-        case .yaml: print(YAMLEmitter.emit(ApplyRow.document(rows, inputs: inputs)), terminator: "")
+        case .yaml: print(YAML.emit(ApplyRow.document(rows, inputs: inputs)), terminator: "")
         case .report:
             for problem in inputs.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
-            for document in reports.documents { print("---\n" + YAMLEmitter.emit(document), terminator: "") }
+            for document in reports.documents { print("---\n" + YAML.emit(document), terminator: "") }
         }
         if !inputs.problems.isEmpty { throw ExitCode(2) }
         if options.failOnViolation && rows.contains(where: { $0.status == .fail }) { throw ExitCode(1) }
