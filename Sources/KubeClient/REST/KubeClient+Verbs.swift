@@ -71,8 +71,10 @@ extension KubeClient {
             headers: [HTTPField("Content-Type", "application/json")],
             body: object.serializedBytes()
         )
-        // A repeated create is answered with AlreadyExists, never a duplicate: safe to retry.
-        let response = try await send(request, verb: "create", resource: resource.metricLabel, idempotent: true)
+        // Not repeated after a connection failure (as client-go, which retries only GETs then): the first attempt
+        // may have been applied, and a repeat would answer AlreadyExists to the client's own write. 429 and 5xx
+        // answers with Retry-After (the server did not apply the write) are still retried.
+        let response = try await send(request, verb: "create", resource: resource.metricLabel, idempotent: false)
         return try Self.decode(response, request)
     }
 
