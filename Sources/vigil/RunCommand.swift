@@ -135,8 +135,6 @@ struct RunCommand: AsyncParsableCommand {
                 identity: Self.identity(environment))
         }
         controllerConfiguration.policyDocuments = try ManifestFiles.documents(settings.policyPaths)
-        controllerConfiguration.ignoreSkipsImageLookupErrors =
-            !(ignoreKeepsImageErrors || environment["VIGIL_IGNORE_KEEPS_IMAGE_ERRORS"]?.lowercased() == "true")
         let registryClient = try registryOptions.makeClient(environment: environment)
         let images = RegistryImageDataSource(
             client: registryClient, kube: client, secretNamespace: clientConfiguration.namespace)

@@ -3,6 +3,7 @@ import Controller
 import Foundation
 import KubeClient
 import Logging
+import PolicyEngine
 import PolicyReports
 
 /// `vigil run`'s options resolved against the environment (`VIGIL_*`) and the defaults.
@@ -46,9 +47,10 @@ struct RunSettings {
                     !$0.isEmpty
                 })
         }
-        let filters: [ResourceFilter]
+        let filters: [Controller.ResourceFilter]
         do {
-            filters = try ResourceFilter.parseList(value(command.resourceFilters, "VIGIL_RESOURCE_FILTERS") ?? "")
+            filters = try Controller.ResourceFilter.parseList(
+                value(command.resourceFilters, "VIGIL_RESOURCE_FILTERS") ?? "")
         } catch {
             throw ValidationError("\(error)")
         }
@@ -60,13 +62,15 @@ struct RunSettings {
         let workers = try number(command.workers, "VIGIL_WORKERS", default: 2)
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         let intervalText = value(command.backgroundScanInterval, "VIGIL_BACKGROUND_SCAN_INTERVAL") ?? "1h"
-        guard let interval = Self.duration(intervalText), interval > .zero else {
+        // Kyverno's --backgroundScanInterval is a Go duration; parse it with Go's rules.
+        guard let parsed = try? GoDuration(parsing: intervalText), parsed.nanoseconds > 0 else {
             throw ValidationError("--background-scan-interval: not a duration (such as 1h, 30m, 90s): \(intervalText)")
         }
         let apiText = value(command.reportApi, "VIGIL_REPORT_API") ?? "wgpolicyk8s"
         guard let api = ReportAPI(rawValue: apiText) else {
             throw ValidationError("--report-api must be wgpolicyk8s or openreports, not \(apiText)")
         }
+        let interval = Duration.nanoseconds(parsed.nanoseconds)
         controller = ReportsController.Configuration(
             scope: ScanScope(
                 namespaces: list(value(command.namespaces, "VIGIL_NAMESPACES")),
@@ -82,6 +86,14 @@ struct RunSettings {
         } else {
             leaderElect = environment["KUBERNETES_SERVICE_HOST"] != nil
         }
+        if !command.ignoreKeepsImageErrors, let text = environment["VIGIL_IGNORE_KEEPS_IMAGE_ERRORS"], !text.isEmpty {
+            guard let parsed = Bool(text.lowercased()) else {
+                throw ValidationError("VIGIL_IGNORE_KEEPS_IMAGE_ERRORS: \(text)")
+            }
+            controller.ignoreSkipsImageLookupErrors = !parsed
+        } else {
+            controller.ignoreSkipsImageLookupErrors = !command.ignoreKeepsImageErrors
+        }
         leaseNamespace = value(command.leaseNamespace, "VIGIL_LEASE_NAMESPACE")
         metricsAddress = value(command.metricsAddress, "VIGIL_METRICS_ADDRESS") ?? ":8000"
         healthAddress = value(command.healthAddress, "VIGIL_HEALTH_ADDRESS") ?? ":8081"
@@ -93,38 +105,5 @@ struct RunSettings {
             throw ValidationError("--log-level: unknown level \(levelText)")
         }
         logLevel = level
-    }
-
-    /// Parses Go-style durations: `1h`, `30m`, `90s`, `500ms`, `1h30m`.
-    static func duration(_ text: String) -> Duration? {
-        var total = Duration.zero
-        var number = ""
-        var rest = Substring(text)
-        guard !rest.isEmpty else { return nil }
-        while let character = rest.first {
-            if character.isNumber || character == "." {
-                number.append(character)
-                rest.removeFirst()
-                continue
-            }
-            guard let value = Double(number) else { return nil }
-            number = ""
-            if rest.hasPrefix("ms") {
-                total += .milliseconds(value)
-                rest.removeFirst(2)
-            } else if rest.hasPrefix("h") {
-                total += .seconds(value * 3600)
-                rest.removeFirst()
-            } else if rest.hasPrefix("m") {
-                total += .seconds(value * 60)
-                rest.removeFirst()
-            } else if rest.hasPrefix("s") {
-                total += .seconds(value)
-                rest.removeFirst()
-            } else {
-                return nil
-            }
-        }
-        return number.isEmpty ? total : nil
     }
 }
