@@ -14,55 +14,30 @@ import Testing
         "needs kubectl, prometheus and promtool on PATH and a built .build/debug/vigil"))
 struct RunObservabilityTests {
     @Test func prometheusScrapesVigilRun() async throws {
-        guard FileManager.default.fileExists(atPath: RunCommandTests.policy),
-            FileManager.default.fileExists(atPath: RunCommandTests.kyvernoCRDs)
-        else {
-            Issue.record("shared test data missing (\(RunCommandTests.policy)); cannot run vigil run end to end")
-            return
-        }
-        let server = try LocalAPIServer(configuration: .init(port: 0, tokens: ["test-token"]))
-        try await server.start()
-        defer { Task { await server.stop() } }
-        let (kubectl, directory) = try Kubectl.make(for: server)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let crds = try await kubectl.run("apply", "-f", Paths.projectCRDs, "-f", RunCommandTests.kyvernoCRDs)
-        #expect(crds.status == 0, "\(crds.error)")
-        let workloads = directory.appendingPathComponent("workloads.json")
-        let list: JSONValue = [
-            "apiVersion": "v1", "kind": "List",
-            "items": [
-                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "shop"]],
-                RunCommandTests.pod("cart", labelled: true), RunCommandTests.pod("legacy", labelled: false),
-                RunCommandTests.pod("old", labelled: false),
-            ],
-        ]
-        try Data(list.serializedBytes()).write(to: workloads)
-        let applied = try await kubectl.run(
-            "apply", "--validate=false", "-f", workloads.path, "-f", RunCommandTests.policy)
-        #expect(applied.status == 0, "\(applied.error)")
-
-        let metricsPort = try ToolProcess.freePort()
-        let healthPort = try ToolProcess.freePort()
-        let controller = Process()
-        controller.executableURL = URL(fileURLWithPath: Paths.vigil)
-        controller.arguments = [
-            "run", "--kubeconfig", kubectl.kubeconfig, "--no-leader-elect", "--log-format", "json",
-            "--metrics-address", "127.0.0.1:\(metricsPort)", "--health-address", "127.0.0.1:\(healthPort)",
-        ]
-        controller.standardOutput = FileHandle.nullDevice
-        controller.standardError = FileHandle.nullDevice
-        try controller.run()
-        let client = try HTTPClient()
-        do {
-            try await check(client: client, kubectl: kubectl, metricsPort: metricsPort, healthPort: healthPort)
-        } catch {
+        try await RunCommandTests.withCluster(pods: [("cart", true), ("legacy", false), ("old", false)]) { kubectl in
+            let metricsPort = try ToolProcess.freePort()
+            let healthPort = try ToolProcess.freePort()
+            let controller = Process()
+            controller.executableURL = URL(fileURLWithPath: Paths.vigil)
+            controller.arguments = [
+                "run", "--kubeconfig", kubectl.kubeconfig, "--no-leader-elect", "--log-format", "json",
+                "--metrics-address", "127.0.0.1:\(metricsPort)", "--health-address", "127.0.0.1:\(healthPort)",
+            ]
+            controller.standardOutput = FileHandle.nullDevice
+            controller.standardError = FileHandle.nullDevice
+            try controller.run()
+            let client = try HTTPClient()
+            do {
+                try await check(client: client, kubectl: kubectl, metricsPort: metricsPort, healthPort: healthPort)
+            } catch {
+                await client.shutdown()
+                await ToolProcess.stop(controller)
+                throw error
+            }
             await client.shutdown()
             await ToolProcess.stop(controller)
-            throw error
+            #expect(controller.terminationStatus == 0)
         }
-        await client.shutdown()
-        await ToolProcess.stop(controller)
-        #expect(controller.terminationStatus == 0)
     }
 
     private func check(client: HTTPClient, kubectl: Kubectl, metricsPort: Int, healthPort: Int) async throws {
