@@ -10,15 +10,10 @@ import LocalAPIServer
 /// `limit=500`, measures resident memory, and the rate at which events fan out to many watchers.
 enum APIServerBench {
     static func run(_ arguments: [String]) async throws {
-        func option(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
-                let value = Int(arguments[index + 1])
-            else { return fallback }
-            return value
-        }
-        let podCount = option("--pods", 100_000)
-        let watcherCount = option("--watchers", 100)
-        let eventCount = option("--events", 2_000)
+        let options = BenchArguments(arguments)
+        let podCount = options.int("--pods", 100_000)
+        let watcherCount = options.int("--watchers", 100)
+        let eventCount = options.int("--events", 2_000)
 
         let baseline = residentMegabytes()
         let server = try LocalAPIServer(configuration: .init(port: 0, tls: .disabled, watchCacheCapacity: 10_000))

@@ -85,12 +85,8 @@ enum EngineBench {
     }
 
     static func main(_ arguments: [String]) -> Int32 {
-        var arguments = arguments
-        var corpus: String?
-        if let index = arguments.firstIndex(of: "--corpus"), index + 1 < arguments.count {
-            corpus = arguments[index + 1]
-            arguments.removeSubrange(index...(index + 1))
-        }
+        let corpus = BenchArguments(arguments).string("--corpus")
+        // The resource count comes first: `engine [resources] [--corpus DIR]`.
         let count = arguments.first.flatMap(Int.init) ?? 20_000
         var compiled: [CompiledPolicy] = []
         if let corpus {

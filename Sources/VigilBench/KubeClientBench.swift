@@ -9,17 +9,12 @@ import Synchronization
 /// one connection, and many concurrent creates multiplexed over it, with the peak resident memory.
 enum KubeClientBench {
     static func run(_ arguments: [String]) async throws {
-        func option(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
-                let value = Int(arguments[index + 1])
-            else { return fallback }
-            return value
-        }
-        let podCount = option("--pods", 100_000)
-        let watchCount = option("--watches", 50)
-        let eventCount = option("--events", 2_000)
-        let createCount = option("--creates", 10_000)
-        let concurrency = option("--concurrency", 100)
+        let options = BenchArguments(arguments)
+        let podCount = options.int("--pods", 100_000)
+        let watchCount = options.int("--watches", 50)
+        let eventCount = options.int("--events", 2_000)
+        let createCount = options.int("--creates", 10_000)
+        let concurrency = options.int("--concurrency", 100)
 
         let server = try LocalAPIServer(configuration: .init(port: 0, tokens: ["bench"]))
         try await server.start()

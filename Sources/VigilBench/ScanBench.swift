@@ -40,18 +40,17 @@ enum ScanBench {
     ]
 
     static func run(_ arguments: [String]) async throws -> Int32 {
-        func option(_ name: String) -> String? {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-            return arguments[index + 1]
-        }
-        guard let vigil = option("--vigil"), let corpus = option("--corpus"), let crds = option("--crds") else {
+        let options = BenchArguments(arguments)
+        guard let vigil = options.string("--vigil"), let corpus = options.string("--corpus"),
+            let crds = options.string("--crds")
+        else {
             FileHandle.standardError.write(
                 Data("usage: vigil-bench scan --vigil PATH --corpus DIR --crds DIR [--pods N]\n".utf8))
             return 2
         }
-        let podCount = option("--pods").flatMap(Int.init) ?? 10_000
+        let podCount = options.int("--pods", 10_000)
         let deploymentCount = max(1, podCount / 10)
-        let workers = option("--workers").flatMap(Int.init) ?? 2
+        let workers = options.int("--workers", 2)
 
         let directory = NSTemporaryDirectory() + "vigil-bench-scan-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
