@@ -89,17 +89,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let header = ["POLICY", "RULE", "RESOURCE", "RESULT", "MESSAGE"]
         let cells =
             [header] + shown.map { [$0.policyName, $0.ruleName, $0.resourceText, $0.status.rawValue, $0.message] }
-        var widths = [Int](repeating: 0, count: header.count - 1)
-        for row in cells {
-            for column in widths.indices { widths[column] = max(widths[column], row[column].count) }
-        }
-        for row in cells {
-            var line = ""
-            for column in widths.indices {
-                line += row[column] + String(repeating: " ", count: widths[column] - row[column].count + 2)
-            }
-            print(line + row[header.count - 1])
-        }
+        for line in TextTable.lines(cells, gap: 2) { print(line) }
         var counts: [RuleResult.Status: Int] = [:]
         for row in rows { counts[row.status, default: 0] += 1 }
         let summary = RuleResult.Status.allCases.map { "\($0.rawValue): \(counts[$0, default: 0])" }

@@ -149,11 +149,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The sample workloads, with `DEMO_REGISTRY` replaced by the demo registry's address.
     static func workloads(in folder: URL, registry: String) throws -> [JSONValue] {
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }.sorted()
         var documents: [JSONValue] = []
-        for file in files {
-            let path = folder.appendingPathComponent(file).path
+        for path in try ManifestFiles.files(at: folder.path) {
             let text = try String(contentsOfFile: path, encoding: .utf8)
                 .replacingOccurrences(of: "DEMO_REGISTRY", with: registry)
             do {

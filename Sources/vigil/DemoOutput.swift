@@ -58,11 +58,6 @@ enum DemoOutput {
                 ]
                     + [RuleResult.Status.pass, .fail, .warn, .error, .skip].map { String(summary[$0] ?? 0) })
         }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 3, withPad: " ", startingAt: 0)
-            }.joined()
-        }.joined(separator: "\n")
+        return TextTable.lines(rows, gap: 3).joined(separator: "\n")
     }
 }
