@@ -1,8 +1,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import HummingbirdHTTP2
-import HummingbirdTLS
 import JSONValue
 import Logging
 import NIOCore
@@ -41,16 +39,21 @@ public final class LocalAPIServer: Service, Sendable {
         public var minRequestTimeout: Duration
         /// Larger request bodies get 413.
         public var maxBodyBytes: Int
+        /// The CAs (PEM) whose client certificates authenticate a request, as kube-apiserver's
+        /// `--client-ca-file`; `nil` means the generated CA with ``TLSMode/generated`` and none otherwise.
+        public var clientCertificateAuthority: String?
 
         public init(
             host: String = "127.0.0.1", port: Int = 6443, tokens: Set<String> = [], tls: TLSMode = .generated,
             watchCacheCapacity: Int = 10_000, bookmarkInterval: Duration = .seconds(60),
-            minRequestTimeout: Duration = .seconds(1800), maxBodyBytes: Int = 3 * 1024 * 1024
+            minRequestTimeout: Duration = .seconds(1800), maxBodyBytes: Int = 3 * 1024 * 1024,
+            clientCertificateAuthority: String? = nil
         ) {
             self.host = host
             self.port = port
             self.tokens = tokens
             self.tls = tls
+            self.clientCertificateAuthority = clientCertificateAuthority
             self.watchCacheCapacity = watchCacheCapacity
             self.bookmarkInterval = bookmarkInterval
             self.minRequestTimeout = minRequestTimeout
@@ -101,15 +104,24 @@ public final class LocalAPIServer: Service, Sendable {
     }
 
     private let running = Mutex(Running())
+    private let connections = ConnectionCounter()
+
+    /// The TLS connections accepted since the server was created (clients that multiplex over HTTP/2 open
+    /// one per server).
+    public var connectionsAccepted: Int { connections.accepted.load(ordering: .relaxed) }
 
     /// Creates a server (not yet listening).
-    /// - Throws: when the TLS certificate cannot be generated.
+    /// - Throws: when the TLS certificate cannot be generated, or
+    ///   ``CertificateAuthority/InvalidCertificateAuthority`` for an unusable client CA.
     public init(configuration: Configuration = Configuration(), logger: Logger? = nil) throws {
         self.configuration = configuration
         self.logger = logger ?? Logger(label: "vigil.api-server")
         store = Store(watchCacheCapacity: configuration.watchCacheCapacity)
         faults = FaultInjector()
         acceptedTokens = AcceptedTokens(configuration.tokens)
+        if let clientCertificateAuthority = configuration.clientCertificateAuthority {
+            _ = try CertificateAuthority.clientCertificateAuthorities(clientCertificateAuthority)
+        }
         if case .generated = configuration.tls {
             certificateAuthority = try CertificateAuthority(hosts: [configuration.host])
         } else {
@@ -154,17 +166,29 @@ public final class LocalAPIServer: Service, Sendable {
                     return "\(self.configuration.host):\(self.port ?? self.configuration.port)"
                 }),
             logger: logger)
-        let server: HTTPServerBuilder
+        let tlsConfiguration: TLSConfiguration?
         switch configuration.tls {
         case .disabled:
-            server = .http1()
+            tlsConfiguration = nil
         case .generated:
             guard let certificateAuthority else { preconditionFailure("generated TLS without a certificate authority") }
-            server = try .http2Upgrade(tlsConfiguration: try certificateAuthority.serverConfiguration())
+            tlsConfiguration = try certificateAuthority.serverConfiguration(
+                clientCertificateAuthorityPEM: configuration.clientCertificateAuthority)
         case .pem(let chain, let key, _):
-            server = try .http2Upgrade(
-                tlsConfiguration: try CertificateAuthority.serverConfiguration(certificatePEM: chain, keyPEM: key))
+            tlsConfiguration = try CertificateAuthority.serverConfiguration(
+                certificatePEM: chain, keyPEM: key,
+                clientCertificateAuthorityPEM: configuration.clientCertificateAuthority)
         }
+        let connections = self.connections
+        let server: HTTPServerBuilder =
+            if let tlsConfiguration {
+                HTTPServerBuilder { responder in
+                    try APIServerChannel(
+                        tlsConfiguration: tlsConfiguration, connections: connections, responder: responder)
+                }
+            } else {
+                .http1()
+            }
         var quiet = logger
         quiet.logLevel = .critical
         let application = Application(

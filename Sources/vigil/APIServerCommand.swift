@@ -35,6 +35,13 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(help: "The PEM private key of --tls-cert-file.")
     var tlsPrivateKeyFile: String?
 
+    @Option(
+        help: """
+            PEM CAs whose client certificates authenticate requests (user = common name), as kube-apiserver's \
+            --client-ca-file. Default: the generated CA, or none with --tls-cert-file.
+            """)
+    var clientCAFile: String?
+
     @Option(help: "Write a kubeconfig for the server to this path.")
     var kubeconfigOut: String?
 
@@ -100,11 +107,20 @@ struct APIServerCommand: AsyncParsableCommand {
         } else {
             tls = .generated
         }
-        let server = try LocalAPIServer(
-            configuration: .init(
-                host: host, port: port, tokens: tokens, tls: tls, watchCacheCapacity: watchCacheSize,
-                bookmarkInterval: .seconds(bookmarkInterval)),
-            logger: logger)
+        let clientCertificateAuthority = try clientCAFile.map {
+            try String(contentsOfFile: $0, encoding: .utf8)
+        }
+        let server: LocalAPIServer
+        do {
+            server = try LocalAPIServer(
+                configuration: .init(
+                    host: host, port: port, tokens: tokens, tls: tls, watchCacheCapacity: watchCacheSize,
+                    bookmarkInterval: .seconds(bookmarkInterval), clientCertificateAuthority: clientCertificateAuthority
+                ),
+                logger: logger)
+        } catch let error as CertificateAuthority.InvalidCertificateAuthority {
+            throw ValidationError("--client-ca-file \(clientCAFile ?? ""): \(error)")
+        }
         if !load.isEmpty {
             let count = try server.load(paths: load)
             logger.info("loaded manifests", metadata: ["objects": "\(count)"])

@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import LocalAPIServer
 import Testing
 
 /// `vigil api-server` as a process: loads manifests, writes a kubeconfig, serves kubectl, stops on SIGTERM.
@@ -51,5 +52,56 @@ struct APIServerCommandTests {
         #expect(!server.isRunning)
         #expect(server.terminationReason == .exit)
         #expect(server.terminationStatus == 0)
+    }
+
+    @Test func clientCAFileAuthenticatesCertificatesItSignedAndABadFileIsNamed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let authority = try CertificateAuthority()
+        let caPath = directory.appendingPathComponent("client-ca.pem").path
+        try authority.caCertificatePEM.write(toFile: caPath, atomically: true, encoding: .utf8)
+        let badPath = directory.appendingPathComponent("not-a-ca.pem").path
+        try "hello".write(toFile: badPath, atomically: true, encoding: .utf8)
+
+        let refused = try await ToolProcess.run(
+            Paths.vigil, ["api-server", "--address", "127.0.0.1:0", "--client-ca-file", badPath])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains(badPath) && refused.error.contains("invalid client certificate authority"))
+
+        let kubeconfig = directory.appendingPathComponent("kubeconfig").path
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Paths.vigil)
+        server.arguments = [
+            "api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--client-ca-file", caPath,
+        ]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: kubeconfig), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        // The written kubeconfig with its token swapped for a client certificate of the client CA.
+        let issued = try authority.issueClientCertificate(user: "operator")
+        let withCertificate = try String(contentsOfFile: kubeconfig, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .flatMap { line -> [String] in
+                guard line.trimmingCharacters(in: .whitespaces).hasPrefix("token:") else { return [String(line)] }
+                return [
+                    "    client-certificate-data: \(Data(issued.certificatePEM.utf8).base64EncodedString())",
+                    "    client-key-data: \(Data(issued.keyPEM.utf8).base64EncodedString())",
+                ]
+            }
+            .joined(separator: "\n")
+        let certificateKubeconfig = directory.appendingPathComponent("kubeconfig-certificate").path
+        try withCertificate.write(toFile: certificateKubeconfig, atomically: true, encoding: .utf8)
+        let kubectl = Kubectl(
+            kubeconfig: certificateKubeconfig, cacheDirectory: directory.appendingPathComponent("cache").path)
+        let namespaces = try await kubectl.run("get", "namespaces", "-o", "name")
+        #expect(namespaces.status == 0, "\(namespaces.error)")
+        #expect(namespaces.output.contains("namespace/default"))
+        await ToolProcess.stop(server)
     }
 }

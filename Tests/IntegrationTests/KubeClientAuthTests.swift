@@ -141,4 +141,47 @@ struct KubeClientAuthTests {
             }
         }
     }
+
+    @Test func clientCertificatesSignedByTheClientCAAuthenticateAndOthersAreRefused() async throws {
+        try await ServerHarness.withServer { server in
+            let authority = try #require(server.certificateAuthority)
+            let issued = try authority.issueClientCertificate(user: "vigil", groups: ["vigil:controllers"])
+            var configuration = ServerHarness.configuration(for: server, authentication: .none)
+            configuration.tls.clientCertificatePEM = Array(issued.certificatePEM.utf8)
+            configuration.tls.clientKeyPEM = Array(issued.keyPEM.utf8)
+            try await ServerHarness.withClient(configuration) { client in
+                _ = try await client.create(
+                    ServerHarness.configMaps, namespace: "default", object: ServerHarness.configMap("a"))
+                let object = try await client.get(ServerHarness.configMaps, namespace: "default", name: "a")
+                #expect(object[path: "metadata", "name"] == "a")
+            }
+            // Neither a certificate nor a token: 401, as kube-apiserver answers anonymous requests here.
+            try await ServerHarness.withClient(ServerHarness.configuration(for: server, authentication: .none)) {
+                client in
+                await #expect {
+                    _ = try await client.get(ServerHarness.configMaps, namespace: "default", name: "a")
+                } throws: { error in
+                    (error as? KubeAPIError)?.reason == .unauthorized
+                }
+            }
+            // A certificate from a CA the server does not trust fails the TLS handshake.
+            let stranger = try #require(try LocalAPIServer(configuration: .init(port: 0)).certificateAuthority)
+            let foreign = try stranger.issueClientCertificate(user: "intruder")
+            configuration.tls.clientCertificatePEM = Array(foreign.certificatePEM.utf8)
+            configuration.tls.clientKeyPEM = Array(foreign.keyPEM.utf8)
+            try await ServerHarness.withClient(configuration) { client in
+                await #expect(throws: KubeTransportError.self) {
+                    _ = try await client.get(ServerHarness.configMaps, namespace: "default", name: "a")
+                }
+            }
+        }
+    }
+
+    @Test func anUnusableClientCAIsRefusedAtStartWithTheReason() throws {
+        #expect {
+            _ = try LocalAPIServer(configuration: .init(port: 0, clientCertificateAuthority: "not a certificate"))
+        } throws: { error in
+            "\(error)".hasPrefix("invalid client certificate authority: ")
+        }
+    }
 }

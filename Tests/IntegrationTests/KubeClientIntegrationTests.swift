@@ -78,6 +78,59 @@ struct KubeClientIntegrationTests {
         }
     }
 
+    /// libcurl 7.88 resets every stream it finishes (when no other stream is open on the connection); a
+    /// server that counted those resets as an attack (NIO's default: 200 in 30 s) dropped the connection,
+    /// and every request on it, after 200 requests in a row.
+    @Test func sequentialRequestsWatchesAndConcurrentCreatesShareOneHTTP2Connection() async throws {
+        try await Self.withServer { server, client in
+            for index in 0..<500 {
+                _ = try await client.create(
+                    Self.configMaps, namespace: "default", object: Self.configMap("one-\(index)"))
+            }
+            let version = String(server.store.currentRevision)
+            let watches = try await withThrowingTaskGroup(of: WatchStream.self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        try await client.watch(
+                            Self.configMaps, namespace: "default",
+                            options: WatchOptions(resourceVersion: version, timeoutSeconds: 120))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let creates = 1_000
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<20 {
+                    group.addTask {
+                        for index in stride(from: worker, to: creates, by: 20) {
+                            _ = try await client.create(
+                                Self.configMaps, namespace: "default", object: Self.configMap("cm-\(index)"))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let seen = try await withThrowingTaskGroup(of: Set<String>.self) { group in
+                for watch in watches {
+                    group.addTask {
+                        var names = Set<String>()
+                        for try await event in watch {
+                            if case .added(let object) = event, let name = object[path: "metadata", "name"]?.stringValue
+                            {
+                                names.insert(name)
+                            }
+                            if names.count == creates { break }
+                        }
+                        return names
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(seen.allSatisfy { $0.count == creates })
+            #expect(server.connectionsAccepted == 1, "every request and watch multiplexed over one connection")
+        }
+    }
+
     @Test func pagesTenThousandObjectsConsistentlyDuringWrites() async throws {
         try await Self.withServer { server, client in
             for index in 0..<10_000 { try server.apply(Self.configMap("cm-\(index)")) }

@@ -246,4 +246,19 @@ struct KubectlIntegrationTests {
             #expect(refused.error.contains("Unauthorized") || refused.error.contains("provide credentials"))
         }
     }
+
+    @Test func kubectlWithAClientCertificateFromTheServersCAIsAuthenticated() async throws {
+        try await withKubectl { server, kubectl, _ in
+            let authority = try #require(server.certificateAuthority)
+            let certificate = try authority.issueClientCertificate(user: "kubernetes-admin", groups: ["system:masters"])
+            let path = kubectl.kubeconfig + ".certificate"
+            try server.writeKubeconfig(to: path, clientCertificate: certificate)
+            let kubeconfig = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(kubeconfig.contains("client-certificate-data:") && !kubeconfig.contains("token:"))
+            let authenticated = try await Kubectl(kubeconfig: path, cacheDirectory: kubectl.cacheDirectory + "-cert")
+                .run("get", "namespaces", "-o", "name")
+            #expect(authenticated.status == 0, "\(authenticated.error)")
+            #expect(authenticated.output.contains("namespace/default"))
+        }
+    }
 }

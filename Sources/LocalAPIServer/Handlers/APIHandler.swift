@@ -7,7 +7,7 @@ import NIOCore
 
 /// Answers every HTTP request: fault injection, authentication, discovery, and the resource verbs.
 struct APIHandler: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = APIRequestContext
 
     let store: Store
     let faults: FaultInjector
@@ -35,7 +35,10 @@ struct APIHandler: HTTPResponder {
         let (latency, failure) = faults.decide(token: token)
         if latency > .zero { try await Task.sleep(for: latency) }
         if let failure { return Self.injected(failure) }
-        guard settings.tokens.accepts(token) else { return Self.error(.unauthorized) }
+        // As kube-apiserver's union of authenticators: a verified client certificate authenticates too.
+        if !settings.tokens.accepts(token), await context.clientCertificateUser() == nil {
+            return Self.error(.unauthorized)
+        }
         do {
             var request = request
             return try await route(&request, path: path)

@@ -5,7 +5,9 @@ import SwiftASN1
 import X509
 
 /// A self-signed certificate authority and a serving certificate it signed, generated in memory at start
-/// (ECDSA P-256). The CA goes into the kubeconfig's `certificate-authority-data`.
+/// (ECDSA P-256). The CA goes into the kubeconfig's `certificate-authority-data`; it also issues client
+/// certificates, which the server accepts as kube-apiserver accepts certificates signed by its
+/// `--client-ca-file` (common name = user, organizations = groups).
 public struct CertificateAuthority: Sendable {
     /// The CA certificate, PEM.
     public let caCertificatePEM: String
@@ -13,6 +15,8 @@ public struct CertificateAuthority: Sendable {
     public let servingCertificatePEM: String
     /// The serving key, PKCS#8 PEM.
     public let servingKeyPEM: String
+    private let caCertificate: Certificate
+    private let caKey: P256.Signing.PrivateKey
 
     /// Generates a CA and a serving certificate for `localhost`, `127.0.0.1` and `::1` (plus `hosts`).
     /// - Throws: an error from swift-certificates when a certificate cannot be built.
@@ -59,9 +63,57 @@ public struct CertificateAuthority: Sendable {
                 AuthorityKeyIdentifier(keyIdentifier: caKeyIdentifier)
             },
             issuerPrivateKey: .init(caKey))
+        self.caCertificate = caCertificate
+        self.caKey = caKey
         caCertificatePEM = try caCertificate.serializeAsPEM().pemString
         servingCertificatePEM = try servingCertificate.serializeAsPEM().pemString
         servingKeyPEM = servingKey.pemRepresentation
+    }
+
+    /// A client certificate and key (PEM) for `user` in `groups`, signed by this CA, as `kubeadm` issues
+    /// `admin.conf`'s: common name = user, organizations = groups, extended key usage clientAuth.
+    /// - Throws: an error from swift-certificates when the certificate cannot be built.
+    public func issueClientCertificate(
+        user: String, groups: [String] = [], validity: TimeInterval = 24 * 3600
+    ) throws -> (certificatePEM: String, keyPEM: String) {
+        let now = Date()
+        let key = P256.Signing.PrivateKey()
+        let subject = try DistinguishedName {
+            for group in groups { OrganizationName(group) }
+            CommonName(user)
+        }
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(key.publicKey), notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(validity), issuer: caCertificate.subject, subject: subject,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.clientAuth])
+                AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: .init(caKey.publicKey)).keyIdentifier)
+            },
+            issuerPrivateKey: .init(caKey))
+        return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
+    }
+
+    /// The certificates of a client CA bundle.
+    /// - Throws: ``InvalidCertificateAuthority`` when the text holds no PEM certificate or a broken one.
+    static func clientCertificateAuthorities(_ pem: String) throws -> [NIOSSLCertificate] {
+        let roots: [NIOSSLCertificate]
+        do {
+            roots = try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))
+        } catch {
+            throw InvalidCertificateAuthority(reason: "cannot parse the PEM certificates (\(error))")
+        }
+        guard !roots.isEmpty else { throw InvalidCertificateAuthority(reason: "no PEM certificate found") }
+        return roots
+    }
+
+    /// A client CA bundle that cannot be used.
+    public struct InvalidCertificateAuthority: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { "invalid client certificate authority: \(reason)" }
     }
 
     static func ipv4Octets(_ host: String) -> [UInt8]? {
@@ -71,20 +123,32 @@ public struct CertificateAuthority: Sendable {
         return octets.count == 4 ? octets : nil
     }
 
-    /// A server TLS configuration with this serving certificate, offering HTTP/2 and HTTP/1.1 by ALPN.
+    /// A server TLS configuration with this serving certificate, offering HTTP/2 and HTTP/1.1 by ALPN,
+    /// accepting client certificates signed by `clientCertificateAuthorityPEM` (this CA when `nil`).
     /// - Throws: `NIOSSLError` when the PEM cannot be loaded.
-    public func serverConfiguration() throws -> TLSConfiguration {
-        try Self.serverConfiguration(certificatePEM: servingCertificatePEM, keyPEM: servingKeyPEM)
+    public func serverConfiguration(clientCertificateAuthorityPEM: String? = nil) throws -> TLSConfiguration {
+        try Self.serverConfiguration(
+            certificatePEM: servingCertificatePEM, keyPEM: servingKeyPEM,
+            clientCertificateAuthorityPEM: clientCertificateAuthorityPEM ?? caCertificatePEM)
     }
 
-    /// A server TLS configuration from PEM text (certificate chain, private key).
-    static func serverConfiguration(certificatePEM: String, keyPEM: String) throws -> TLSConfiguration {
+    /// A server TLS configuration from PEM text (certificate chain, private key). With a client CA, clients
+    /// may present a certificate; one that does not verify against it fails the handshake, as with
+    /// kube-apiserver's `--client-ca-file`, and clients without one go on to token authentication.
+    static func serverConfiguration(
+        certificatePEM: String, keyPEM: String, clientCertificateAuthorityPEM: String?
+    ) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map {
             NIOSSLCertificateSource.certificate($0)
         }
         let key = try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain, privateKey: .privateKey(key))
+        if let clientCertificateAuthorityPEM {
+            let roots = try clientCertificateAuthorities(clientCertificateAuthorityPEM)
+            configuration.trustRoots = .certificates(roots)
+            configuration.certificateVerification = .optionalVerification
+        }
         configuration.applicationProtocols = ["h2", "http/1.1"]
         return configuration
     }
