@@ -10,6 +10,21 @@ import Testing
         if: Kubectl.isAvailable && FileManager.default.isExecutableFile(atPath: Paths.vigil),
         "needs kubectl on PATH and a built .build/debug/vigil"))
 struct APIServerCommandTests {
+    /// Starts `vigil api-server` on a free port writing `kubeconfig`, and waits (at most 30 s) for the file.
+    static func startServer(kubeconfig: String, _ arguments: [String]) async throws -> Process {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Paths.vigil)
+        server.arguments = ["api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig] + arguments
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: kubeconfig), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return server
+    }
+
     @Test func servesLoadedManifestsAndStopsOnSIGTERM() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -28,19 +43,8 @@ struct APIServerCommandTests {
         try Data(manifest.serializedBytes()).write(to: URL(fileURLWithPath: manifestPath))
         let kubeconfig = directory.appendingPathComponent("kubeconfig").path
 
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: Paths.vigil)
-        server.arguments = [
-            "api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--load", manifestPath,
-        ]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try await Self.startServer(kubeconfig: kubeconfig, ["--load", manifestPath])
         defer { if server.isRunning { server.terminate() } }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !FileManager.default.fileExists(atPath: kubeconfig), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
         let kubectl = Kubectl(kubeconfig: kubeconfig, cacheDirectory: directory.appendingPathComponent("cache").path)
         let pods = try await kubectl.run("get", "pods", "-n", "preloaded", "-o", "name")
         #expect(pods.status == 0, "\(pods.error)")
@@ -70,19 +74,8 @@ struct APIServerCommandTests {
         #expect(refused.error.contains(badPath) && refused.error.contains("invalid client certificate authority"))
 
         let kubeconfig = directory.appendingPathComponent("kubeconfig").path
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: Paths.vigil)
-        server.arguments = [
-            "api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--client-ca-file", caPath,
-        ]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try await Self.startServer(kubeconfig: kubeconfig, ["--client-ca-file", caPath])
         defer { if server.isRunning { server.terminate() } }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !FileManager.default.fileExists(atPath: kubeconfig), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
         // The written kubeconfig with its token swapped for a client certificate of the client CA.
         let issued = try authority.issueClientCertificate(user: "operator")
         let withCertificate = try String(contentsOfFile: kubeconfig, encoding: .utf8)
