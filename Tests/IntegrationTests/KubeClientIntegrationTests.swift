@@ -2,7 +2,6 @@ import Foundation
 import JSONValue
 import KubeClient
 import LocalAPIServer
-import Synchronization
 import Testing
 
 /// Vigil's client (libcurl, HTTP/2) against the in-process local API server over TLS with a bearer token.
@@ -154,33 +153,9 @@ struct KubeClientIntegrationTests {
     @Test func informerConvergesThroughDropsCompactionAndErrors() async throws {
         try await Self.withServer { server, client in
             for index in 0..<50 { try server.apply(Self.configMap("cm-\(index)")) }
-            let view = Mutex<[String: String]>([:])
-            let informer = Informer(
-                client: client,
-                configuration: Informer.Configuration(
-                    resource: Self.configMaps,
-                    namespace: "default",
-                    pageSize: 20,
-                    backoff: ExponentialBackoff(initial: .milliseconds(10), maximum: .milliseconds(200))
-                )
-            )
-            let task = Task {
-                try await informer.run { event in
-                    view.withLock { view in
-                        switch event {
-                        case .added(let object), .updated(let object, _):
-                            view[object[path: "metadata", "name"]?.stringValue ?? ""] =
-                                object[path: "metadata", "resourceVersion"]?.stringValue
-                        case .deleted(let identity, _):
-                            view[identity.name] = nil
-                        case .resynced:
-                            break
-                        }
-                    }
-                }
-            }
-            defer { task.cancel() }
-            await informer.waitUntilSynced()
+            let view = InformerView(client: client)
+            await view.start()
+            defer { view.stop() }
             for round in 0..<3 {
                 server.store.closeAllWatches()
                 try server.apply(Self.configMap("cm-\(round)", data: "changed-\(round)"))
@@ -190,24 +165,7 @@ struct KubeClientIntegrationTests {
             server.store.compact()
             server.store.closeAllWatches()
             _ = try await client.delete(Self.configMaps, namespace: "default", name: "cm-10")
-            let expected = { () async throws -> [String: String] in
-                let list = try await client.listAll(Self.configMaps, namespace: "default")
-                var result: [String: String] = [:]
-                for item in list.items {
-                    result[item[path: "metadata", "name"]?.stringValue ?? ""] =
-                        item[path: "metadata", "resourceVersion"]?.stringValue
-                }
-                return result
-            }
-            var converged = false
-            for _ in 0..<300 {
-                if view.withLock({ $0 }) == (try await expected()) {
-                    converged = true
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(converged)
+            #expect(try await view.converges(to: server))
         }
     }
 

@@ -39,20 +39,19 @@ public enum ManifestDecoder {
         } catch {
             throw StatusError.badRequest("error converting YAML to JSON: \(error)")
         }
-        var documents: [JSONValue] = []
-        for document in loaded where !document.isNull {
-            if let kind = document["kind"]?.stringValue, kind.hasSuffix("List"),
-                let items = document["items"]?.arrayValue
-            {
-                documents.append(contentsOf: items)
-            } else {
-                documents.append(document)
-            }
-        }
+        let documents = loaded.filter { !$0.isNull }.flatMap(expandingLists)
         guard !documents.isEmpty else {
             throw StatusError.badRequest("couldn't get version/kind; the YAML body has no object")
         }
         return documents
+    }
+
+    /// The items of a `…List` document (`List`, `PodList`, …), or the document itself.
+    static func expandingLists(_ document: JSONValue) -> [JSONValue] {
+        if let kind = document["kind"]?.stringValue, kind.hasSuffix("List"), let items = document["items"]?.arrayValue {
+            return items
+        }
+        return [document]
     }
 
     /// `application/json` from `application/json; charset=utf-8`.
@@ -70,13 +69,7 @@ public enum ManifestDecoder {
             } catch {
                 throw StatusError.badRequest("couldn't get version/kind; json parse error: \(error)")
             }
-            if let kind = document["kind"]?.stringValue, kind.hasSuffix("List"),
-                let items = document["items"]?.arrayValue
-            {
-                documents.append(contentsOf: items)
-            } else {
-                documents.append(document)
-            }
+            documents += expandingLists(document)
         }
         guard !documents.isEmpty else {
             throw StatusError.badRequest("couldn't get version/kind; json parse error: unexpected end of JSON input")

@@ -255,3 +255,27 @@ struct ContextLoader {
         return data
     }
 }
+
+extension ContextLoader {
+    /// What Kyverno does before validating a rule, or each `foreach` level of it: loads the context entries,
+    /// then checks the preconditions. Returns the result that ends the rule there (`error` when an entry
+    /// cannot be loaded or a condition cannot be evaluated, `skip` when the preconditions do not hold), or
+    /// `nil` to go on with `context` loaded.
+    func prepare(
+        _ rule: Rule, entries: [ContextEntry], preconditions: ConditionBlock?, into context: inout EvaluationContext
+    ) async -> RuleResult? {
+        do {
+            try await load(entries, into: &context)
+        } catch {
+            return .error(rule, "failed to load context", error)
+        }
+        guard let preconditions else { return nil }
+        do {
+            let (passed, message) = try ConditionEvaluator(context: context).evaluate(preconditions)
+            return passed
+                ? nil : .skip(rule, ConditionEvaluator.joinNonEmpty(["preconditions not met", message], "; "))
+        } catch {
+            return .error(rule, "failed to evaluate preconditions", error)
+        }
+    }
+}

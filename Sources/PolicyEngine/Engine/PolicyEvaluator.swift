@@ -105,20 +105,10 @@ public struct PolicyEvaluator: Sendable {
         guard let validation = rule.validation else { return nil }
         if let feature = validation.unsupported { return .error(rule, "unsupported: \(feature)") }
         var context = base
-        do {
-            try await loader.load(rule.context, into: &context)
-        } catch {
-            return .error(rule, "failed to load context", error)
-        }
-        if let preconditions = rule.preconditions {
-            do {
-                let (passed, message) = try ConditionEvaluator(context: context).evaluate(preconditions)
-                if !passed {
-                    return .skip(rule, ConditionEvaluator.joinNonEmpty(["preconditions not met", message], "; "))
-                }
-            } catch {
-                return .error(rule, "failed to evaluate preconditions", error)
-            }
+        if let ended = await loader.prepare(
+            rule, entries: rule.context, preconditions: rule.preconditions, into: &context)
+        {
+            return ended
         }
         var properties = rule.reportProperties
         for (key, value) in properties where value.contains("{{") {

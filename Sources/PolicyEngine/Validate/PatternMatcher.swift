@@ -229,21 +229,7 @@ struct PatternMatcher {
         guard let first = pattern.first else { return (path, .mismatch("pattern Array empty")) }
         switch first {
         case .object:
-            var skipErrors: [PatternError] = []
-            var applied = 0
-            for (index, resourceElement) in resource.enumerated() {
-                let (returned, error) = element(resourceElement, first, path: path + String(index) + "/")
-                if let error {
-                    if error.isSkip {
-                        skipErrors.append(error)
-                        continue
-                    }
-                    return (returned, error)
-                }
-                applied += 1
-            }
-            if applied == 0, !skipErrors.isEmpty { return (path, .skipGroup(skipErrors)) }
-            return ("", nil)
+            return elements(resource.lazy.map { ($0, first) }, path: path)
         case .array:
             guard resource.count >= pattern.count else {
                 return (
@@ -253,23 +239,31 @@ struct PatternMatcher {
                     )
                 )
             }
-            var skipErrors: [PatternError] = []
-            var applied = 0
-            for (index, patternElement) in pattern.enumerated() {
-                let (returned, error) = element(resource[index], patternElement, path: path + String(index) + "/")
-                if let error {
-                    if error.isSkip {
-                        skipErrors.append(error)
-                        continue
-                    }
-                    return (returned, error)
-                }
-                applied += 1
-            }
-            if applied == 0, !skipErrors.isEmpty { return (path, .skipGroup(skipErrors)) }
-            return ("", nil)
+            return elements(zip(resource, pattern), path: path)
         default:
             return element(.array(resource), first, path: path)
         }
+    }
+
+    /// Matches (resource, pattern) element pairs in order, at `path` + index: the first real mismatch ends
+    /// the match; when every pair was skipped (its anchors did not apply), the array is skipped as a group.
+    private mutating func elements(
+        _ pairs: some Sequence<(JSONValue, JSONValue)>, path: String
+    ) -> (String, PatternError?) {
+        var skipErrors: [PatternError] = []
+        var applied = 0
+        for (index, (resourceElement, patternElement)) in pairs.enumerated() {
+            let (returned, error) = element(resourceElement, patternElement, path: path + String(index) + "/")
+            if let error {
+                if error.isSkip {
+                    skipErrors.append(error)
+                    continue
+                }
+                return (returned, error)
+            }
+            applied += 1
+        }
+        if applied == 0, !skipErrors.isEmpty { return (path, .skipGroup(skipErrors)) }
+        return ("", nil)
     }
 }

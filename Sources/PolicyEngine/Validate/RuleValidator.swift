@@ -23,20 +23,10 @@ struct RuleValidator {
 
     /// Runs one level. Returns nil when nothing applied (a foreach with no elements), as Kyverno does.
     mutating func validate(_ body: Body) async -> RuleResult? {
-        do {
-            try await loader.load(body.contextEntries, into: &context)
-        } catch {
-            return .error(rule, "failed to load context", error)
-        }
-        if let preconditions = body.preconditions {
-            do {
-                let (passed, message) = try ConditionEvaluator(context: context).evaluate(preconditions)
-                if !passed {
-                    return .skip(rule, ConditionEvaluator.joinNonEmpty(["preconditions not met", message], "; "))
-                }
-            } catch {
-                return .error(rule, "failed to evaluate preconditions", error)
-            }
+        if let ended = await loader.prepare(
+            rule, entries: body.contextEntries, preconditions: body.preconditions, into: &context)
+        {
+            return ended
         }
         if let deny = body.deny { return validateDeny(deny) }
         if body.pattern != nil || body.anyPattern != nil {
