@@ -86,7 +86,8 @@ enum KubeClientBench {
         print(
             "list_mb_s=\(APIServerBench.format(listMBs)) list_objects_s=\(Int(listObjects)) "
                 + "watch_events_s=\(Int(watch.rate)) create_writes_s=\(Int(writes)) "
-                + "peak_rss_mb=\(APIServerBench.format(peak)) server_rss_mb=\(APIServerBench.format(serverResident))")
+                + "peak_rss_mb=\(APIServerBench.format(peak)) server_rss_mb=\(APIServerBench.format(serverResident)) "
+                + "connections=\(server.connectionsAccepted)")
     }
 
     /// Opens `watches` watches on Pods in `watched`, then writes `events` changes there straight into the

@@ -27,6 +27,9 @@ public final class CurlKubeTransport: KubeTransport {
                     timeout: requestTimeout,
                     tls: tls,
                     httpVersion: .http2,
+                    // As many streams as kube-apiserver allows per connection (curl never opens more than the
+                    // server advertises), so watches and writes share one connection as client-go's do.
+                    maximumConcurrentStreams: 1_000,
                     userAgent: configuration.userAgent
                 )
             )
