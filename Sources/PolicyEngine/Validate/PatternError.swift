@@ -40,7 +40,7 @@ struct PatternError: Error, Sendable {
         case .conditionalAnchor, .globalAnchor: true
         case .negationAnchor: false
         case .mismatch, .skipGroup:
-            message.contains(Self.conditionalPrefix) || message.contains(Self.globalPrefix)
+            message.containsBytes("conditional anchor mismatch") || message.containsBytes("global anchor mismatch")
         }
     }
 
@@ -49,7 +49,7 @@ struct PatternError: Error, Sendable {
         switch kind {
         case .negationAnchor: true
         case .conditionalAnchor, .globalAnchor: false
-        case .mismatch, .skipGroup: message.contains(Self.negationPrefix)
+        case .mismatch, .skipGroup: message.containsBytes("negation anchor matched in resource")
         }
     }
 

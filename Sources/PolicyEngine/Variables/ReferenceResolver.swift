@@ -6,13 +6,24 @@ struct ReferenceResolver {
     let document: JSONValue
 
     func resolveAll() throws(EvaluationError) -> JSONValue {
-        try resolve(document, path: "")
+        // Most patterns have no reference: leave them as they are instead of rebuilding them.
+        guard Self.hasReferences(document) else { return document }
+        return try resolve(document, path: "")
+    }
+
+    private static func hasReferences(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): text.containsBytes("$(")
+        case .array(let elements): elements.contains(where: hasReferences)
+        case .object(let object): object.contains { $0.key.containsBytes("$(") || hasReferences($0.value) }
+        default: false
+        }
     }
 
     private func resolve(_ value: JSONValue, path: String) throws(EvaluationError) -> JSONValue {
         switch value {
         case .string(let text):
-            guard text.contains("$(") else { return value }
+            guard text.containsBytes("$(") else { return value }
             return .string(try resolveLeaf(text, path: path))
         case .array(let elements):
             var result: [JSONValue] = []
@@ -23,7 +34,7 @@ struct ReferenceResolver {
         case .object(let object):
             var result = JSONObject()
             for (key, member) in object {
-                let newKey = key.contains("$(") ? try resolveLeaf(key, path: path) : key
+                let newKey = key.containsBytes("$(") ? try resolveLeaf(key, path: path) : key
                 result[newKey] = try resolve(member, path: path + "/" + key.replacing("/", with: "\\/"))
             }
             return .object(result)

@@ -76,7 +76,7 @@ enum VariableScanner {
     static func expression(of variable: Substring) -> (expression: String, shallow: Bool) {
         // A match always starts with `{{` and ends with `}}`; braces inside are only removed in pairs.
         var inner = String(variable.dropFirst(2).dropLast(2))
-        if inner.contains("{{") || inner.contains("}}") {
+        if inner.containsBytes("{{") || inner.containsBytes("}}") {
             inner = inner.replacing("{{", with: "").replacing("}}", with: "")
         }
         var text = inner.trimmingWhitespace()

@@ -62,7 +62,7 @@ struct VariableSubstitutor {
             result.reserveCapacity(object.count)
             for (key, member) in object {
                 var newKey = key
-                if key.contains("{{") || key.contains("\\{{") {
+                if key.containsBytes("{{") {
                     guard case .string(let text) = try substituteLeaf(key, path: path) else {
                         throw EvaluationError("expected string after substituting variables in key \"\(key)\"")
                     }
