@@ -6,17 +6,17 @@ struct RuleMatcher: Sendable {
     let exclude: MatchResources?
     let matchSelectors: [[KindSelector]]
     let excludeSelectors: [[KindSelector]]
+    /// Whether any filter of the rule uses a namespace selector (the caller then supplies namespace labels).
+    let needsNamespaceLabels: Bool
 
     init(match: MatchResources, exclude: MatchResources?) {
         self.match = match
         self.exclude = exclude
         matchSelectors = match.filters.map { $0.resources.kinds.map(KindSelector.init) }
         excludeSelectors = exclude?.filters.map { $0.resources.kinds.map(KindSelector.init) } ?? []
-    }
-
-    /// Whether any filter of the rule uses a namespace selector (the caller then supplies namespace labels).
-    var needsNamespaceLabels: Bool {
-        (match.filters + (exclude?.filters ?? [])).contains { $0.resources.namespaceSelector != nil }
+        needsNamespaceLabels = (match.filters + (exclude?.filters ?? [])).contains {
+            $0.resources.namespaceSelector != nil
+        }
     }
 
     /// The reasons the resource does not match (empty when it matches), in Kyverno's words.
@@ -28,7 +28,6 @@ struct RuleMatcher: Sendable {
             return ["policy and resource namespaces mismatch"]
         }
         var reasons: [String] = []
-        let matchFilters = match.filters
         if !match.any.isEmpty {
             let matched = match.any.indices.contains { index in
                 filterErrors(
@@ -44,11 +43,10 @@ struct RuleMatcher: Sendable {
             }
         } else {
             reasons += filterErrors(
-                match.legacy, matchSelectors[matchFilters.count - 1], resource, namespaceLabels, operation,
+                match.legacy, matchSelectors[match.any.count + match.all.count], resource, namespaceLabels, operation,
                 forMatch: true)
         }
         guard reasons.isEmpty, let exclude, !exclude.isEmpty else { return reasons }
-        let excludeCount = exclude.filters.count
         if !exclude.any.isEmpty {
             for index in exclude.any.indices
             where excludes(exclude.any[index], excludeSelectors[index], resource, namespaceLabels, operation) {
@@ -61,7 +59,10 @@ struct RuleMatcher: Sendable {
                     operation)
             }
             if all { reasons.append("resource excluded since the combination of all criteria exclude it") }
-        } else if excludes(exclude.legacy, excludeSelectors[excludeCount - 1], resource, namespaceLabels, operation) {
+        } else if excludes(
+            exclude.legacy, excludeSelectors[exclude.any.count + exclude.all.count], resource, namespaceLabels,
+            operation)
+        {
             reasons.append("resource excluded since one of the criteria excluded it")
         }
         return reasons

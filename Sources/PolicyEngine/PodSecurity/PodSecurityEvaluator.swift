@@ -38,7 +38,7 @@ enum PodSecurityEvaluator {
                 return result
             }
         }
-        failures = convert(failures, kind: kind, images: ImageInfo.images(of: resource))
+        failures = convert(failures, kind: kind, resource: resource)
         let message =
             "Validation rule '\(rule.name)' failed. It violates PodSecurity "
             + "\"\(podSecurity.level):\(podSecurity.version)\": " + format(failures)
@@ -66,7 +66,7 @@ enum PodSecurityEvaluator {
     }
 
     /// Kyverno's `convertChecks` (field paths of templates) and `addImages` (images of the named containers).
-    static func convert(_ failures: [PodSecurityCheckResult], kind: String, images: JSONObject)
+    static func convert(_ failures: [PodSecurityCheckResult], kind: String, resource: JSONValue)
         -> [PodSecurityCheckResult]
     {
         let specPrefix: String? =
@@ -81,12 +81,7 @@ enum PodSecurityEvaluator {
                 failure.errors[index].field = field
             }
             if let names = containerNames(in: failure.detail) {
-                failure.images = names.map { name in
-                    for group in ["containers", "initContainers", "ephemeralContainers"] {
-                        if let reference = images[group]?[name]?["reference"]?.stringValue { return reference }
-                    }
-                    return name
-                }
+                failure.images = names.map { ImageInfo.reference(ofContainer: $0, in: resource) ?? $0 }
             }
             return failure
         }

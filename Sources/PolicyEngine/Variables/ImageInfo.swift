@@ -40,6 +40,26 @@ enum ImageInfo {
         return result
     }
 
+    /// The normalised reference of the image of the container `name` (searched in `containers`, then
+    /// `initContainers`, then `ephemeralContainers`), as ``images(of:)`` would give it under `reference`;
+    /// `nil` when no such container has a valid image. Parses only that one image.
+    static func reference(ofContainer name: String, in resource: JSONValue) -> String? {
+        guard let kind = resource["kind"]?.stringValue, let path = podSpecPaths[kind] else { return nil }
+        var spec: JSONValue? = resource
+        for key in path { spec = spec?[key] }
+        guard let spec else { return nil }
+        for group in ["containers", "initContainers", "ephemeralContainers"] {
+            // The last container of that name wins, as in the `images` map keyed by name.
+            guard
+                let container = spec[group]?.arrayValue?.last(where: { $0["name"]?.stringValue == name }),
+                let image = container["image"]?.stringValue, !image.trimmingWhitespace().isEmpty,
+                let reference = try? ImageReference(parsing: image)
+            else { continue }
+            return reference.description
+        }
+        return nil
+    }
+
     /// The fields Kyverno's `GetImageInfo` produces for one image reference.
     /// - Throws: ``ImageReferenceError`` for a malformed reference.
     static func info(for image: String) throws(ImageReferenceError) -> JSONObject {
