@@ -14,22 +14,36 @@ struct Anchor: Sendable, Hashable {
     var key: String
 
     init?(_ text: String) {
-        // Most keys are plain names: reject them without allocating.
-        guard let last = text.utf8.last,
-            last == UInt8(ascii: ")") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t")
-                || last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r")
-        else { return nil }
-        let trimmed = text.trimmingWhitespace()
-        guard trimmed.hasSuffix(")") else { return nil }
-        var body = Substring(trimmed)
-        var modifier = Modifier.condition
-        if let first = body.first, first != "(", let parsed = Modifier(rawValue: String(first)) {
-            modifier = parsed
-            body = body.dropFirst()
+        // Pattern keys are parsed on every evaluation: work on the UTF-8 bytes and allocate only the key.
+        let bytes = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\r")
         }
-        guard body.first == "(", body.count >= 3 else { return nil }
+        guard let last = bytes.last, last == UInt8(ascii: ")") || isSpace(last) else { return nil }
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start = bytes.index(after: start) }
+        while start < end, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        guard start < end, bytes[bytes.index(before: end)] == UInt8(ascii: ")") else { return nil }
+        var open = start
+        var modifier = Modifier.condition
+        switch bytes[start] {
+        case UInt8(ascii: "("): break
+        case UInt8(ascii: "<"): modifier = .global
+        case UInt8(ascii: "X"): modifier = .negation
+        case UInt8(ascii: "+"): modifier = .addIfNotPresent
+        case UInt8(ascii: "="): modifier = .equality
+        case UInt8(ascii: "^"): modifier = .existence
+        default: return nil
+        }
+        if modifier != .condition { open = bytes.index(after: start) }
+        guard open < end, bytes[open] == UInt8(ascii: "(") else { return nil }
+        let keyStart = bytes.index(after: open)
+        let keyEnd = bytes.index(before: end)
+        guard keyStart < keyEnd else { return nil }
         self.modifier = modifier
-        self.key = String(body.dropFirst().dropLast())
+        self.key = String(text[keyStart..<keyEnd])
     }
 
     init(modifier: Modifier, key: String) {

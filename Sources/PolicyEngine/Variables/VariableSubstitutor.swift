@@ -111,12 +111,12 @@ struct VariableSubstitutor {
                 } else {
                     text = resolved.serialized(options: JSONSerializationOptions(sortedKeys: true))
                 }
-                if shallow { text = text.replacing("{{", with: "\\{{") }
+                if shallow, text.containsBytes("{{") { text = text.replacing("{{", with: "\\{{") }
                 value = value.replacingFirst(String(match.text), with: String(match.prefix) + text)
             }
             matches = shallow ? [] : VariableScanner.matches(in: value)
         }
-        return .string(value.replacing("\\{{", with: "{{"))
+        return .string(value.containsBytes("\\{{") ? value.replacing("\\{{", with: "{{") : value)
     }
 
     /// `{{@}}`: the JMESPath of the current position, under `target` when the context has it and
