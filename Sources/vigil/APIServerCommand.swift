@@ -12,8 +12,8 @@ struct APIServerCommand: AsyncParsableCommand {
         abstract: "Run an in-memory, Kubernetes-compatible API server (for the demo and tests).",
         discussion: """
             Serves discovery, the built-in kinds and any applied CustomResourceDefinition over HTTPS with a \
-            generated certificate and bearer-token authentication, writes a kubeconfig for it, and runs until \
-            SIGTERM or SIGINT. A token is generated when none is given.
+            generated certificate and bearer-token or client-certificate authentication, writes a kubeconfig \
+            for it, and runs until SIGTERM or SIGINT. A token is generated when none is given.
             """
     )
 
