@@ -100,19 +100,26 @@ struct APIServerChannel: HTTPChannelHandler {
     }
 
     func handle(value: Value, logger: Logger) async {
-        do {
-            switch try await value.negotiated.get() {
-            case .http1_1(let connection):
-                await http1.handle(value: connection, logger: logger)
-            case .http2(let streams):
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await stream in streams.inbound {
-                        group.addTask { await handleHTTP(asyncChannel: stream, logger: logger) }
+        // When the server gives up waiting for a graceful shutdown it cancels this task: close the
+        // connection then, so that a connection accepted while shutdown began (and so never told to
+        // quiesce) cannot keep a client waiting for answers nobody will send.
+        await withTaskCancellationHandler {
+            do {
+                switch try await value.negotiated.get() {
+                case .http1_1(let connection):
+                    await http1.handle(value: connection, logger: logger)
+                case .http2(let streams):
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await stream in streams.inbound {
+                            group.addTask { await handleHTTP(asyncChannel: stream, logger: logger) }
+                        }
                     }
                 }
+            } catch {
+                logger.debug("connection ended", metadata: ["error": "\(error)"])
             }
-        } catch {
-            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        } onCancel: {
+            value.channel.close(promise: nil)
         }
     }
 }
