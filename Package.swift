@@ -191,6 +191,7 @@ let package = Package(
             name: "HTTPClientTests",
             dependencies: [
                 "HTTPClient",
+                "RegistryTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -202,6 +203,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LocalAPIServer", "KubeClient", "JSONValue", "YAML", "HTTPClient", "Observability",
+                "RegistryTestSupport",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

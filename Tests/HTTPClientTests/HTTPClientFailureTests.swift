@@ -1,12 +1,13 @@
 import Foundation
 import HTTPClient
+import RegistryTestSupport
 import Testing
 
 /// Connection failures, timeouts and shutdown.
 @Suite(.timeLimit(.minutes(2)))
 struct HTTPClientFailureTests {
     @Test func aClosedPortFailsWithConnect() async throws {
-        let port = try closedPort()
+        let port = try FreePort.reserve()
         try await withClient { client in
             let error = await expectHTTPError {
                 _ = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/"))

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPClient
+import RegistryTestSupport
 import Testing
 
 /// HTTP/2 against a real Go net/http server: Debian's `docker-registry`, serving TLS on 127.0.0.1.
@@ -14,7 +15,7 @@ struct HTTPClientHTTP2Tests {
         -> ServerProcess
     {
         let directory = try TestProcess.temporaryDirectory()
-        let port = try closedPort()
+        let port = try FreePort.reserve()
         let config = """
             version: 0.1
             log:

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import JSONValue
 import LocalAPIServer
+import RegistryTestSupport
 import Testing
 
 /// `vigil run`'s endpoints as a process: `/readyz` turns ready once the informers synced, `promtool` accepts
@@ -15,8 +16,8 @@ import Testing
 struct RunObservabilityTests {
     @Test func prometheusScrapesVigilRun() async throws {
         try await RunCommandTests.withCluster(pods: [("cart", true), ("legacy", false), ("old", false)]) { kubectl in
-            let metricsPort = try ToolProcess.freePort()
-            let healthPort = try ToolProcess.freePort()
+            let metricsPort = try FreePort.reserve()
+            let healthPort = try FreePort.reserve()
             let controller = Process()
             controller.executableURL = URL(fileURLWithPath: Paths.vigil)
             controller.arguments = [

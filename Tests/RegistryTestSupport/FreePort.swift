@@ -16,7 +16,7 @@ public enum FreePort {
 
     private static func boundSocket() throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ToolError(message: "socket failed") }
+        guard fd >= 0 else { throw ToolError(message: "socket() failed: errno \(errno)") }
         var address = loopback(0)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -24,12 +24,18 @@ public enum FreePort {
             }
         }
         guard bound == 0 else {
+            let code = errno
             close(fd)
-            throw ToolError(message: "bind failed")
+            throw ToolError(message: "bind() failed: errno \(code)")
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
+        let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else {
+            let code = errno
+            close(fd)
+            throw ToolError(message: "getsockname() failed: errno \(code)")
         }
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }

@@ -14,11 +14,16 @@ enum ImageInfo {
         "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
     ]
 
-    static func images(of resource: JSONValue) -> JSONObject {
-        guard let kind = resource["kind"]?.stringValue, let path = podSpecPaths[kind] else { return [:] }
+    /// The Pod spec of a Pod or of a controller's template, and its path in the resource.
+    private static func podSpec(of resource: JSONValue) -> (spec: JSONValue, path: [String])? {
+        guard let kind = resource["kind"]?.stringValue, let path = podSpecPaths[kind] else { return nil }
         var spec: JSONValue? = resource
         for key in path { spec = spec?[key] }
-        guard let spec else { return [:] }
+        return spec.map { ($0, path) }
+    }
+
+    static func images(of resource: JSONValue) -> JSONObject {
+        guard let (spec, path) = podSpec(of: resource) else { return [:] }
         var pullSecrets: [JSONValue] = []
         for secret in spec["imagePullSecrets"]?.arrayValue ?? [] {
             if let name = secret["name"]?.stringValue { pullSecrets.append(.string(name)) }
@@ -44,10 +49,7 @@ enum ImageInfo {
     /// `initContainers`, then `ephemeralContainers`), as ``images(of:)`` would give it under `reference`;
     /// `nil` when no such container has a valid image. Parses only that one image.
     static func reference(ofContainer name: String, in resource: JSONValue) -> String? {
-        guard let kind = resource["kind"]?.stringValue, let path = podSpecPaths[kind] else { return nil }
-        var spec: JSONValue? = resource
-        for key in path { spec = spec?[key] }
-        guard let spec else { return nil }
+        guard let (spec, _) = podSpec(of: resource) else { return nil }
         for group in ["containers", "initContainers", "ephemeralContainers"] {
             // The last container of that name wins, as in the `images` map keyed by name.
             guard

@@ -1,10 +1,6 @@
 import Foundation
 import HTTPClient
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Runs `body` with a fresh client and always shuts it down afterwards.
 func withClient<T>(
     _ configuration: HTTPClient.Configuration = HTTPClient.Configuration(),
@@ -32,25 +28,6 @@ func expectHTTPError(_ operation: () async throws -> Void) async -> HTTPClientEr
     } catch {
         return nil
     }
-}
-
-/// A loopback port nothing listens on: bound to learn a free number, then closed.
-func closedPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw TestProcess.Failure(description: "socket() failed") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-        }
-    }
-    guard bound else { throw TestProcess.Failure(description: "bind() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Decodes the `/echo` endpoint's JSON.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import JSONValue
+import RegistryTestSupport
 
 /// A real Prometheus (Debian's `prometheus`) on a free loopback port, scraping one target every second,
 /// with its data in a temporary directory; queried through its HTTP API.
@@ -29,7 +30,7 @@ struct PrometheusServer {
             """
         let configPath = directory.appendingPathComponent("prometheus.yml").path
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
-        let webPort = try ToolProcess.freePort()
+        let webPort = try FreePort.reserve()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
