@@ -15,7 +15,7 @@ enum APIServerBench {
         let watcherCount = options.int("--watchers", 100)
         let eventCount = options.int("--events", 2_000)
 
-        let baseline = residentMegabytes()
+        let baseline = ProcessMemory.residentMegabytes
         let server = try LocalAPIServer(configuration: .init(port: 0, tls: .disabled, watchCacheCapacity: 10_000))
         try await server.start()
         let pods = try server.store.registry.resolve(group: "", version: "v1", plural: "pods").unwrap("pods")
@@ -31,7 +31,7 @@ enum APIServerBench {
             _ = try server.store.create(pods, object: pod(index))
         }
         let loadSeconds = seconds(ContinuousClock.now - loadStart)
-        let loaded = residentMegabytes()
+        let loaded = ProcessMemory.residentMegabytes
         print("loaded \(podCount) pods in \(format(loadSeconds)) s (\(Int(Double(podCount) / loadSeconds)) creates/s)")
         print(
             "resident memory: \(format(baseline)) MB before, \(format(loaded)) MB after (\(format((loaded - baseline) * 1024 / Double(max(podCount, 1)))) KB per pod)"
@@ -61,7 +61,7 @@ enum APIServerBench {
         print(
             "watch fan-out: \(eventCount) events to \(watcherCount) watchers in \(format(events.seconds)) s (\(Int(events.rate)) deliveries/s)"
         )
-        let peak = residentMegabytes()
+        let peak = ProcessMemory.residentMegabytes
         await server.stop()
         print(
             "pods=\(podCount) load_creates_per_s=\(Int(Double(podCount) / loadSeconds)) page_all_s=\(format(pageSeconds)) "
@@ -134,16 +134,6 @@ enum APIServerBench {
         guard let address = URL(string: url) else { throw BenchError("bad URL \(url)") }
         let (data, _) = try await URLSession.shared.data(from: address)
         return try JSONValue.parse(Array(data))
-    }
-
-    /// VmRSS of this process in MB (Linux), or 0 where /proc is missing.
-    static func residentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-            return kilobytes / 1024
-        }
-        return 0
     }
 
     static func seconds(_ duration: Duration) -> Double {

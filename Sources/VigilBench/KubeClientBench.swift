@@ -29,7 +29,7 @@ enum KubeClientBench {
         }
         for index in 0..<podCount { _ = try server.store.create(pods, object: APIServerBench.pod(index)) }
         // The server shares the process: its memory with the Pods loaded, before the client runs.
-        let serverResident = APIServerBench.residentMegabytes()
+        let serverResident = ProcessMemory.residentMegabytes
         print("resident with the server loaded: \(APIServerBench.format(serverResident)) MB")
 
         let configuration = ClientConfiguration(
@@ -80,7 +80,7 @@ enum KubeClientBench {
             "create: \(createCount) pods, \(concurrency) at a time, in \(APIServerBench.format(createSeconds)) s "
                 + "(\(Int(writes)) writes/s)")
 
-        let peak = peakResidentMegabytes()
+        let peak = ProcessMemory.peakResidentMegabytes
         await transport.base.shutdown()
         await server.stop()
         print(
@@ -136,15 +136,6 @@ enum KubeClientBench {
         server.store.closeAllWatches()
         guard total == watches * events else { throw BenchError("watches received \(total) of \(watches * events)") }
         return (elapsed, Double(total) / elapsed)
-    }
-
-    /// VmHWM (peak resident set) of this process in MB (Linux), or 0 where /proc is missing.
-    static func peakResidentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return (line.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
-        }
-        return 0
     }
 }
 

@@ -118,7 +118,7 @@ enum ScanBench {
         let resyncWrites = secondWrites.filter { $0.key != .skippedUnchanged }.values.reduce(0, +) - written
         let apiRequests = requestsAfterScan.values.reduce(0, +)
         let seconds = Double(converge.components.seconds) + Double(converge.components.attoseconds) / 1e18
-        let peak = peakResidentMegabytes()
+        let peak = ProcessMemory.peakResidentMegabytes
         print(
             "objects: \(podCount) pods, \(deploymentCount) deployments; policies: \(policies.count) loaded, \(ready) ready"
         )
@@ -187,15 +187,5 @@ enum ScanBench {
         var spec: JSONObject = ["containers": [.object(container)]]
         if index % 97 == 0 { spec["hostNetwork"] = true }
         return .object(spec)
-    }
-
-    /// The process's peak resident set (VmHWM), in MB.
-    static func peakResidentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let digits = line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
-            return digits / 1024
-        }
-        return 0
     }
 }
