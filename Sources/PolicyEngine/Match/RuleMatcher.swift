@@ -43,7 +43,7 @@ struct RuleMatcher: Sendable {
             }
         } else {
             reasons += filterErrors(
-                match.legacy, matchSelectors[match.any.count + match.all.count], resource, namespaceLabels, operation,
+                match.legacy, matchSelectors[match.legacyIndex], resource, namespaceLabels, operation,
                 forMatch: true)
         }
         guard reasons.isEmpty, let exclude, !exclude.isEmpty else { return reasons }
@@ -60,7 +60,7 @@ struct RuleMatcher: Sendable {
             }
             if all { reasons.append("resource excluded since the combination of all criteria exclude it") }
         } else if excludes(
-            exclude.legacy, excludeSelectors[exclude.any.count + exclude.all.count], resource, namespaceLabels,
+            exclude.legacy, excludeSelectors[exclude.legacyIndex], resource, namespaceLabels,
             operation)
         {
             reasons.append("resource excluded since one of the criteria excluded it")

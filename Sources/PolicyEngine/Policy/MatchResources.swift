@@ -10,6 +10,9 @@ public struct MatchResources: Sendable {
     /// Every filter of the block, whatever its form.
     public var filters: [ResourceFilter] { any + all + [legacy] }
 
+    /// The index of ``legacy`` in ``filters``.
+    var legacyIndex: Int { any.count + all.count }
+
     /// Every kind named in the block.
     public var kinds: [String] { filters.flatMap(\.resources.kinds) }
 }

@@ -40,7 +40,7 @@ struct PatternError: Error, Sendable {
         case .conditionalAnchor, .globalAnchor: true
         case .negationAnchor: false
         case .mismatch, .skipGroup:
-            message.containsBytes("conditional anchor mismatch") || message.containsBytes("global anchor mismatch")
+            message.containsBytes(Self.conditionalPrefix) || message.containsBytes(Self.globalPrefix)
         }
     }
 
@@ -49,7 +49,7 @@ struct PatternError: Error, Sendable {
         switch kind {
         case .negationAnchor: true
         case .conditionalAnchor, .globalAnchor: false
-        case .mismatch, .skipGroup: message.containsBytes("negation anchor matched in resource")
+        case .mismatch, .skipGroup: message.containsBytes(Self.negationPrefix)
         }
     }
 

@@ -4,8 +4,12 @@ extension StringProtocol {
     /// The engine asks this of every pattern leaf (`$(`, `{{`) and of every pattern error message (Kyverno
     /// classifies errors by their text); `String.contains(_:)` from String Processing compares Characters
     /// through a generic searcher and was a tenth of a background scan's time.
-    func containsBytes(_ needle: StaticString) -> Bool {
-        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+    func containsBytes(_ needle: String) -> Bool {
+        if let found = needle.utf8.withContiguousStorageIfAvailable({ containsBytes($0) }) { return found }
+        return Array(needle.utf8).withUnsafeBufferPointer { containsBytes($0) }
+    }
+
+    private func containsBytes(_ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = pattern.first else { return true }
         if let found = utf8.withContiguousStorageIfAvailable({ Self.search($0, pattern, first: first) }) {
             return found
