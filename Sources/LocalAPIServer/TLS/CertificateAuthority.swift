@@ -36,8 +36,6 @@ public struct CertificateAuthority: Sendable {
                 SubjectKeyIdentifier(hash: .init(caKey.publicKey))
             },
             issuerPrivateKey: .init(caKey))
-        let caKeyIdentifier = SubjectKeyIdentifier(hash: .init(caKey.publicKey)).keyIdentifier
-        let servingKey = P256.Signing.PrivateKey()
         var names: [GeneralName] = [
             .dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
             .ipAddress(ASN1OctetString(contentBytes: ArraySlice(repeating: 0, count: 15) + [1])),
@@ -49,20 +47,11 @@ public struct CertificateAuthority: Sendable {
                 names.append(.dnsName(host))
             }
         }
-        let subjectAlternativeNames = names
-        let servingCertificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(),
-            publicKey: .init(servingKey.publicKey), notValidBefore: notBefore, notValidAfter: notAfter,
-            issuer: caName, subject: try DistinguishedName { CommonName("vigil-local-apiserver") },
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
-                try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames(subjectAlternativeNames)
-                AuthorityKeyIdentifier(keyIdentifier: caKeyIdentifier)
-            },
-            issuerPrivateKey: .init(caKey))
+        let (servingCertificate, servingKey) = try Self.issueLeaf(
+            subject: try DistinguishedName { CommonName("vigil-local-apiserver") },
+            keyUsage: KeyUsage(digitalSignature: true, keyEncipherment: true),
+            extendedKeyUsage: try ExtendedKeyUsage([.serverAuth]), alternativeNames: names,
+            notBefore: notBefore, notAfter: notAfter, caName: caName, caKey: caKey)
         self.caCertificate = caCertificate
         self.caKey = caKey
         caCertificatePEM = try caCertificate.serializeAsPEM().pemString
@@ -77,24 +66,39 @@ public struct CertificateAuthority: Sendable {
         user: String, groups: [String] = [], validity: TimeInterval = 24 * 3600
     ) throws -> (certificatePEM: String, keyPEM: String) {
         let now = Date()
-        let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName {
             for group in groups { OrganizationName(group) }
             CommonName(user)
         }
+        let (certificate, key) = try Self.issueLeaf(
+            subject: subject, keyUsage: KeyUsage(digitalSignature: true),
+            extendedKeyUsage: try ExtendedKeyUsage([.clientAuth]), alternativeNames: nil,
+            notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(validity),
+            caName: caCertificate.subject, caKey: caKey)
+        return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
+    }
+
+    /// A new P-256 key and a leaf certificate for it, signed by the CA: not a CA itself, with the given
+    /// usages and alternative names, and the CA's key identifier.
+    private static func issueLeaf(
+        subject: DistinguishedName, keyUsage: KeyUsage, extendedKeyUsage: ExtendedKeyUsage,
+        alternativeNames: [GeneralName]?, notBefore: Date, notAfter: Date, caName: DistinguishedName,
+        caKey: P256.Signing.PrivateKey
+    ) throws -> (certificate: Certificate, key: P256.Signing.PrivateKey) {
+        let key = P256.Signing.PrivateKey()
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(),
-            publicKey: .init(key.publicKey), notValidBefore: now.addingTimeInterval(-3600),
-            notValidAfter: now.addingTimeInterval(validity), issuer: caCertificate.subject, subject: subject,
-            signatureAlgorithm: .ecdsaWithSHA256,
+            publicKey: .init(key.publicKey), notValidBefore: notBefore, notValidAfter: notAfter,
+            issuer: caName, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([.clientAuth])
+                Critical(keyUsage)
+                extendedKeyUsage
+                if let alternativeNames { SubjectAlternativeNames(alternativeNames) }
                 AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: .init(caKey.publicKey)).keyIdentifier)
             },
             issuerPrivateKey: .init(caKey))
-        return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
+        return (certificate, key)
     }
 
     /// The certificates of a client CA bundle.
