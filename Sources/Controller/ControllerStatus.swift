@@ -16,7 +16,10 @@ public final class ControllerStatus: Sendable {
         var leadership = Leadership.unknown
         var informersSynced = false
         var settled = false
-        var settledWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Whether ``ReportsController/run()`` has returned.
+        var stopped = false
+        var settledWaiters: [UInt64: CheckedContinuation<Bool, Never>] = [:]
+        var nextWaiter: UInt64 = 0
         var observers: [@Sendable (ControllerStatus) -> Void] = []
     }
 
@@ -49,15 +52,27 @@ public final class ControllerStatus: Sendable {
         state.withLock { "leadership=\($0.leadership.rawValue) informers_synced=\($0.informersSynced)" }
     }
 
-    /// Returns once the first full scan has settled (immediately if it has).
-    public func waitUntilSettled() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state in
-                if state.settled { return true }
-                state.settledWaiters.append(continuation)
-                return false
+    /// Returns once the first full scan has settled (immediately if it has): `true`; or `false` once the
+    /// controller has stopped without settling, or when the task is cancelled.
+    @discardableResult
+    public func waitUntilSettled() async -> Bool {
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let now: Bool? = state.withLock { state in
+                    if state.settled { return true }
+                    // Checked under the lock the cancellation handler takes: one of the two sees the other.
+                    if state.stopped || Task.isCancelled { return false }
+                    state.settledWaiters[id] = continuation
+                    return nil
+                }
+                if let now { continuation.resume(returning: now) }
             }
-            if now { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.settledWaiters.removeValue(forKey: id) }?.resume(returning: false)
         }
     }
 
@@ -87,9 +102,19 @@ public final class ControllerStatus: Sendable {
     func markSettled() {
         let waiters = state.withLock { state in
             state.settled = true
-            defer { state.settledWaiters = [] }
-            return state.settledWaiters
+            defer { state.settledWaiters = [:] }
+            return Array(state.settledWaiters.values)
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.resume(returning: true) }
+    }
+
+    /// The controller stopped: those waiting for it to settle stop waiting.
+    func markStopped() {
+        let waiters = state.withLock { state in
+            state.stopped = true
+            defer { state.settledWaiters = [:] }
+            return Array(state.settledWaiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: false) }
     }
 }

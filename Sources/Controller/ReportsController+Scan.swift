@@ -17,6 +17,9 @@ extension ReportsController {
             do {
                 try await process(item)
                 queue.done(key)
+            } catch  where Task.isCancelled {
+                // Leadership lost or shutdown escalated: the queue is shutting down, the next leader rescans.
+                queue.done(key, succeeded: false)
             } catch {
                 counters.withLock { $0.retries += 1 }
                 var retried = item
@@ -120,19 +123,24 @@ extension ReportsController {
     /// affected kinds page by page and queues every object.
     func rescanLoop(_ requests: AsyncStream<RescanRequest>, queue: WorkQueue<ScanItem>) async throws {
         for await request in requests {
-            try Task.checkCancellation()
-            var started: Set<String> = []
-            if request.reconcile { started = await reconcileWatchers(queue: queue) }
-            let watchers = runtime.withLock { $0.watchers }
-            // A kind whose informer just started is scanned by its first list.
-            for kind in request.kinds.subtracting(started).sorted() {
-                guard let watcher = watchers[kind] else { continue }
-                try await withRetries("rescan of \(kind)") {
-                    try await self.rescan(
-                        watcher.mapping, namespace: request.namespace, pacing: request.pacing, queue: queue)
+            do {
+                try Task.checkCancellation()
+                var started: Set<String> = []
+                if request.reconcile { started = await reconcileWatchers(queue: queue) }
+                let watchers = runtime.withLock { $0.watchers }
+                // A kind whose informer just started is scanned by its first list.
+                for kind in request.kinds.subtracting(started).sorted() {
+                    guard let watcher = watchers[kind] else { continue }
+                    try await withRetries("rescan of \(kind)") {
+                        try await self.rescan(
+                            watcher.mapping, namespace: request.namespace, pacing: request.pacing, queue: queue)
+                    }
                 }
+            } catch {
+                request.completion?.finish(completed: false)
+                throw error
             }
-            request.completion?()
+            request.completion?.finish(completed: !Task.isCancelled)
         }
     }
 
@@ -166,24 +174,46 @@ extension ReportsController {
     /// reports (so a report changed or deleted behind Vigil's back is rewritten), evaluates every watched
     /// object again, and deletes reports whose resources are gone. Unchanged reports cost no write.
     ///
+    /// It waits for the objects it queued (through a ``WorkQueue/Checkpoint``), not for the queue to be idle:
+    /// an object that keeps failing counts once it is parked in backoff, and changes arriving meanwhile do
+    /// not hold it up.
+    ///
     /// - Parameter pacing: the pause between list pages.
-    /// - Throws: `CancellationError` when cancelled or when the controller is not leading.
+    /// - Throws: `CancellationError` when cancelled, when the controller is not leading, or when it shuts
+    ///   down or loses leadership before the resync is done.
     public func resync(pacing: Duration = .zero) async throws {
-        guard let (queue, rescans) = runtime.withLock({ runtime in runtime.queue.map { ($0, runtime.rescans) } }),
-            let rescans
-        else { throw CancellationError() }
+        guard let queue = runtime.withLock({ $0.queue }) else { throw CancellationError() }
         let clock = ContinuousClock()
         let start = clock.now
         try await seedReports()
-        let kinds = runtime.withLock { Set($0.watchers.keys) }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let request = RescanRequest(kinds: kinds, pacing: pacing, completion: { continuation.resume() })
-            if case .terminated = rescans.yield(request) { continuation.resume() }
+        let ticket = RescanTicket()
+        let queued = runtime.withLock { runtime -> Bool in
+            // The same leadership term; a term that ended finished its tickets and its stream.
+            guard runtime.queue === queue, let rescans = runtime.rescans else { return false }
+            runtime.rescanTickets.append(ticket)
+            let request = RescanRequest(kinds: Set(runtime.watchers.keys), pacing: pacing, completion: ticket)
+            if case .enqueued = rescans.yield(request) { return true }
+            return false
         }
-        await queue.waitUntilIdle()
+        if !queued { ticket.finish(completed: false) }
+        let completed = await ticket.wait()
+        runtime.withLock { $0.rescanTickets.removeAll { $0 === ticket } }
+        guard completed else { throw CancellationError() }
+        try checkRunning()
+        await queue.wait(for: queue.checkpoint())
+        try checkRunning()
         await cleanUpOrphans(queue: queue)
-        await queue.waitUntilIdle()
+        await queue.wait(for: queue.checkpoint())
+        try checkRunning()
         Metrics.Timer(label: "vigil_scan_duration_seconds").recordNanoseconds(start.duration(to: clock.now).nanoseconds)
         Gauge(label: "vigil_scan_objects").record(liveUIDs().count)
+    }
+
+    /// Whether the task is cancelled or the controller is shutting down.
+    var isStopping: Bool { Task.isCancelled || runtime.withLock { $0.shuttingDown } }
+
+    /// Throws `CancellationError` when the task is cancelled or the controller is shutting down.
+    func checkRunning() throws {
+        if isStopping { throw CancellationError() }
     }
 }

@@ -103,6 +103,8 @@ public final class ReportsController: Service, Sendable {
         var watchers: [String: KindWatcher] = [:]
         var policySources = PolicySources()
         var rescans: AsyncStream<RescanRequest>.Continuation?
+        /// The tickets of resyncs waiting for their rescan; the end of the term finishes those left.
+        var rescanTickets: [RescanTicket] = []
         var evaluatedHashes: [String: String] = [:]
         var started = false
         var shuttingDown = false
@@ -142,6 +144,7 @@ public final class ReportsController: Service, Sendable {
     /// Runs until cancelled or gracefully shut down.
     /// - Throws: `CancellationError` when cancelled without a graceful shutdown.
     public func run() async throws {
+        defer { status.markStopped() }
         do {
             try await withGracefulShutdownHandler {
                 if let election = configuration.leaderElection {
@@ -201,7 +204,7 @@ public final class ReportsController: Service, Sendable {
     /// Evaluates the current policies and writes reports until shutdown (or until leadership is lost,
     /// when the task is cancelled).
     func lead() async throws {
-        let queue = WorkQueue<ScanItem>(capacity: configuration.queueCapacity, backoff: configuration.retryBackoff)
+        let queue = Self.makeQueue(configuration)
         let (rescans, rescanContinuation) = AsyncStream<RescanRequest>.makeStream()
         let shuttingDown = runtime.withLock { runtime in
             runtime.queue = queue
@@ -212,17 +215,21 @@ public final class ReportsController: Service, Sendable {
             return runtime.shuttingDown
         }
         defer {
-            let watchers = runtime.withLock { runtime in
+            let (watchers, tickets) = runtime.withLock { runtime in
                 defer {
                     runtime.watchers = [:]
                     runtime.queue = nil
                     runtime.rescans = nil
+                    runtime.rescanTickets = []
                     runtime.leading = false
                 }
-                return runtime.watchers
+                return (runtime.watchers, runtime.rescanTickets)
             }
             for watcher in watchers.values { watcher.task.cancel() }
             rescanContinuation.finish()
+            // Requests still queued are never served now: their resyncs end.
+            for ticket in tickets { ticket.finish(completed: false) }
+            queue.shutDown()
             status.setInformersSynced(false)
         }
         if shuttingDown { throw CancellationError() }
@@ -230,7 +237,11 @@ public final class ReportsController: Service, Sendable {
         try await seedReports()
         try await withThrowingTaskGroup(of: Void.self) { background in
             try await startPolicySources(in: &background)
-            guard await waitUntil({ self.policySourcesSynced() }) else { return }
+            guard await waitUntil({ self.policySourcesSynced() }) else {
+                // Returning would wait for the policy informers, which run until cancelled.
+                background.cancelAll()
+                return
+            }
             runtime.withLock { $0.started = true }
             _ = await reconcileWatchers(queue: queue)
             background.addTask { try await self.rescanLoop(rescans, queue: queue) }
@@ -251,6 +262,14 @@ public final class ReportsController: Service, Sendable {
         throw CancellationError()
     }
 
+    /// The work queue of a leadership term: a deletion queued for a key is never replaced by an evaluation
+    /// (``ScanItem/merge(_:_:)``), so a list page read before an object was deleted cannot bring its report
+    /// back.
+    static func makeQueue(_ configuration: Configuration) -> WorkQueue<ScanItem> {
+        WorkQueue<ScanItem>(
+            capacity: configuration.queueCapacity, backoff: configuration.retryBackoff, merge: ScanItem.merge)
+    }
+
     /// Seeds the report writer from the cluster's reports, retrying until it succeeds.
     func seedReports() async throws {
         try await withRetries("listing existing reports") {
@@ -268,17 +287,19 @@ public final class ReportsController: Service, Sendable {
         }
     }
 
-    /// Waits for the first full scan: every informer synced and the queue drained; then deletes reports left
-    /// for resources that no longer exist, and marks the controller settled.
+    /// Waits for the first full scan: every informer synced and every object its first list queued processed
+    /// (or parked in backoff: one object failing forever does not hold the others up); then deletes reports
+    /// left for resources that no longer exist, and marks the controller settled.
     private func settle(queue: WorkQueue<ScanItem>) async {
         let clock = ContinuousClock()
         let start = clock.now
         guard await waitUntil({ self.watchersSynced() }) else { return }
         status.setInformersSynced(true)
-        await queue.waitUntilIdle()
-        guard !Task.isCancelled, !runtime.withLock({ $0.shuttingDown }) else { return }
+        await queue.wait(for: queue.checkpoint())
+        guard !isStopping else { return }
         await cleanUpOrphans(queue: queue)
-        await queue.waitUntilIdle()
+        await queue.wait(for: queue.checkpoint())
+        guard !isStopping else { return }
         let elapsed = start.duration(to: clock.now)
         Metrics.Timer(label: "vigil_scan_duration_seconds").recordNanoseconds(elapsed.nanoseconds)
         Gauge(label: "vigil_scan_objects").record(liveUIDs().count)

@@ -62,6 +62,6 @@ struct RescanRequest: Sendable {
     var reconcile = false
     /// Pause between pages, to spread a periodic resync out.
     var pacing: Duration = .zero
-    /// Called once the objects have been listed and queued.
-    var completion: (@Sendable () -> Void)? = nil
+    /// Finished once the objects have been listed and queued, or when the rescan is abandoned.
+    var completion: RescanTicket? = nil
 }

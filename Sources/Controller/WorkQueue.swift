@@ -10,7 +10,20 @@ import Synchronization
 ///
 /// Producers wait while ``capacity`` keys are waiting, so a full scan streams through the queue instead of
 /// piling objects up in memory.
+///
+/// A caller that needs a batch of work done takes a ``Checkpoint`` after queueing it and waits for that
+/// checkpoint: for every key queued or in progress at that moment to be processed (or parked in backoff),
+/// not for the queue to be idle, which one key failing forever or a steady stream of changes can prevent.
+///
+/// Every wait (``next()``, a producer in ``add(_:_:)``, ``waitUntilIdle()``, ``wait(for:)``) ends when the
+/// queue shuts down; all but ``next()`` (workers stop through the shutdown) also end when their task is
+/// cancelled.
 public final class WorkQueue<Item: Sendable>: Sendable {
+    /// A snapshot of the keys queued or in progress when it was taken (``checkpoint()``).
+    public struct Checkpoint: Sendable, Hashable {
+        fileprivate let id: UInt64
+    }
+
     private struct State {
         var order: Deque<String> = []
         var waiting: [String: Item] = [:]
@@ -21,9 +34,40 @@ public final class WorkQueue<Item: Sendable>: Sendable {
         var failures: [String: Int] = [:]
         var delayed: [String: Task<Void, Never>] = [:]
         var getters: Deque<CheckedContinuation<(String, Item)?, Never>> = []
-        var producers: Deque<CheckedContinuation<Void, Never>> = []
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var producers: Deque<(id: UInt64, continuation: CheckedContinuation<Void, Never>)> = []
+        var idleWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// The checkpoints waiting for the queued (waiting or dirty) item of a key.
+        var queuedCheckpoints: [String: Set<UInt64>] = [:]
+        /// The checkpoints waiting for the item of a key in progress.
+        var processingCheckpoints: [String: Set<UInt64>] = [:]
+        /// Items each open checkpoint still waits for; a checkpoint not in here is complete.
+        var openCheckpoints: [UInt64: Int] = [:]
+        var checkpointWaiters: [UInt64: (checkpoint: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextID: UInt64 = 0
         var shuttingDown = false
+
+        mutating func makeID() -> UInt64 {
+            defer { nextID += 1 }
+            return nextID
+        }
+
+        /// Counts one item of each of `checkpoints` as processed; returns the waiters of those now complete.
+        mutating func settle(_ checkpoints: Set<UInt64>?) -> [CheckedContinuation<Void, Never>] {
+            var completed: [CheckedContinuation<Void, Never>] = []
+            for checkpoint in checkpoints ?? [] {
+                guard let open = openCheckpoints[checkpoint] else { continue }
+                if open > 1 {
+                    openCheckpoints[checkpoint] = open - 1
+                    continue
+                }
+                openCheckpoints[checkpoint] = nil
+                for (id, waiter) in checkpointWaiters where waiter.checkpoint == checkpoint {
+                    checkpointWaiters[id] = nil
+                    completed.append(waiter.continuation)
+                }
+            }
+            return completed
+        }
         var isIdle: Bool { order.isEmpty && processing.isEmpty && delayed.isEmpty && dirty.isEmpty }
     }
 
@@ -55,18 +99,28 @@ public final class WorkQueue<Item: Sendable>: Sendable {
     /// The number of keys waiting.
     public var depth: Int { state.withLock { $0.order.count } }
 
-    /// Adds or replaces the item of a key, waiting first while the queue is full.
+    /// Adds or replaces the item of a key, waiting first while the queue is full. A producer cancelled
+    /// while it waits returns without adding.
     public func add(_ key: String, _ item: Item) async {
         while true {
             let full = state.withLock { $0.order.count >= capacity && !$0.shuttingDown && $0.waiting[key] == nil }
             if !full { break }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state in
-                    if state.order.count < capacity || state.shuttingDown { return true }
-                    state.producers.append(continuation)
-                    return false
+            if Task.isCancelled { return }
+            let id = state.withLock { $0.makeID() }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = state.withLock { state in
+                        if state.order.count < capacity || state.shuttingDown || Task.isCancelled { return true }
+                        state.producers.append((id, continuation))
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
                 }
-                if resumeNow { continuation.resume() }
+            } onCancel: {
+                let producer = state.withLock { state in
+                    state.producers.firstIndex { $0.id == id }.map { state.producers.remove(at: $0).continuation }
+                }
+                producer?.resume()
             }
         }
         insert(key, item)
@@ -114,20 +168,26 @@ public final class WorkQueue<Item: Sendable>: Sendable {
 
     /// Marks a key processed; a key that changed meanwhile is queued again.
     public func done(_ key: String, succeeded: Bool = true) {
-        let dirtyItem: Item? = state.withLock { state in
+        let (dirtyItem, completed) = state.withLock { state in
             state.processing.remove(key)
             if succeeded { state.failures[key] = nil }
-            return state.dirty.removeValue(forKey: key)
+            return (
+                state.dirty.removeValue(forKey: key), state.settle(state.processingCheckpoints.removeValue(forKey: key))
+            )
         }
         if let dirtyItem { insert(key, dirtyItem) }
+        for waiter in completed { waiter.resume() }
         resumeIdleWaiters()
     }
 
     /// Queues a failed key again after its backoff (0 retries so far: the initial delay); never drops it.
+    /// For the checkpoints that wait for it, a key parked in backoff counts as processed.
     public func retry(_ key: String, _ item: Item) {
         retriesCounter.increment()
+        var completed: [CheckedContinuation<Void, Never>] = []
         let delay: Duration? = state.withLock { state in
             state.processing.remove(key)
+            completed = state.settle(state.processingCheckpoints.removeValue(forKey: key))
             guard !state.shuttingDown else { return nil }
             let failures = state.failures[key, default: 0]
             state.failures[key] = failures + 1
@@ -157,6 +217,7 @@ public final class WorkQueue<Item: Sendable>: Sendable {
             let getter = state.withLock { handOut(&$0) }
             if let (continuation, value) = getter { continuation.resume(returning: value) }
         }
+        for waiter in completed { waiter.resume() }
         resumeIdleWaiters()
     }
 
@@ -172,41 +233,105 @@ public final class WorkQueue<Item: Sendable>: Sendable {
         resumeIdleWaiters()
     }
 
-    /// Stops handing out work: waiting and future ``next()`` calls return `nil`; producers are released;
-    /// pending retries are dropped (the process is ending).
+    /// Stops handing out work: waiting and future ``next()`` calls return `nil`; producers and every
+    /// waiter are released; pending retries are dropped (the process is ending). Keys in progress may still
+    /// be marked ``done(_:succeeded:)`` or retried.
     public func shutDown() {
-        let (getters, producers, delayed) = state.withLock { state in
+        let (getters, producers, waiters, delayed) = state.withLock { state in
             state.shuttingDown = true
             let getters = state.getters
-            let producers = state.producers
+            let producers = state.producers.map(\.continuation)
+            let waiters = Array(state.idleWaiters.values) + state.checkpointWaiters.values.map(\.continuation)
             let delayed = Array(state.delayed.values)
             state.getters = []
             state.producers = []
+            state.idleWaiters = [:]
+            state.checkpointWaiters = [:]
+            state.openCheckpoints = [:]
+            state.queuedCheckpoints = [:]
+            state.processingCheckpoints = [:]
             state.delayed = [:]
             state.order = []
             state.waiting = [:]
             state.dirty = [:]
-            return (getters, producers, delayed)
+            return (getters, producers, waiters, delayed)
         }
         for task in delayed { task.cancel() }
         for getter in getters { getter.resume(returning: nil) }
         for producer in producers { producer.resume() }
-        resumeIdleWaiters()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Whether nothing is waiting, in progress or scheduled for retry.
     public var isIdle: Bool { state.withLock { $0.isIdle } }
 
-    /// Returns once the queue is idle (nothing waiting, processing, or scheduled for a retry).
+    /// Returns once the queue is idle (nothing waiting, processing, or scheduled for a retry), shuts down,
+    /// or the task is cancelled. A key that fails forever keeps the queue from ever being idle: to wait
+    /// for a batch of work, use ``checkpoint()`` and ``wait(for:)``.
     public func waitUntilIdle() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state in
-                if state.isIdle || state.shuttingDown { return true }
-                state.idleWaiters.append(continuation)
-                return false
+        let id = state.withLock { $0.makeID() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state in
+                    if state.isIdle || state.shuttingDown || Task.isCancelled { return true }
+                    state.idleWaiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
             }
-            if now { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.idleWaiters.removeValue(forKey: id) }?.resume()
         }
+    }
+
+    /// Marks every key queued or in progress now; ``wait(for:)`` returns once each has been processed
+    /// (``done(_:succeeded:)``) or parked in backoff (``retry(_:_:)``). A key in progress that also has a
+    /// newer item queued needs both. Keys already in backoff and keys queued later are not waited for.
+    public func checkpoint() -> Checkpoint {
+        state.withLock { state in
+            let id = state.makeID()
+            guard !state.shuttingDown else { return Checkpoint(id: id) }
+            var open = 0
+            for key in state.waiting.keys {
+                state.queuedCheckpoints[key, default: []].insert(id)
+                open += 1
+            }
+            for key in state.dirty.keys {
+                state.queuedCheckpoints[key, default: []].insert(id)
+                open += 1
+            }
+            for key in state.processing {
+                state.processingCheckpoints[key, default: []].insert(id)
+                open += 1
+            }
+            if open > 0 { state.openCheckpoints[id] = open }
+            return Checkpoint(id: id)
+        }
+    }
+
+    /// Returns once every key marked by `checkpoint` has been processed or parked in backoff, the queue
+    /// shuts down, or the task is cancelled.
+    public func wait(for checkpoint: Checkpoint) async {
+        let id = state.withLock { $0.makeID() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state in
+                    if state.openCheckpoints[checkpoint.id] == nil || state.shuttingDown || Task.isCancelled {
+                        return true
+                    }
+                    state.checkpointWaiters[id] = (checkpoint.id, continuation)
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.checkpointWaiters.removeValue(forKey: id) }?.continuation.resume()
+        }
+    }
+
+    /// Whether every key marked by `checkpoint` has been processed or parked in backoff.
+    public func isComplete(_ checkpoint: Checkpoint) -> Bool {
+        state.withLock { $0.openCheckpoints[checkpoint.id] == nil }
     }
 
     private func handOut(_ state: inout State) -> (CheckedContinuation<(String, Item)?, Never>, (String, Item))? {
@@ -219,6 +344,9 @@ public final class WorkQueue<Item: Sendable>: Sendable {
 
     private func take(_ key: String, _ state: inout State) {
         state.processing.insert(key)
+        if let checkpoints = state.queuedCheckpoints.removeValue(forKey: key) {
+            state.processingCheckpoints[key] = checkpoints
+        }
         if let start = state.enqueuedAt.removeValue(forKey: key) {
             let waited = start.duration(to: clock.now)
             latencyTimer.recordNanoseconds(
@@ -229,7 +357,9 @@ public final class WorkQueue<Item: Sendable>: Sendable {
     private func wakeProducers() {
         let producers = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             var woken: [CheckedContinuation<Void, Never>] = []
-            while state.order.count < capacity, let producer = state.producers.popFirst() { woken.append(producer) }
+            while state.order.count < capacity, let producer = state.producers.popFirst() {
+                woken.append(producer.continuation)
+            }
             return woken
         }
         for producer in producers { producer.resume() }
@@ -238,8 +368,8 @@ public final class WorkQueue<Item: Sendable>: Sendable {
     private func resumeIdleWaiters() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard state.isIdle || state.shuttingDown else { return [] }
-            defer { state.idleWaiters = [] }
-            return state.idleWaiters
+            defer { state.idleWaiters = [:] }
+            return Array(state.idleWaiters.values)
         }
         for waiter in waiters { waiter.resume() }
     }

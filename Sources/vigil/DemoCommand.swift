@@ -133,10 +133,7 @@ struct DemoCommand: AsyncParsableCommand {
     /// Waits for the first full scan, giving up after `seconds`.
     static func waitUntilSettled(_ status: ControllerStatus, seconds: Int) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await status.waitUntilSettled()
-                return true
-            }
+            group.addTask { await status.waitUntilSettled() }
             group.addTask {
                 try? await Task.sleep(for: .seconds(seconds))
                 return false

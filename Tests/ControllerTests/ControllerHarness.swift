@@ -13,6 +13,8 @@ import YAML
 struct ControllerHarness {
     let server: LocalAPIServer
     let client: KubeClient
+    /// A kubeconfig for the server (bearer token), valid while the body of ``with(maxBodyBytes:_:)`` runs.
+    let kubeconfig: String
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -57,10 +59,14 @@ struct ControllerHarness {
         return document
     }
 
-    static func with(_ body: (ControllerHarness) async throws -> Void) async throws {
+    /// Runs `body` with a started server (request bodies over `maxBodyBytes` get 413) and a client.
+    static func with(
+        maxBodyBytes: Int = 3 * 1024 * 1024, _ body: (ControllerHarness) async throws -> Void
+    ) async throws {
         var serverLogger = Logger(label: "vigil.api-server.test")
         serverLogger.logLevel = .error
-        let server = try LocalAPIServer(configuration: .init(port: 0, tokens: ["vigil-token"]), logger: serverLogger)
+        let server = try LocalAPIServer(
+            configuration: .init(port: 0, tokens: ["vigil-token"], maxBodyBytes: maxBodyBytes), logger: serverLogger)
         try await server.start()
         _ = try server.load(paths: [repository.appendingPathComponent("manifests/crds").path, kyvernoCRDs])
         let directory = NSTemporaryDirectory() + "vigil-controller-\(UUID().uuidString)"
@@ -76,7 +82,7 @@ struct ControllerHarness {
             retryPolicy: RetryPolicy(
                 maximumRetries: 3, backoff: ExponentialBackoff(initial: .milliseconds(5), maximum: .milliseconds(50)),
                 maximumRetryAfter: .milliseconds(200)))
-        let harness = ControllerHarness(server: server, client: client)
+        let harness = ControllerHarness(server: server, client: client, kubeconfig: directory + "/kubeconfig")
         do {
             try await body(harness)
         } catch {
