@@ -22,8 +22,9 @@ struct RunCommand: AsyncParsableCommand {
             Watches Kyverno ClusterPolicy and Policy objects (and policies from --policies), lists and watches \
             the kinds their background validate rules match, and writes one PolicyReport per resource (one \
             ClusterPolicyReport per cluster-scoped resource), only when its content changed. Runs until SIGTERM \
-            or SIGINT: in-flight report writes finish and the leader Lease is released. Each option can also be \
-            set through the environment variable named in its help.
+            or SIGINT: in-flight evaluations and report writes finish and the leader Lease is released. Each option can also be \
+            set through the environment variable named in its help. A second SIGTERM or SIGINT, or the end of \
+            --shutdown-grace-period, cancels the work still in flight; either way the exit status is 0.
             """
     )
 
@@ -89,6 +90,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where to serve /healthz and /readyz, host:port (default :8081). Env: VIGIL_HEALTH_ADDRESS.")
     var healthAddress: String?
 
+    @Option(
+        help: """
+            How long SIGTERM may take to finish in-flight work before it is cancelled, such as 10s (default 10s; \
+            keep it under the pod's terminationGracePeriodSeconds). Env: VIGIL_SHUTDOWN_GRACE_PERIOD.
+            """)
+    var shutdownGracePeriod: String?
+
     @Option(help: "Log format: json or text (default text). Env: VIGIL_LOG_FORMAT.")
     var logFormat: String?
 
@@ -107,6 +115,8 @@ struct RunCommand: AsyncParsableCommand {
     var ignoreKeepsImageErrors = false
 
     func run() async throws {
+        // Trapped first: a SIGTERM while starting up shuts down gracefully instead of killing the process.
+        let signals = await ShutdownSignals.trap()
         let environment = ProcessInfo.processInfo.environment
         let settings = try RunSettings(command: self, environment: environment)
         LoggingSystem.bootstrap { label in
@@ -151,14 +161,16 @@ struct RunCommand: AsyncParsableCommand {
                 "leader_elect": "\(settings.leaderElect)",
                 "report_api": "\(controllerConfiguration.reportAPI.rawValue)",
             ])
+        // The signals are ShutdownSignals': SIGTERM drains, a second one cancels (the group's own signal
+        // handling cannot give one signal both meanings).
         var groupConfiguration = ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
-        // In-flight writes finish well within this; a stuck request must not keep the pod terminating.
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(25)
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger)
+        // In-flight writes finish well within this; a stuck request (a registry that never answers) must not
+        // keep the pod terminating until the kubelet's SIGKILL.
+        groupConfiguration.maximumGracefulShutdownDuration = settings.shutdownGracePeriod
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
-            try await group.run()
+            try await signals.run(group, logger: logger)
         } catch {
             await registryClient.shutdown()
             await transport.shutdown()

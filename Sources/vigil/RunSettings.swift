@@ -20,6 +20,8 @@ struct RunSettings {
     var healthAddress: String
     var jsonLogs: Bool
     var logLevel: Logger.Level
+    /// How long a graceful shutdown may drain in-flight work before it is cancelled.
+    var shutdownGracePeriod: Duration
 
     /// - Throws: `ValidationError` naming the option (or variable) with a bad value.
     init(command: RunCommand, environment: [String: String]) throws {
@@ -71,6 +73,11 @@ struct RunSettings {
             throw ValidationError("--report-api must be wgpolicyk8s or openreports, not \(apiText)")
         }
         let interval = Duration.nanoseconds(parsed.nanoseconds)
+        let graceText = value(command.shutdownGracePeriod, "VIGIL_SHUTDOWN_GRACE_PERIOD") ?? "10s"
+        guard let grace = try? GoDuration(parsing: graceText), grace.nanoseconds > 0 else {
+            throw ValidationError("--shutdown-grace-period: not a positive duration (such as 10s): \(graceText)")
+        }
+        shutdownGracePeriod = .nanoseconds(grace.nanoseconds)
         controller = ReportsController.Configuration(
             scope: ScanScope(
                 namespaces: list(value(command.namespaces, "VIGIL_NAMESPACES")),

@@ -76,9 +76,16 @@ actor LookupCache {
         }
         let task = Task { await fetch() }
         inFlight[key] = task
-        let outcome = await task.value
+        // The flight is unstructured (callers coalesce on it): its owner's cancellation must reach it, or a
+        // registry that never answers holds a cancelled caller (a shutdown) until the request times out.
+        let outcome = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
         inFlight[key] = nil
-        record(outcome, key: key, registry: registry)
+        // A cancelled lookup says nothing about the registry: neither cached nor counted by the breaker.
+        if !Task.isCancelled { record(outcome, key: key, registry: registry) }
         return (Self.retarget(outcome, image), .miss)
     }
 
