@@ -20,4 +20,22 @@ struct RunSettingsTests {
         #expect(!output.stderr.contains("--background-scan-interval"), "\(output.stderr)")
         #expect(output.stderr.contains("/nonexistent"), "\(output.stderr)")
     }
+
+    @Test(arguments: [["--shutdown-grace-period", "0s"], ["--shutdown-grace-period", "ten"]])
+    func badShutdownGracePeriodIsRefused(_ arguments: [String]) throws {
+        let output = try VigilProcess.run(["run", "--kubeconfig", "/nonexistent"] + arguments)
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("--shutdown-grace-period"), "\(output.stderr)")
+    }
+
+    @Test func shutdownGracePeriodFallsBackToTheEnvironment() throws {
+        let output = try VigilProcess.run(
+            ["run", "--kubeconfig", "/nonexistent"], environment: ["VIGIL_SHUTDOWN_GRACE_PERIOD": "-5s"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("--shutdown-grace-period"), "\(output.stderr)")
+        let valid = try VigilProcess.run(
+            ["run", "--kubeconfig", "/nonexistent"], environment: ["VIGIL_SHUTDOWN_GRACE_PERIOD": "1m30s"])
+        #expect(!valid.stderr.contains("--shutdown-grace-period"), "\(valid.stderr)")
+        #expect(valid.stderr.contains("/nonexistent"), "\(valid.stderr)")
+    }
 }
