@@ -173,7 +173,10 @@ struct ControllerHarness {
     // MARK: - Reading reports and the oracle
 
     /// Every report in the cluster as `uid → sorted result lines`; also checks names are UIDs.
-    func reports() async throws -> [String: [String]] {
+    func reports() async throws -> [String: [String]] { try await Self.reports(client) }
+
+    /// Every report in the cluster `client` talks to, as ``reports()``.
+    static func reports(_ client: KubeClient) async throws -> [String: [String]] {
         var reports: [String: [String]] = [:]
         for resource in [Self.policyReports, Self.clusterPolicyReports] {
             for document in try await client.listAll(resource).items {
@@ -195,7 +198,10 @@ struct ControllerHarness {
 
     /// What the engine computes offline for the cluster's current policies and workloads, as `vigil apply`
     /// does: `uid → sorted result lines`, resources without results left out.
-    func oracle() async throws -> [String: [String]] {
+    func oracle() async throws -> [String: [String]] { try await Self.oracle(client) }
+
+    /// The offline engine's reports for the cluster `client` talks to, as ``oracle()``.
+    static func oracle(_ client: KubeClient) async throws -> [String: [String]] {
         var compiled: [CompiledPolicy] = []
         for document in try await client.listAll(Self.clusterPolicies).items {
             var document = document
