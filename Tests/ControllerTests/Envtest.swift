@@ -48,7 +48,7 @@ enum Envtest {
         _ executable: String, _ arguments: [String], assets: String, timeout: Duration = .seconds(120)
     ) async throws -> Output {
         let environment = ProcessInfo.processInfo.environment.merging(["KUBEBUILDER_ASSETS": assets]) { $1 }
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await withCheckedThrowingContinuation { [environment] continuation in
             Thread.detachNewThread {
                 continuation.resume(
                     with: Result {
