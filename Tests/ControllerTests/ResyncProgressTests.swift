@@ -117,9 +117,9 @@ struct ResyncProgressTests {
             let settled = try await Self.finishes(within: .seconds(60)) { await controller.status.waitUntilSettled() }
             #expect(settled)
             guard settled else { return }
-            // Each report write takes a little while; the Pods change faster than they are evaluated, so the
-            // queue is never empty while the churn lasts.
-            harness.server.faults.setLatency(.milliseconds(3))
+            // Each request takes a while; the Pods change far faster than they are evaluated, so the queue is
+            // never empty while the churn lasts (an idle-queue wait would not end before the churn does).
+            harness.server.faults.setLatency(.milliseconds(10))
             let churn = Task {
                 var round = 0
                 while !Task.isCancelled {
@@ -132,7 +132,7 @@ struct ResyncProgressTests {
                         pod["metadata"]?["annotations"] = ["churn": .string("\(round)")]
                         try? harness.apply(pod)
                     }
-                    try? await Task.sleep(for: .milliseconds(5))
+                    try? await Task.sleep(for: .milliseconds(2))
                 }
             }
             let resynced = try await Self.finishes(within: .seconds(60)) { try await controller.resync() }

@@ -37,7 +37,7 @@ struct WorkQueueCheckpointTests {
             return
         }
         #expect(uid == "uid-1")
-        // A deletion arriving while the evaluation runs is not replaced by a later list page either.
+        // Nor while the key is in progress: a stale list page does not replace the deletion queued behind it.
         queue.insert("uid-1", .delete(uid: "uid-1"))
         await queue.add("uid-1", Self.listed("uid-1", resourceVersion: "11"))
         queue.done("uid-1")
