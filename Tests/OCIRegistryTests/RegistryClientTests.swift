@@ -159,6 +159,24 @@ struct RegistryClientTests {
         #expect(error?.errorClass == .timeout)
     }
 
+    @Test func aCallerCoalescedOnACancelledLookupStillGetsItsOwnAnswer() async throws {
+        let listener = try FreePort.SilentListener()
+        let client = try RegistryClient(
+            configuration: .init(insecureRegistries: ["127.0.0.1:\(listener.port)"], timeout: .seconds(2)))
+        defer { Task { await client.shutdown() } }
+        let reference = "127.0.0.1:\(listener.port)/app:1.0"
+        // The first caller's lookup hangs on the silent registry; the second joins it; the first is cancelled
+        // (as on shutdown). The second was not: it must end as its own lookup would, by the timeout.
+        let first = Task { await failure(client, reference) }
+        try await Task.sleep(for: .milliseconds(200))
+        let second = Task { await failure(client, reference) }
+        try await Task.sleep(for: .milliseconds(200))
+        first.cancel()
+        _ = await first.value
+        let error = await second.value
+        #expect(error?.errorClass == .timeout, "\(String(describing: error))")
+    }
+
     @Test func thousandConcurrentLookupsOfOneImageCostOneNetworkLookup() async throws {
         let fixture = try fixture()
         let client = try client(fixture)

@@ -58,8 +58,13 @@ actor LookupCache {
             }
             entries[key] = nil
         }
-        if let task = inFlight[key] {
-            return (Self.retarget(await task.value, image), .coalesced)
+        if let task = inFlight[key], !task.isCancelled {
+            let outcome = await task.value
+            // The flight's owner was cancelled, not this caller: it looks the image up itself.
+            if task.isCancelled, !Task.isCancelled {
+                return await lookup(key: key, registry: registry, image: image, fetch: fetch)
+            }
+            return (Self.retarget(outcome, image), .coalesced)
         }
         var breaker = breakers[registry] ?? Breaker()
         if let openUntil = breaker.openUntil, let last = breaker.lastFailure {
@@ -83,9 +88,15 @@ actor LookupCache {
         } onCancel: {
             task.cancel()
         }
-        inFlight[key] = nil
-        // A cancelled lookup says nothing about the registry: neither cached nor counted by the breaker.
-        if !Task.isCancelled { record(outcome, key: key, registry: registry) }
+        // A caller coalesced on a cancelled flight may have started the next one meanwhile.
+        if inFlight[key] == task { inFlight[key] = nil }
+        if task.isCancelled {
+            // A cancelled lookup says nothing about the registry: neither cached nor counted by the breaker,
+            // and a probe it was lets the next lookup probe instead.
+            breakers[registry]?.probing = false
+        } else {
+            record(outcome, key: key, registry: registry)
+        }
         return (Self.retarget(outcome, image), .miss)
     }
 
