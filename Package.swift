@@ -214,6 +214,7 @@ let package = Package(
             name: "ControllerTests",
             dependencies: [
                 "Controller", "PolicyReports", "PolicyEngine", "KubeClient", "LocalAPIServer", "JSONValue", "YAML",
+                "RegistryTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

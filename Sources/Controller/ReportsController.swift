@@ -45,6 +45,13 @@ public final class ReportsController: Service, Sendable {
         /// Whether `failurePolicy: Ignore` turns a failed image lookup into `skip` (Kyverno's documented
         /// behaviour); `false` keeps `error`, as Kyverno's own background scan does.
         public var ignoreSkipsImageLookupErrors = true
+        /// Whether to watch `GlobalContextEntry` objects (when the cluster serves them) for `globalReference`
+        /// context entries.
+        public var watchesGlobalContextEntries = true
+        /// How long the first scan waits for GlobalContextEntries to finish their first load (ready or
+        /// failed) before evaluating; rules reading one still loading get `error`, re-evaluated once it is
+        /// ready.
+        public var globalContextWait: Duration = .seconds(30)
 
         public init(
             scope: ScanScope = ScanScope(), workers: Int = 2, backgroundScanInterval: Duration = .seconds(3600),
@@ -93,6 +100,10 @@ public final class ReportsController: Service, Sendable {
     let writer: ReportWriter
     let namespaces = NamespaceLabels()
     let provider: ClusterContextProvider
+    /// The data of the GlobalContextEntries, kept while leading.
+    public let globalContext: GlobalContextStore
+    /// The `apiCall.service` client, when service calls are enabled.
+    let services: ServiceCallClient?
     let evaluator: PolicyEvaluator
     let runtime = Mutex(Runtime())
     let counters = Mutex((evaluations: 0, retries: 0))
@@ -104,6 +115,7 @@ public final class ReportsController: Service, Sendable {
         var policySources = PolicySources()
         var rescans: AsyncStream<RescanRequest>.Continuation?
         var evaluatedHashes: [String: String] = [:]
+        var globalContextWatcher: GlobalContextWatcher?
         var started = false
         var shuttingDown = false
         var leading = false
@@ -116,10 +128,12 @@ public final class ReportsController: Service, Sendable {
     ///   - client: the API client (its QPS/burst limit the controller's requests).
     ///   - configuration: scope, workers, intervals, report API.
     ///   - images: where `imageRegistry` context entries are looked up.
+    ///   - services: the client of `apiCall.service` context entries and GlobalContextEntries; `nil` fails
+    ///     service calls as unavailable.
     ///   - logger: structured logs (resource, policy and rule as metadata).
     public init(
         client: KubeClient, configuration: Configuration, images: any ImageDataSource = UnavailableImageDataSource(),
-        logger: Logger = Logger(label: "vigil.controller")
+        services: ServiceCallClient? = nil, logger: Logger = Logger(label: "vigil.controller")
     ) {
         self.client = client
         self.configuration = configuration
@@ -129,7 +143,10 @@ public final class ReportsController: Service, Sendable {
             queries: queries, ignoreSkipsImageLookupErrors: configuration.ignoreSkipsImageLookupErrors)
         policies = PolicyCache(queries: queries, logger: logger)
         writer = ReportWriter(client: client, api: configuration.reportAPI, logger: logger)
-        provider = ClusterContextProvider(client: client, namespaces: namespaces, images: images)
+        globalContext = GlobalContextStore(queries: queries)
+        self.services = services
+        provider = ClusterContextProvider(
+            client: client, namespaces: namespaces, images: images, services: services, globals: globalContext)
     }
 
     public var statistics: Statistics {
@@ -217,6 +234,7 @@ public final class ReportsController: Service, Sendable {
                     runtime.watchers = [:]
                     runtime.queue = nil
                     runtime.rescans = nil
+                    runtime.globalContextWatcher = nil
                     runtime.leading = false
                 }
                 return runtime.watchers
@@ -231,6 +249,7 @@ public final class ReportsController: Service, Sendable {
         try await withThrowingTaskGroup(of: Void.self) { background in
             try await startPolicySources(in: &background)
             guard await waitUntil({ self.policySourcesSynced() }) else { return }
+            guard try await startGlobalContext(in: &background) else { return }
             runtime.withLock { $0.started = true }
             _ = await reconcileWatchers(queue: queue)
             background.addTask { try await self.rescanLoop(rescans, queue: queue) }
