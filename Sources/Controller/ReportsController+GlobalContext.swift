@@ -48,7 +48,9 @@ extension ReportsController {
             .record(readiness.values.filter { $0 }.count)
         Gauge(label: "vigil_global_context_entries", dimensions: [("state", "not_ready")])
             .record(readiness.values.filter { !$0 }.count)
-        reportPoliciesWaitingForGlobalContext(entry: name)
+        // An entry still loading its first data is not worth a warning: the first scan waits for it.
+        let loading = globalContext.entry(name).map { $0.data == nil && $0.failure == nil } ?? false
+        reportPoliciesWaitingForGlobalContext(entry: name, logs: !loading)
         guard becameReady else { return }
         var kinds: Set<String> = []
         for entry in policies.entries.values {
@@ -68,9 +70,9 @@ extension ReportsController {
         rescans?.yield(RescanRequest(kinds: affected))
     }
 
-    /// Logs each policy that reads a missing or not-ready entry (those reading `entry`, or all when `nil`)
-    /// and records `vigil_policies_not_ready{reason="global-context"}`.
-    func reportPoliciesWaitingForGlobalContext(entry changed: String?) {
+    /// Logs each policy that reads a missing or not-ready entry (those reading `entry`, or all when `nil`;
+    /// none when `logs` is false) and records `vigil_policies_not_ready{reason="global-context"}`.
+    func reportPoliciesWaitingForGlobalContext(entry changed: String?, logs: Bool = true) {
         let readiness = globalContext.readiness
         var waiting = 0
         for (key, entry) in policies.entries.sorted(by: { $0.key < $1.key }) {
@@ -79,8 +81,9 @@ extension ReportsController {
             let missing = referenced.filter { !GlobalContextReferences.isReady($0, readiness) }.sorted()
             guard !missing.isEmpty else { continue }
             waiting += 1
-            guard changed == nil || referenced.contains(where: { $0 == changed || $0.hasPrefix((changed ?? "") + ".") })
-            else { continue }
+            let concerned =
+                changed.map { name in referenced.contains { $0 == name || $0.hasPrefix(name + ".") } } ?? true
+            guard logs, concerned else { continue }
             logger.warning(
                 "policy not ready: it reads a global context entry that is missing or not ready",
                 metadata: ["policy": "\(key)", "entries": "\(missing.joined(separator: ","))"])

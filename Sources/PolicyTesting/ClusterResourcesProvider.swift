@@ -73,8 +73,12 @@ public struct ClusterResourcesProvider: ContextProvider {
             }
             return mock["response"]?["body"] ?? .null
         }
-        guard let path = request.urlPath, request.method == "GET" else {
-            throw ContextProviderError(.unavailable, "only GET of API paths is served")
+        guard let path = request.urlPath else {
+            throw ContextProviderError(
+                .unavailable, "no apiCallResponses mock for \(request.method) \(request.serviceURL ?? "(no URL)")")
+        }
+        guard request.method == "GET" else {
+            throw ContextProviderError(.unavailable, "no apiCallResponses mock for \(request.method) \(path)")
         }
         var parts = path.split(separator: "/").map(String.init)
         var groupVersion: String
