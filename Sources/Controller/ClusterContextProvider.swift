@@ -3,20 +3,29 @@ import KubeClient
 import PolicyEngine
 
 /// The ``ContextProvider`` of the running controller: namespace labels from the Namespace informer,
-/// ConfigMaps and `apiCall` URL paths through the Kubernetes client, images through an
-/// ``ImageDataSource``. Service calls and `globalReference` entries are not supported and fail the rule
-/// with a clear message.
+/// ConfigMaps and `apiCall` URL paths through the Kubernetes client, `apiCall.service` calls through a
+/// ``ServiceCallClient``, images through an ``ImageDataSource``, and `globalReference` entries from the
+/// ``GlobalContextStore`` the controller keeps.
 public struct ClusterContextProvider: ContextProvider {
     let client: KubeClient
     let namespaces: NamespaceLabels
     let images: any ImageDataSource
+    /// Service calls; `nil` fails them as unavailable.
+    let services: ServiceCallClient?
+    /// GlobalContextEntry data; `nil` fails `globalReference` entries as not found.
+    let globals: GlobalContextStore?
 
     static let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
 
-    public init(client: KubeClient, namespaces: NamespaceLabels, images: any ImageDataSource) {
+    public init(
+        client: KubeClient, namespaces: NamespaceLabels, images: any ImageDataSource,
+        services: ServiceCallClient? = nil, globals: GlobalContextStore? = nil
+    ) {
         self.client = client
         self.namespaces = namespaces
         self.images = images
+        self.services = services
+        self.globals = globals
     }
 
     public func namespaceLabels(namespace: String) async throws -> [String: String] {
@@ -33,9 +42,20 @@ public struct ClusterContextProvider: ContextProvider {
 
     public func apiCall(_ request: APICallRequest) async throws -> JSONValue {
         guard let path = request.urlPath, !path.isEmpty else {
-            throw ContextProviderError(
-                .unavailable, "service calls are not supported: \(request.serviceURL ?? "no URL")")
+            guard let services else {
+                throw ContextProviderError(
+                    .unavailable, "no service call client is configured to call \(request.serviceURL ?? "no URL")")
+            }
+            return try await services.call(request)
         }
+        return try await Self.kubernetesCall(request, path: path, client: client)
+    }
+
+    /// An `apiCall.urlPath` call: GET (or POST with the `data` object) of a Kubernetes API path, the
+    /// decoded JSON answer as the server sends it (lists keep their `items`).
+    static func kubernetesCall(_ request: APICallRequest, path: String, client: KubeClient)
+        async throws(ContextProviderError) -> JSONValue
+    {
         guard path.hasPrefix("/") else { throw ContextProviderError(.invalid, "invalid urlPath \(path)") }
         let method = request.method.uppercased()
         let kubeRequest = KubeRequest(
@@ -50,7 +70,9 @@ public struct ClusterContextProvider: ContextProvider {
         } catch let error as KubeAPIError {
             throw Self.providerError(error)
         } catch let error as JSONParseError {
-            throw ContextProviderError(.invalid, "the response of \(path) is not JSON: \(error)")
+            throw ContextProviderError(.invalidJSON, "the response of \(path) is not JSON: \(error)")
+        } catch {
+            throw ContextProviderError(.unreachable, "\(request.method) \(path): \(error)")
         }
     }
 
@@ -59,7 +81,10 @@ public struct ClusterContextProvider: ContextProvider {
     }
 
     public func globalReference(name: String) async throws -> JSONValue {
-        throw ContextProviderError(.unavailable, "globalReference entries are not supported (entry \(name))")
+        guard let globals else {
+            throw ContextProviderError(.notFound, "global context entry \(name) not found (no entries are watched)")
+        }
+        return try globals.data(reference: name)
     }
 
     static func providerError(_ error: KubeAPIError) -> ContextProviderError {

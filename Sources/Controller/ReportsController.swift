@@ -45,6 +45,13 @@ public final class ReportsController: Service, Sendable {
         /// Whether `failurePolicy: Ignore` turns a failed image lookup into `skip` (Kyverno's documented
         /// behaviour); `false` keeps `error`, as Kyverno's own background scan does.
         public var ignoreSkipsImageLookupErrors = true
+        /// Whether to watch `GlobalContextEntry` objects (when the cluster serves them) for `globalReference`
+        /// context entries.
+        public var watchesGlobalContextEntries = true
+        /// How long the first scan waits for GlobalContextEntries to finish their first load (ready or
+        /// failed) before evaluating; rules reading one still loading get `error`, re-evaluated once it is
+        /// ready.
+        public var globalContextWait: Duration = .seconds(30)
 
         public init(
             scope: ScanScope = ScanScope(), workers: Int = 2, backgroundScanInterval: Duration = .seconds(3600),
@@ -93,6 +100,10 @@ public final class ReportsController: Service, Sendable {
     let writer: ReportWriter
     let namespaces = NamespaceLabels()
     let provider: ClusterContextProvider
+    /// The data of the GlobalContextEntries, kept while leading.
+    public let globalContext: GlobalContextStore
+    /// The `apiCall.service` client, when service calls are enabled.
+    let services: ServiceCallClient?
     let evaluator: PolicyEvaluator
     let runtime = Mutex(Runtime())
     let counters = Mutex((evaluations: 0, retries: 0))
@@ -106,6 +117,7 @@ public final class ReportsController: Service, Sendable {
         /// The tickets of resyncs waiting for their rescan; the end of the term finishes those left.
         var rescanTickets: [RescanTicket] = []
         var evaluatedHashes: [String: String] = [:]
+        var globalContextWatcher: GlobalContextWatcher?
         var started = false
         var shuttingDown = false
         var leading = false
@@ -118,10 +130,12 @@ public final class ReportsController: Service, Sendable {
     ///   - client: the API client (its QPS/burst limit the controller's requests).
     ///   - configuration: scope, workers, intervals, report API.
     ///   - images: where `imageRegistry` context entries are looked up.
+    ///   - services: the client of `apiCall.service` context entries and GlobalContextEntries; `nil` fails
+    ///     service calls as unavailable.
     ///   - logger: structured logs (resource, policy and rule as metadata).
     public init(
         client: KubeClient, configuration: Configuration, images: any ImageDataSource = UnavailableImageDataSource(),
-        logger: Logger = Logger(label: "vigil.controller")
+        services: ServiceCallClient? = nil, logger: Logger = Logger(label: "vigil.controller")
     ) {
         self.client = client
         self.configuration = configuration
@@ -131,7 +145,10 @@ public final class ReportsController: Service, Sendable {
             queries: queries, ignoreSkipsImageLookupErrors: configuration.ignoreSkipsImageLookupErrors)
         policies = PolicyCache(queries: queries, logger: logger)
         writer = ReportWriter(client: client, api: configuration.reportAPI, logger: logger)
-        provider = ClusterContextProvider(client: client, namespaces: namespaces, images: images)
+        globalContext = GlobalContextStore(queries: queries)
+        self.services = services
+        provider = ClusterContextProvider(
+            client: client, namespaces: namespaces, images: images, services: services, globals: globalContext)
     }
 
     public var statistics: Statistics {
@@ -221,6 +238,7 @@ public final class ReportsController: Service, Sendable {
                     runtime.queue = nil
                     runtime.rescans = nil
                     runtime.rescanTickets = []
+                    runtime.globalContextWatcher = nil
                     runtime.leading = false
                 }
                 return (runtime.watchers, runtime.rescanTickets)
@@ -237,8 +255,12 @@ public final class ReportsController: Service, Sendable {
         try await seedReports()
         try await withThrowingTaskGroup(of: Void.self) { background in
             try await startPolicySources(in: &background)
+            // Returning early would wait for the policy informers, which run until cancelled.
             guard await waitUntil({ self.policySourcesSynced() }) else {
-                // Returning would wait for the policy informers, which run until cancelled.
+                background.cancelAll()
+                return
+            }
+            guard try await startGlobalContext(in: &background) else {
                 background.cancelAll()
                 return
             }

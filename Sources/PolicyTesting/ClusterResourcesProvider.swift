@@ -4,7 +4,8 @@ public import PolicyEngine
 /// A ``ContextProvider`` that answers from a list of objects, as `kyverno test` answers from
 /// `clusterResources` and context files: ConfigMaps by namespace and name, API GETs of Kubernetes paths
 /// (one object or a list), namespace labels from Namespace objects, and service calls from the test's
-/// `apiCallResponses` mocks (matched by method and URL).
+/// `apiCallResponses` mocks (matched by method and URL or URL path; a mock without a method matches any),
+/// and `globalReference` entries from `globalContextEntries` mocks.
 public struct ClusterResourcesProvider: ContextProvider {
     /// The cluster objects the provider serves.
     public let objects: [JSONValue]
@@ -12,6 +13,8 @@ public struct ClusterResourcesProvider: ContextProvider {
     public let apiCallResponses: [JSONValue]
     /// Answers `imageData` (a live registry client); `nil` fails every image lookup as unavailable.
     public let imageLookup: ImageLookup?
+    /// GlobalContextEntry data by name (the test file's `globalContextEntries`).
+    public let globalContextEntries: [String: JSONValue]
 
     /// An image lookup: reference and the policy's credentials settings to Kyverno's image data.
     public typealias ImageLookup = @Sendable (String, ImageRegistryCredentials?) async throws -> JSONValue
@@ -20,10 +23,15 @@ public struct ClusterResourcesProvider: ContextProvider {
     ///   - objects: the cluster objects (ConfigMaps, Namespaces, any object an API GET may read).
     ///   - apiCallResponses: mocked service responses from a test file.
     ///   - imageLookup: answers `imageRegistry` entries; `nil` fails them as unavailable.
-    public init(objects: [JSONValue], apiCallResponses: [JSONValue] = [], imageLookup: ImageLookup? = nil) {
+    ///   - globalContextEntries: the data of `globalReference` entries, by entry name.
+    public init(
+        objects: [JSONValue], apiCallResponses: [JSONValue] = [], imageLookup: ImageLookup? = nil,
+        globalContextEntries: [String: JSONValue] = [:]
+    ) {
         self.objects = objects
         self.apiCallResponses = apiCallResponses
         self.imageLookup = imageLookup
+        self.globalContextEntries = globalContextEntries
     }
 
     private func plural(_ kind: String) -> String {
@@ -53,14 +61,24 @@ public struct ClusterResourcesProvider: ContextProvider {
     }
 
     public func apiCall(_ request: APICallRequest) async throws -> JSONValue {
-        let url = request.serviceURL ?? request.urlPath
-        if let mock = apiCallResponses.first(where: {
-            $0["url"]?.stringValue == url && ($0["method"]?.stringValue ?? "GET") == request.method
+        let url = request.urlPath ?? request.serviceURL
+        if let mock = apiCallResponses.first(where: { mock in
+            let method = mock["method"]?.stringValue ?? ""
+            return (mock["url"]?.stringValue == url || mock["urlPath"]?.stringValue == url)
+                && (method.isEmpty || method.uppercased() == request.method.uppercased())
         }) {
+            let status = mock["response"]?["statusCode"]?.intValue ?? 200
+            guard (200..<300).contains(status) else {
+                throw ContextProviderError(.httpStatus, "\(request.method) \(url ?? ""): HTTP \(status)")
+            }
             return mock["response"]?["body"] ?? .null
         }
-        guard let path = request.urlPath, request.method == "GET" else {
-            throw ContextProviderError(.unavailable, "only GET of API paths is served")
+        guard let path = request.urlPath else {
+            throw ContextProviderError(
+                .unavailable, "no apiCallResponses mock for \(request.method) \(request.serviceURL ?? "(no URL)")")
+        }
+        guard request.method == "GET" else {
+            throw ContextProviderError(.unavailable, "no apiCallResponses mock for \(request.method) \(path)")
         }
         var parts = path.split(separator: "/").map(String.init)
         var groupVersion: String
@@ -101,6 +119,9 @@ public struct ClusterResourcesProvider: ContextProvider {
     }
 
     public func globalReference(name: String) async throws -> JSONValue {
-        throw ContextProviderError(.unavailable, "global context entry \(name) not found")
+        guard let data = globalContextEntries[name] else {
+            throw ContextProviderError(.notFound, "global context entry \(name) not found")
+        }
+        return data
     }
 }

@@ -28,6 +28,8 @@ public struct KyvernoTestInputs: Sendable {
     /// The `userinfo` file's `userInfo`, `roles` and `clusterRoles`, as `request.*` values.
     public var requestInfo: [String: JSONValue] = [:]
     public var apiCallResponses: [JSONValue] = []
+    /// The `globalContextEntries` mocks: each entry's data as policies see it, by name.
+    public var globalContextEntries: [String: JSONValue] = [:]
     /// The PolicyExceptions of the `exceptions` files.
     public var exceptions: [PolicyException] = []
 
@@ -95,7 +97,64 @@ public struct KyvernoTestInputs: Sendable {
                 if let value = info[key] { requestInfo["request." + key] = value }
             }
         }
-        apiCallResponses = test["apiCallResponses"]?.arrayValue ?? []
+        (apiCallResponses, globalContextEntries) = try Self.mocks(test, directory: directory)
+    }
+
+    /// The offline mocks of a test document (or of a `vigil apply --mocks` file): `apiCallResponses` as
+    /// written, and `globalContextEntries` shaped into each entry's data, by name.
+    /// - Throws: ``LoadError`` naming the entry or file that could not be read.
+    public static func mocks(_ document: JSONValue, directory: String) throws(LoadError) -> (
+        apiCallResponses: [JSONValue], globalContextEntries: [String: JSONValue]
+    ) {
+        var globalContextEntries: [String: JSONValue] = [:]
+        for (index, entry) in (document["globalContextEntries"]?.arrayValue ?? []).enumerated() {
+            guard let name = entry["name"]?.stringValue, !name.isEmpty else {
+                throw LoadError(path: "globalContextEntries[\(index)]", message: "name is required")
+            }
+            var root: JSONValue
+            if let data = entry["data"], !data.isNull {
+                root = data
+            } else {
+                var objects = entry["resources"]?.arrayValue ?? []
+                for path in Self.paths(entry["resourceFiles"]) {
+                    objects += try Self.load(path, directory: directory).filter { !$0.isNull }
+                }
+                root = .array(objects)
+            }
+            globalContextEntries[name] = try Self.shape(root, entry: entry, name: name)
+        }
+        return (document["apiCallResponses"]?.arrayValue ?? [], globalContextEntries)
+    }
+
+    /// A mock entry's data as the CLI shapes it: `fieldPath` (JMESPath) selects the root, and `projections`
+    /// (`name`, `path`), when present, replace it with an object of those named views.
+    private static func shape(_ root: JSONValue, entry: JSONValue, name: String) throws(LoadError) -> JSONValue {
+        let queries = QueryEngine.kyverno()
+        var root = root
+        if let fieldPath = entry["fieldPath"]?.stringValue, !fieldPath.isEmpty {
+            do {
+                root = try queries.evaluate(fieldPath, on: root)
+            } catch {
+                throw LoadError(path: "globalContextEntries \(name)", message: "fieldPath \(fieldPath): \(error)")
+            }
+        }
+        let projections = entry["projections"]?.arrayValue ?? []
+        guard !projections.isEmpty else { return root }
+        var shaped = JSONObject()
+        for projection in projections {
+            guard let projectionName = projection["name"]?.stringValue,
+                let path = (projection["path"] ?? projection["jmesPath"])?.stringValue
+            else {
+                throw LoadError(path: "globalContextEntries \(name)", message: "projections need a name and a path")
+            }
+            do {
+                shaped[projectionName] = try queries.evaluate(path, on: root)
+            } catch {
+                throw LoadError(
+                    path: "globalContextEntries \(name)", message: "projection \(projectionName) \(path): \(error)")
+            }
+        }
+        return .object(shaped)
     }
 
     /// The values a values document gives one policy and resource: global values, resource values (added

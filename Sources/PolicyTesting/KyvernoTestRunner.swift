@@ -81,9 +81,6 @@ public struct KyvernoTestRunner: Sendable {
                 }
             }
         }
-        for key in ["globalContextEntries"] where test[key] != nil {
-            return all(.skip, "unsupported: \(key)")
-        }
         let inputs: KyvernoTestInputs
         do {
             inputs = try KyvernoTestInputs(test: test, directory: directory)
@@ -94,7 +91,8 @@ public struct KyvernoTestRunner: Sendable {
         }
         if inputs.values?["subresources"] != nil { return all(.skip, "unsupported: subresources") }
         let provider = ClusterResourcesProvider(
-            objects: inputs.clusterObjects, apiCallResponses: inputs.apiCallResponses, imageLookup: imageLookup)
+            objects: inputs.clusterObjects, apiCallResponses: inputs.apiCallResponses, imageLookup: imageLookup,
+            globalContextEntries: inputs.globalContextEntries)
         var records: [KyvernoTestRecord] = []
         for entry in entries {
             records += await run(entry: entry, inputs: inputs, provider: provider, file: file)

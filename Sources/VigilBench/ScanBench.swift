@@ -10,7 +10,11 @@ import YAML
 /// `vigil-bench scan`: a full background scan of N Pods plus Deployments with 20+ corpus policies. The API
 /// server runs as a separate `vigil api-server` process, so the peak RSS measured is the controller's own.
 ///
-/// Usage: `vigil-bench scan --vigil PATH --corpus DIR --crds DIR [--pods N] [--workers N]`.
+/// With `--external-data` (and `--gce-crds DIR`, the GlobalContextEntry CRD), the ``ExternalDataScenario``
+/// adds a GlobalContextEntry policy over the Deployments and a service-call policy over the Pods.
+///
+/// Usage: `vigil-bench scan --vigil PATH --corpus DIR --crds DIR [--pods N] [--workers N] [--external-data
+/// --gce-crds DIR]`.
 enum ScanBench {
     static let policyFiles = [
         "pod-security/baseline/disallow-host-namespaces/disallow-host-namespaces.yaml",
@@ -51,6 +55,7 @@ enum ScanBench {
         let podCount = options.int("--pods", 10_000)
         let deploymentCount = max(1, podCount / 10)
         let workers = options.int("--workers", 2)
+        let external = options.arguments.contains("--external-data") ? try ExternalDataScenario() : nil
 
         let directory = NSTemporaryDirectory() + "vigil-bench-scan-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -65,6 +70,13 @@ enum ScanBench {
             "api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--load", crds, "--load",
             objectsPath,
         ]
+        if external != nil {
+            let entryPath = directory + "/entry.json"
+            try Data(ExternalDataScenario.entry.serializedBytes()).write(to: URL(fileURLWithPath: entryPath))
+            server.arguments? += [
+                "--load", options.string("--gce-crds") ?? "manifests/samples/crds", "--load", entryPath,
+            ]
+        }
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
@@ -83,6 +95,7 @@ enum ScanBench {
             let text = try String(contentsOfFile: corpus + "/" + file, encoding: .utf8)
             policies += try YAML.load(text).filter { PolicyDecoder.isPolicyDocument($0) }
         }
+        policies += external?.policies() ?? []
         var configuration = try ClientConfiguration.load(kubeconfig: kubeconfig, environment: [:])
         configuration.qps = 300
         configuration.burst = 300
@@ -97,7 +110,7 @@ enum ScanBench {
             client: client,
             configuration: ReportsController.Configuration(
                 workers: workers, policyDocuments: policies, watchesClusterPolicies: false),
-            logger: logger)
+            services: external?.client, logger: logger)
         let clock = ContinuousClock()
         let start = clock.now
         let task = Task { try await controller.run() }
@@ -107,8 +120,13 @@ enum ScanBench {
         let requestsAfterScan = requests.withLock { $0 }
         try await controller.resync()
         let secondWrites = controller.statistics.reportWrites
+        let externalResults = external == nil ? "" : try await ExternalDataScenario.results(client: client)
+        let globalContextStatistics = controller.globalContextStatistics
         controller.beginShutdown()
         try await task.value
+        let serviceRequests = external?.serviceRequests() ?? 0
+        let serviceStatistics = await external?.client.statistics
+        await external?.stop()
         await transport.shutdown()
         server.terminate()
         server.waitUntilExit()
@@ -137,10 +155,21 @@ enum ScanBench {
         print(
             "second resync: writes=\(resyncWrites) skipped=\(secondWrites[.skippedUnchanged, default: 0] - firstWrites[.skippedUnchanged, default: 0])"
         )
+        if let serviceStatistics {
+            let (calls, lists) = globalContextStatistics
+            print("external data results: \(externalResults)")
+            print(
+                "external data: service requests=\(serviceRequests) (client: sent=\(serviceStatistics.requests) "
+                    + "cached=\(serviceStatistics.cached) coalesced=\(serviceStatistics.coalesced) "
+                    + "breaker=\(serviceStatistics.breaker)); global context entry lists=\(lists) calls=\(calls)")
+        }
+        let externalSummary =
+            external == nil
+            ? "" : " service_requests=\(serviceRequests) gce_lists=\(globalContextStatistics.lists)"
         print(
             "pods=\(podCount) deployments=\(deploymentCount) policies=\(ready) converge_s=\(String(format: "%.2f", seconds)) "
                 + "peak_rss_mb=\(String(format: "%.1f", peak)) api_requests=\(apiRequests) "
-                + "report_writes=\(written) resync_writes=\(resyncWrites)")
+                + "report_writes=\(written) resync_writes=\(resyncWrites)" + externalSummary)
         return resyncWrites == 0 ? 0 : 1
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Foundation
 import JSONValue
 import OCIRegistry
@@ -31,6 +32,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup(title: "Image registries")
     var registryOptions: RegistryOptions
 
+    @OptionGroup(title: "Service calls")
+    var serviceCallOptions: ServiceCallOptions
+
     func run() async throws {
         var inputs = ApplyInputs()
         inputs.load(options)
@@ -51,8 +55,13 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let set = PolicySet(inputs.policies)
         let registryClient = try registryOptions.makeClient()
-        var provider: any ContextProvider = ClusterResourcesProvider(objects: inputs.clusterObjects)
-        if let registryClient { provider = RegistryContextProvider(base: provider, client: registryClient) }
+        let serviceClient = try serviceCallOptions.makeClient()
+        var provider: any ContextProvider = ClusterResourcesProvider(
+            objects: inputs.clusterObjects, apiCallResponses: inputs.apiCallResponses,
+            globalContextEntries: inputs.globalContextEntries)
+        if registryClient != nil || serviceClient != nil {
+            provider = LiveContextProvider(base: provider, registry: registryClient, services: serviceClient)
+        }
         var rows: [ApplyRow] = []
         var reports = ApplyReports()
         for resource in inputs.resources {
@@ -70,6 +79,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         await registryClient?.shutdown()
+        await serviceClient?.shutdown()
         switch options.output {
         case .table: printTable(rows, inputs: inputs)
         case .json: print(ApplyRow.document(rows, inputs: inputs).serialized(pretty: true))

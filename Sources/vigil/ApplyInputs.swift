@@ -16,6 +16,9 @@ struct ApplyInputs {
     /// context provider serves.
     var clusterObjects: [JSONValue] = []
     var values: KyvernoTestInputs?
+    /// `--mocks`: API call responses and GlobalContextEntry data.
+    var apiCallResponses: [JSONValue] = []
+    var globalContextEntries: [String: JSONValue] = [:]
     /// Bad input: each makes the command exit with status 2.
     var problems: [String] = []
     /// Things a user should know that are not errors (background refusals, unsupported rules).
@@ -61,6 +64,7 @@ struct ApplyInputs {
                 problems.append("values file \(error)")
             }
         }
+        if let path = options.mocks { loadMocks(path) }
         if let path = options.namespaceLabels { loadNamespaceLabels(path) }
         for (file, index, document) in documents(options.resources) {
             if let problem = Self.notKubernetesObject(document) {
@@ -70,6 +74,20 @@ struct ApplyInputs {
             if PolicyDecoder.isPolicyDocument(document) || PolicyException.isExceptionDocument(document) { continue }
             resources.append(document)
             if document["kind"]?.stringValue == "Namespace" { clusterObjects.append(document) }
+        }
+    }
+
+    /// Reads `--mocks`: the first document's `apiCallResponses` and `globalContextEntries` (resource files
+    /// relative to the mocks file).
+    mutating func loadMocks(_ path: String) {
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let document = try YAML.load(text).first { !$0.isNull } ?? .object([:])
+            let directory = (path as NSString).deletingLastPathComponent
+            (apiCallResponses, globalContextEntries) = try KyvernoTestInputs.mocks(
+                document, directory: directory.isEmpty ? "." : directory)
+        } catch {
+            problems.append("mocks file \(path): \(error)")
         }
     }
 

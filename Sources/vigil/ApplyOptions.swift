@@ -32,6 +32,13 @@ struct ApplyOptions: ParsableArguments {
     @Option(help: "A Kyverno CLI values file (kind: Values): globalValues, per-policy values, namespaceSelector.")
     var values: String?
 
+    @Option(
+        help: """
+            A YAML file with apiCallResponses and globalContextEntries, as in a kyverno-test.yaml, answering \
+            apiCall and globalReference context entries offline.
+            """)
+    var mocks: String?
+
     @Option(help: "A YAML or JSON file mapping namespace names to their labels, for namespaceSelector.")
     var namespaceLabels: String?
 

@@ -14,9 +14,11 @@ import YAML
 
 /// `vigil demo`: the whole product on a laptop with no cluster.
 ///
-/// Starts the embedded API server, loads the report CRDs from `manifests/crds`, the sample policies from
-/// `manifests/samples/policies` and the sample workloads from `manifests/samples/workloads`, starts a
-/// throw-away `docker-registry` for the image checks when one is installed, runs the reports controller
+/// Starts the embedded API server, loads the report CRDs from `manifests/crds` (and `manifests/samples/crds`:
+/// Kyverno's GlobalContextEntry), the sample policies from `manifests/samples/policies` and the sample
+/// workloads from `manifests/samples/workloads`, starts a throw-away `docker-registry` for the image checks
+/// when one is installed and a JSON catalog service (``DemoService``) for the service calls, runs the
+/// reports controller
 /// until the first scan has settled, and prints the reports as `kubectl get policyreport -A` does, then the
 /// failing results with their messages. `--keep-running` leaves everything up with a kubeconfig for
 /// `kubectl`.
@@ -26,7 +28,8 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run the controller against an embedded API server with sample policies and workloads.",
         discussion: """
             Workloads may name the demo registry as DEMO_REGISTRY in image references; it is replaced by the \
-            address of the docker-registry the demo starts (or of a closed port when none is installed).
+            address of the docker-registry the demo starts (or of a closed port when none is installed). \
+            Policies may name the demo's JSON catalog service as DEMO_SERVICE in service URLs.
             """
     )
 
@@ -79,13 +82,19 @@ struct DemoCommand: AsyncParsableCommand {
     private func demo(
         server: LocalAPIServer, token: String, folder: URL, registry: DemoRegistry, level: Logger.Level
     ) async throws {
-        let crds = try server.load(paths: [folder.appendingPathComponent("crds").path])
-        let workloads = try Self.workloads(
-            in: folder.appendingPathComponent("samples/workloads"), registry: registry.address)
+        var crdFolders = [folder.appendingPathComponent("crds").path]
+        let sampleCRDs = folder.appendingPathComponent("samples/crds").path
+        if FileManager.default.fileExists(atPath: sampleCRDs) { crdFolders.append(sampleCRDs) }
+        let crds = try server.load(paths: crdFolders)
+        let service = try await DemoService.start(allowedImages: ["registry.k8s.io/*", registry.address + "/*"])
+        defer { Task { await service.stop() } }
+        let replacements = ["DEMO_REGISTRY": registry.address, "DEMO_SERVICE": service.baseURL]
+        let workloads = try Self.documents(in: folder.appendingPathComponent("samples/workloads"), replacements)
         let loaded = try server.load(workloads)
-        let policies = try ManifestFiles.documents([folder.appendingPathComponent("samples/policies").path])
+        let policies = try Self.documents(in: folder.appendingPathComponent("samples/policies"), replacements)
         print("API server on port \(server.port ?? 0): \(crds) CRDs, \(loaded) workloads, \(policies.count) policies")
         print("image registry: \(registry.summary)")
+        print("catalog service (apiCall.service): \(service.baseURL)/v1/allowed-images")
 
         let directory = NSTemporaryDirectory() + "vigil-demo-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -101,8 +110,9 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.workers = 4
         let registryClient = try DemoImages.client(registry: registry)
         let images = RegistryImageDataSource(client: registryClient, kube: client)
+        let serviceClient = try ServiceCallClient()
         let controller = ReportsController(
-            client: client, configuration: configuration, images: images, logger: logger)
+            client: client, configuration: configuration, images: images, services: serviceClient, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: controller)], gracefulShutdownSignals: [.sigterm, .sigint],
@@ -126,6 +136,7 @@ struct DemoCommand: AsyncParsableCommand {
             _ = try? await running.value
         }
         await registryClient.shutdown()
+        await serviceClient.shutdown()
         await transport.shutdown()
         if !settled { throw ExitCode(1) }
     }
@@ -144,12 +155,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// The sample workloads, with `DEMO_REGISTRY` replaced by the demo registry's address.
-    static func workloads(in folder: URL, registry: String) throws -> [JSONValue] {
+    /// The documents of the YAML files in `folder`, with each placeholder of `replacements` (`DEMO_REGISTRY`,
+    /// `DEMO_SERVICE`) replaced by its value.
+    static func documents(in folder: URL, _ replacements: [String: String]) throws -> [JSONValue] {
         var documents: [JSONValue] = []
         for path in try ManifestFiles.files(at: folder.path) {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-                .replacingOccurrences(of: "DEMO_REGISTRY", with: registry)
+            var text = try String(contentsOfFile: path, encoding: .utf8)
+            for (placeholder, value) in replacements {
+                text = text.replacingOccurrences(of: placeholder, with: value)
+            }
             do {
                 documents += try YAML.load(text).filter { $0 != .null }
             } catch {

@@ -107,6 +107,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Image registries")
     var registryOptions: RegistryClientOptions
 
+    @OptionGroup(title: "Service calls (apiCall.service and GlobalContextEntry apiCall)")
+    var serviceCallOptions: ServiceCallClientOptions
+
     @Flag(
         help: """
             With failurePolicy: Ignore, keep a failed image lookup as an error result, as Kyverno's own background \
@@ -148,8 +151,10 @@ struct RunCommand: AsyncParsableCommand {
         let registryClient = try registryOptions.makeClient(environment: environment)
         let images = RegistryImageDataSource(
             client: registryClient, kube: client, secretNamespace: clientConfiguration.namespace)
+        let serviceClient = try serviceCallOptions.makeClient(environment: environment)
         let controller = ReportsController(
-            client: client, configuration: controllerConfiguration, images: images, logger: logger)
+            client: client, configuration: controllerConfiguration, images: images, services: serviceClient,
+            logger: logger)
         var services: [any Service] = [controller]
         services += try observabilityServices(
             metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, metrics: metrics,
@@ -172,10 +177,12 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await signals.run(group, logger: logger)
         } catch {
+            await serviceClient.shutdown()
             await registryClient.shutdown()
             await transport.shutdown()
             throw error
         }
+        await serviceClient.shutdown()
         await registryClient.shutdown()
         await transport.shutdown()
     }

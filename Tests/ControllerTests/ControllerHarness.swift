@@ -104,12 +104,15 @@ struct ControllerHarness {
     }
 
     /// Starts a controller; the task ends when it stops.
-    func start(_ configuration: ReportsController.Configuration = Self.configuration()) -> (
+    func start(
+        _ configuration: ReportsController.Configuration = Self.configuration(), services: ServiceCallClient? = nil
+    ) -> (
         ReportsController, Task<Void, any Error>
     ) {
         var logger = Logger(label: "vigil.controller.test")
         logger.logLevel = .error
-        let controller = ReportsController(client: client, configuration: configuration, logger: logger)
+        let controller = ReportsController(
+            client: client, configuration: configuration, services: services, logger: logger)
         let task = Task { try await controller.run() }
         return (controller, task)
     }

@@ -33,6 +33,13 @@ struct DemoCommandTests {
             #expect(lines[missing + 1].contains("MANIFEST_UNKNOWN"))
             #expect(lines[missing + 2].contains("imageError=not-found"))
         }
+        // The catalog service (apiCall.service) allows registry.k8s.io and the demo registry, not busybox.
+        #expect(result.output.contains("catalog service (apiCall.service): http://127.0.0.1:"))
+        #expect(result.output.contains("legacy/Pod/debug-shell  allowed-images/catalog-allows-images  FAIL"))
+        #expect(!result.output.contains("shop/Pod/storefront-worker  allowed-images/"))
+        // The GlobalContextEntry was loaded: its policy passes, and no rule read it before it was ready.
+        #expect(!result.output.contains("unique-deployment-names/"))
+        #expect(!result.output.contains("globalContextError"))
         #expect(lines.last?.hasPrefix("6 reports: ") == true, "\(lines.suffix(3))")
     }
 }

@@ -53,11 +53,20 @@ struct SamplePoliciesTests {
             ("Pod shop/unreachable-registry", "127.0.0.1:1/app:1.0"),
             ("Pod shop/missing-tag", "DEMO_REGISTRY/demo/app:0.0.0-does-not-exist"),
         ] {
-            let errors = lines(output, "ERROR", resource)
+            let errors = lines(output, "ERROR", resource).filter { $0.contains("policy check-image-user") }
             #expect(errors.count == 1, "\(errors)")
-            #expect(errors.first?.contains("policy check-image-user") == true)
             #expect(errors.first?.contains(image) == true)
             #expect(lines(output, "FAIL", resource).isEmpty)
         }
+        // Offline, the external-data samples have no service and no GlobalContextEntry: errors that say so.
+        let catalog = lines(output, "ERROR", "Pod shop/storefront-worker").filter {
+            $0.contains("policy allowed-images")
+        }
+        #expect(catalog.count == 1, "\(catalog)")
+        #expect(catalog.first?.contains("DEMO_SERVICE/v1/allowed-images?namespace=shop") == true)
+        let unique = lines(output, "ERROR", "Deployment shop/storefront").filter {
+            $0.contains("policy unique-deployment-names")
+        }
+        #expect(unique.first?.contains("global context entry deployments.names not found") == true, "\(unique)")
     }
 }

@@ -190,6 +190,9 @@ struct TestCommandTests {
         #expect(!mustFail.isEmpty && mustFail.allSatisfy { $0 == "fail" })
     }
 
-    /// Measured: 1060 passed, 9 failed (6 need live registries, 2 are Kyverno's must-fail tests): 99.2%.
-    static let floorPerMille = 988
+    /// Measured: 1146 passed, 19 failed: 98.4%. The failures: 6 need live registries, 3 are Kyverno's
+    /// must-fail tests, 9 are the policy library's istio ambient-mode tests naming a rule
+    /// (`check-ambient-mode-enabled`) their policies do not have, and 1 is `custom-functions`' x509 check.
+    /// (Before the fixtures gained the istio tests: 1060 passed, 9 failed.)
+    static let floorPerMille = 983
 }

@@ -77,7 +77,13 @@ struct ContextLoader {
             do {
                 data = try await provider.globalReference(name: globalName)
             } catch {
-                throw EvaluationError("failed to fetch entry key=\(globalName): \(error)")
+                throw EvaluationError(
+                    "failed to fetch entry key=\(globalName): \(error)",
+                    properties: [
+                        RuleResult.globalContextEntryProperty: globalName,
+                        RuleResult.globalContextErrorProperty: (error as? ContextProviderError)?.kind.rawValue
+                            ?? "error",
+                    ])
             }
             guard let jmesPath, !jmesPath.isEmpty else { return data }
             do {
@@ -186,7 +192,13 @@ struct ContextLoader {
             data = try await provider.apiCall(request)
         } catch {
             guard let fallback = call.defaultValue else {
-                throw EvaluationError("failed to fetch data for APICall: \(error)")
+                var properties: [String: String] = [:]
+                if let url = request.serviceURL, request.urlPath == nil {
+                    properties[RuleResult.serviceErrorProperty] =
+                        (error as? ContextProviderError)?.kind.rawValue ?? "error"
+                    properties[RuleResult.serviceProperty] = url
+                }
+                throw EvaluationError("failed to fetch data for APICall: \(error)", properties: properties)
             }
             data = fallback
         }

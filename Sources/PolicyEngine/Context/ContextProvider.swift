@@ -10,14 +10,18 @@ public protocol ContextProvider: Sendable {
     func namespaceLabels(namespace: String) async throws -> [String: String]
     /// A ConfigMap object (`{apiVersion, kind, metadata, data}`).
     func configMap(namespace: String, name: String) async throws -> JSONValue
-    /// The decoded JSON response of an API call (Kubernetes `urlPath` or a service URL).
+    /// The decoded JSON response of an API call (Kubernetes `urlPath` or a service URL). A failed service
+    /// call throws ``ContextProviderError`` with its failure class (`unreachable`, `timeout`, `tls`,
+    /// `http-status`, `invalid-json`, `too-large`): it becomes the result's `serviceError` property.
     func apiCall(_ request: APICallRequest) async throws -> JSONValue
     /// Image metadata for a reference, in Kyverno's `imageRegistry` shape
     /// (`{image, resolvedImage, registry, repository, identifier, imageIndex, manifest, configData}`).
     /// Throw ``ContextProviderError`` with the failure class as its kind (`not-found`, `unreachable`,
     /// `timeout`, `tls`, `unauthorized`, `invalid`): it becomes the result's `imageError` property.
     func imageData(reference: String, credentials: ImageRegistryCredentials?) async throws -> JSONValue
-    /// The data of a `GlobalContextEntry`.
+    /// The data of a `GlobalContextEntry`: `name` is the entry's name, or `<entry>.<projection>` for one of
+    /// its `projections`. Throw ``ContextProviderError`` with kind `not-found` for a missing entry and
+    /// `not-ready` for one without data yet; the rule's `error` result then names the entry.
     func globalReference(name: String) async throws -> JSONValue
 }
 
@@ -57,6 +61,14 @@ public struct ContextProviderError: Error, Sendable, Hashable, CustomStringConve
         case invalid
         /// The provider has no data for this kind of lookup (for example the CLI without a values file).
         case unavailable
+        /// A service answered with a status outside 200–299.
+        case httpStatus = "http-status"
+        /// A service answered with a body that is not JSON.
+        case invalidJSON = "invalid-json"
+        /// A service answered with more than the response-size limit.
+        case tooLarge = "too-large"
+        /// A `GlobalContextEntry` exists but has no data yet (its first list or call has not succeeded).
+        case notReady = "not-ready"
     }
 
     public var kind: Kind

@@ -4,8 +4,9 @@ public import JSONValue
 /// user information, validate rules only. Pure apart from the ``ContextProvider``.
 public struct PolicyEvaluator: Sendable {
     public let queries: QueryEngine
-    /// Whether `failurePolicy: Ignore` turns a failed `imageRegistry` lookup into `skip` (the default, as
-    /// Kyverno documents for registry failures). `false` keeps `error`, as Kyverno's own background scan does.
+    /// Whether `failurePolicy: Ignore` turns a failed `imageRegistry` lookup or `apiCall.service` call into
+    /// `skip` (the default, as Kyverno documents for external data failures). `false` keeps `error`, as
+    /// Kyverno's own background scan does.
     public var ignoreSkipsImageLookupErrors: Bool
 
     /// - Parameters:
@@ -74,7 +75,7 @@ public struct PolicyEvaluator: Sendable {
             if var result = await evaluate(
                 rule, context: ruleContext, loader: ruleLoader, exceptions: ruleExceptions)
             {
-                if result.isImageLookupError, ignoreSkipsImageLookupErrors,
+                if result.isImageLookupError || result.isServiceCallError, ignoreSkipsImageLookupErrors,
                     policy.policy.spec.failurePolicy == .ignore
                 {
                     result.status = .skip

@@ -55,8 +55,21 @@ public struct RuleResult: Sendable, Equatable {
     /// The report property naming the image of a failed image lookup.
     public static let imageProperty = "image"
 
+    /// The report property naming the class of a failed `apiCall.service` call (`unreachable`, `timeout`,
+    /// `tls`, `http-status`, `invalid-json`, `too-large`).
+    public static let serviceErrorProperty = "serviceError"
+    /// The report property naming the URL of a failed `apiCall.service` call.
+    public static let serviceProperty = "service"
+    /// The report property naming a `GlobalContextEntry` a rule could not read (missing or not ready).
+    public static let globalContextEntryProperty = "globalContextEntry"
+    /// The report property naming why the `GlobalContextEntry` could not be read (`not-found`, `not-ready`).
+    public static let globalContextErrorProperty = "globalContextError"
+
     /// Whether this is the `error` of a failed `imageRegistry` lookup.
     public var isImageLookupError: Bool { status == .error && properties[Self.imageErrorProperty] != nil }
+
+    /// Whether this is the `error` of a failed `apiCall.service` call.
+    public var isServiceCallError: Bool { status == .error && properties[Self.serviceErrorProperty] != nil }
 
     /// The status a report shows: with `scored: false` on the policy, a failure is a warning.
     public func reportStatus(scored: Bool) -> Status {

@@ -1,5 +1,5 @@
 import JMESPath
-import JSONValue
+public import JSONValue
 import Synchronization
 
 /// Compiles and runs the JMESPath expressions of a policy set with Kyverno's functions and Kyverno's
@@ -60,6 +60,18 @@ public final class QueryEngine: Sendable {
             return try expression.search(document, functions: functions, options: .kyverno)
         } catch {
             throw EvaluationError("JMESPath query failed: \(error.message)", isNotFound: error.kind == .notFound)
+        }
+    }
+
+    /// Applies an expression to a value with Kyverno's functions, for callers outside the engine
+    /// (GlobalContextEntry projections, values-file mocks).
+    ///
+    /// - Throws: ``ContextProviderError`` with kind `invalid` whose message is the JMESPath error.
+    public func evaluate(_ expression: String, on value: JSONValue) throws(ContextProviderError) -> JSONValue {
+        do {
+            return try apply(expression, to: value)
+        } catch {
+            throw ContextProviderError(.invalid, error.message)
         }
     }
 

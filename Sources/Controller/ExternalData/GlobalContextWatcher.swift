@@ -1,0 +1,272 @@
+import JSONValue
+import KubeClient
+import Logging
+import Metrics
+import PolicyEngine
+import Synchronization
+
+/// Keeps the data of every `GlobalContextEntry` in a ``GlobalContextStore``: one informer on the entries,
+/// then per entry one informer (`kubernetesResource`, whole objects, served as an array sorted by namespace
+/// and name) or one refresh loop (`apiCall`, every `refreshInterval`, up to `retryLimit` attempts per
+/// refresh). However many rules read an entry, it costs one informer or one periodic call.
+///
+/// Vigil never writes the entries' `status`: a Kyverno installed beside it owns that subresource, and two
+/// writers would fight over `conditions` and `lastRefreshTime`. Readiness is in logs and metrics instead.
+final class GlobalContextWatcher: Sendable {
+    struct Settings: Sendable {
+        var resource: GroupVersionResource
+        var pageSize: Int
+        var minimumWatchTimeout: Duration
+        var backoff: ExponentialBackoff
+        /// The first pause between failed attempts of one refresh (doubling, at most 30 s).
+        var retryDelay: Duration = .seconds(1)
+    }
+
+    /// Counters for tests and benchmarks.
+    struct Statistics: Sendable, Hashable {
+        /// `apiCall` attempts (Kubernetes paths and services).
+        var calls = 0
+        /// Lists of `kubernetesResource` entries.
+        var lists = 0
+    }
+
+    private struct Running: Sendable {
+        var spec: GlobalContextEntrySpec?
+        var task: Task<Void, Never>?
+    }
+
+    private struct State: Sendable {
+        var running: [String: Running] = [:]
+        /// Entries whose first load has finished (ready or failed).
+        var attempted: Set<String> = []
+        var informer: Informer?
+        var statistics = Statistics()
+    }
+
+    let client: KubeClient
+    let store: GlobalContextStore
+    let services: ServiceCallClient?
+    let settings: Settings
+    let logger: Logger
+    /// Called when an entry's readiness changes (it became ready, failed, appeared or went away).
+    let changed: @Sendable (_ name: String, _ becameReady: Bool) -> Void
+    private let state = Mutex(State())
+
+    init(
+        client: KubeClient, store: GlobalContextStore, services: ServiceCallClient?, settings: Settings,
+        logger: Logger, changed: @escaping @Sendable (String, Bool) -> Void
+    ) {
+        self.client = client
+        self.store = store
+        self.services = services
+        self.settings = settings
+        self.logger = logger
+        self.changed = changed
+    }
+
+    var statistics: Statistics { state.withLock { $0.statistics } }
+
+    /// Whether the entries have been listed and each has finished its first load (ready or failed).
+    var initialLoadsDone: Bool {
+        state.withLock { state in
+            guard let informer = state.informer, informer.hasSynced else { return false }
+            return state.running.keys.allSatisfy { state.attempted.contains($0) }
+        }
+    }
+
+    /// Watches the entries until cancelled; stops every entry's loader when it returns.
+    func run() async throws {
+        let informer = Informer(
+            client: client,
+            configuration: Informer.Configuration(
+                resource: settings.resource, pageSize: settings.pageSize, keepsObjects: true,
+                minimumWatchTimeout: settings.minimumWatchTimeout, backoff: settings.backoff))
+        state.withLock { $0.informer = informer }
+        defer {
+            let tasks = state.withLock { state in
+                defer { state.running = [:] }
+                return state.running.values.compactMap(\.task)
+            }
+            for task in tasks { task.cancel() }
+        }
+        try await informer.run { event in self.handle(event) }
+    }
+
+    private func handle(_ event: InformerEvent) {
+        switch event {
+        case .added(let object), .updated(let object, _):
+            guard let name = object[path: "metadata", "name"]?.stringValue else { return }
+            apply(object, name: name)
+        case .deleted(let identity, _):
+            let task = state.withLock { state in
+                state.attempted.remove(identity.name)
+                return state.running.removeValue(forKey: identity.name)?.task
+            }
+            task?.cancel()
+            store.remove(identity.name)
+            logger.info("global context entry removed", metadata: ["entry": "\(identity.name)"])
+            changed(identity.name, false)
+        case .resynced:
+            break
+        }
+    }
+
+    private func apply(_ object: JSONValue, name: String) {
+        let spec: GlobalContextEntrySpec
+        do {
+            spec = try GlobalContextEntrySpec(object: object)
+        } catch {
+            let old = state.withLock { state in
+                state.attempted.insert(name)
+                return state.running.updateValue(Running(spec: nil, task: nil), forKey: name)?.task
+            }
+            old?.cancel()
+            store.declare(name, projections: [])
+            store.fail(name, reason: error.message)
+            logger.error("invalid global context entry", metadata: ["entry": "\(name)", "error": "\(error.message)"])
+            changed(name, false)
+            return
+        }
+        let unchanged = state.withLock { $0.running[name]?.spec == spec }
+        guard !unchanged else { return }
+        store.declare(name, projections: spec.projections.map { ($0.name, $0.jmesPath) })
+        let task = Task { await self.load(name: name, spec: spec) }
+        let old = state.withLock { state in
+            state.attempted.remove(name)
+            return state.running.updateValue(Running(spec: spec, task: task), forKey: name)?.task
+        }
+        old?.cancel()
+        logger.info("global context entry loading", metadata: ["entry": "\(name)"])
+        changed(name, false)
+    }
+
+    private func markAttempted(_ name: String) {
+        _ = state.withLock { $0.attempted.insert(name) }
+    }
+
+    private func publish(_ name: String, _ data: JSONValue) {
+        let becameReady = store.update(name, data: data)
+        markAttempted(name)
+        if becameReady {
+            logger.info("global context entry ready", metadata: ["entry": "\(name)"])
+            changed(name, true)
+        } else if let failure = store.entry(name)?.failure {
+            logger.error(
+                "global context entry projection failed", metadata: ["entry": "\(name)", "error": "\(failure)"])
+            changed(name, false)
+        }
+    }
+
+    private func fail(_ name: String, _ reason: String) {
+        store.fail(name, reason: reason)
+        markAttempted(name)
+        logger.error("global context entry failed", metadata: ["entry": "\(name)", "error": "\(reason)"])
+        changed(name, false)
+    }
+
+    private func load(name: String, spec: GlobalContextEntrySpec) async {
+        switch spec.source {
+        case .kubernetesResource(let resource, let namespace):
+            await watch(name: name, resource: resource, namespace: namespace)
+        case .apiCall(let request, let interval, let retryLimit):
+            await poll(name: name, request: request, interval: interval, retryLimit: retryLimit)
+        }
+    }
+
+    /// Keeps every object of `resource` with an informer; publishes the array after the first list and
+    /// after every change.
+    private func watch(name: String, resource: GroupVersionResource, namespace: String?) async {
+        let informer = Informer(
+            client: client,
+            configuration: Informer.Configuration(
+                resource: resource, namespace: namespace, pageSize: settings.pageSize, keepsObjects: true,
+                minimumWatchTimeout: settings.minimumWatchTimeout, backoff: settings.backoff))
+        let synced = SyncedFlag()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // An informer retries failed lists by itself; report the entry as failed meanwhile.
+                var reported = 0
+                while !Task.isCancelled, !synced.value {
+                    let errors = informer.statistics.errors
+                    if errors > reported {
+                        reported = errors
+                        self.fail(name, "listing \(resource) failed \(errors) time(s); retrying")
+                    }
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            group.addTask {
+                try? await informer.run { event in
+                    switch event {
+                    case .resynced:
+                        synced.set()
+                        self.state.withLock { $0.statistics.lists += 1 }
+                    case .added, .deleted, .updated(_, contentChanged: true):
+                        guard synced.value else { return }
+                    case .updated(_, contentChanged: false):
+                        return
+                    }
+                    self.publish(name, Self.objects(informer.store))
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    static func objects(_ store: InformerStore) -> JSONValue {
+        let sorted = store.entries.values.sorted {
+            ($0.identity.namespace, $0.identity.name) < ($1.identity.namespace, $1.identity.name)
+        }
+        return .array(sorted.compactMap(\.object))
+    }
+
+    /// Calls the API path or service every `interval`, with up to `retryLimit` attempts per refresh.
+    private func poll(name: String, request: APICallRequest, interval: Duration, retryLimit: Int) async {
+        while !Task.isCancelled {
+            var delay = settings.retryDelay
+            var lastError = ""
+            var succeeded = false
+            for attempt in 1...max(1, retryLimit) {
+                state.withLock { $0.statistics.calls += 1 }
+                do {
+                    let data = try await call(request)
+                    publish(name, data)
+                    succeeded = true
+                    break
+                } catch {
+                    lastError = error.message
+                    guard attempt < retryLimit, !Task.isCancelled else { break }
+                    try? await Task.sleep(for: delay)
+                    delay = min(delay * 2, .seconds(30))
+                }
+            }
+            if !succeeded, !Task.isCancelled {
+                fail(name, "apiCall failed after \(max(1, retryLimit)) attempt(s): \(lastError)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    private func call(_ request: APICallRequest) async throws(ContextProviderError) -> JSONValue {
+        if let path = request.urlPath {
+            return try await ClusterContextProvider.kubernetesCall(request, path: path, client: client)
+        }
+        guard let services else {
+            throw ContextProviderError(.unavailable, "no service call client is configured")
+        }
+        return try await services.callUncached(request)
+    }
+}
+
+/// Whether an entry's informer has finished its first list, shared by its event handler and the task
+/// reporting list failures meanwhile.
+private final class SyncedFlag: Sendable {
+    private let flag = Mutex(false)
+
+    var value: Bool { flag.withLock { $0 } }
+
+    func set() {
+        flag.withLock { $0 = true }
+    }
+}
