@@ -49,10 +49,12 @@ let package = Package(
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
         .target(name: "ContainerImages"),
+        .target(name: "KubeValues"),
         .target(
             name: "PolicyEngine",
             dependencies: [
                 "ContainerImages",
+                "KubeValues",
                 "JSONValue",
                 "JMESPath",
                 "YAML",
@@ -172,7 +174,7 @@ let package = Package(
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
         .testTarget(
             name: "PolicyEngineTests",
-            dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"],
+            dependencies: ["PolicyEngine", "KubeValues", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
         ),
         .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
