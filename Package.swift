@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "JSONValue", targets: ["JSONValue"]),
+        .library(name: "CEL", targets: ["CEL"]),
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "HTTPClient", targets: ["HTTPClient"]),
         .library(name: "LocalAPIServer", targets: ["LocalAPIServer"]),
@@ -50,6 +51,12 @@ let package = Package(
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
         .target(name: "ContainerImages"),
         .target(name: "KubeValues"),
+        .target(
+            name: "CEL",
+            dependencies: [
+                "JSONValue", "KubeValues", .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         .target(
             name: "PolicyEngine",
             dependencies: [
@@ -148,6 +155,7 @@ let package = Package(
                 "JSONValue",
                 "YAML",
                 "JMESPath",
+                "CEL",
                 "PolicyEngine",
                 "PolicyTesting",
                 "PolicyReports",
@@ -163,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench",
             dependencies: [
-                "JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry",
+                "JSONValue", "JMESPath", "CEL", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry",
                 "RegistryTestSupport", "KubeClient", "Controller", "YAML",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -176,6 +184,10 @@ let package = Package(
             name: "PolicyEngineTests",
             dependencies: ["PolicyEngine", "KubeValues", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
+        ),
+        .testTarget(
+            name: "CELTests",
+            dependencies: ["CEL", "JSONValue", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
         .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
         .target(
