@@ -1,6 +1,7 @@
 /// cel-go's `ext.Strings` at version 2, as Kubernetes and Kyverno enable it: `charAt`, `indexOf`,
-/// `lastIndexOf`, `lowerAscii`, `upperAscii`, `replace`, `split`, `substring`, `trim`, `join` and `quote`.
-/// Indexes count Unicode code points, as cel-go does. (`format` and `reverse` are not here yet.)
+/// `lastIndexOf`, `lowerAscii`, `upperAscii`, `replace`, `split`, `substring`, `trim`, `join`, `format` and
+/// `strings.quote`.
+/// Indexes count Unicode code points, as cel-go does. (`reverse` is v3, which Kubernetes does not enable.)
 public struct CELStringsLibrary: CELLibrary {
     public init() {}
 
@@ -96,6 +97,7 @@ public struct CELStringsLibrary: CELLibrary {
             })
         registry.add(.unary("join", receiver: true, .list) { Self.join($0, .string("")) })
         registry.add(.binary("join", receiver: true, .list, .string) { Self.join($0, $1) })
+        registry.add(.binary("format", receiver: true, .string, .list) { Self.format($0, $1) })
         registry.add(
             .unary("strings.quote", .string) { text in
                 guard case .string(let text) = text else { return Self.overload("strings.quote") }

@@ -26,7 +26,8 @@ struct CELCompiler {
         case .ident(let name):
             return try identifier(name, at: expr.offset)
         case .select(let operand, let field, let testOnly, _):
-            if !testOnly, let name = expr.qualifiedName, resolveLocal(name) == nil,
+            if !testOnly, let name = expr.qualifiedName,
+                resolveLocal(String(name.prefix { $0 != "." })) == nil,
                 let slot = environment.variables.firstIndex(of: name)
             {
                 return { frame in frame.slots[slot] }
@@ -117,7 +118,7 @@ struct CELCompiler {
         if let slot = resolveLocal(name) ?? environment.variables.firstIndex(of: name) {
             return { frame in frame.slots[slot] }
         }
-        if let type = CELType.named(name) {
+        if name != "dyn", let type = CELType.named(name) {  // `dyn` is a function, not a type value
             return { _ in .type(type) }
         }
         if environment.defersUndeclaredReferences {

@@ -225,7 +225,7 @@ enum CELOperators {
         switch operand {
         case .map(let map): return .bool(map[field: field] != nil)
         case .optional(let wrapped):
-            guard let wrapped else { return .optional(nil) }
+            guard let wrapped else { return .bool(false) }
             return has(wrapped, field)
         case .error: return operand
         default: return .error(CELError("invalid type for field selection"))

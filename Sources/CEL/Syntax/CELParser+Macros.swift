@@ -28,6 +28,9 @@ extension CELParser {
                         initial: arguments[1], condition: literal(.bool(false), at),
                         step: CELExpr(offset: at, kind: .ident(variable)), result: arguments[2])))
         }
+        if name == "optMap" || name == "optFlatMap", arguments.count == 2 {
+            return try optionalMap(flat: name == "optFlatMap", target: target, arguments: arguments, at: at)
+        }
         switch (name, arguments.count) {
         case ("all", 3), ("exists", 3), ("existsOne", 3), ("exists_one", 3), ("transformList", 3),
             ("transformList", 4), ("transformMap", 3), ("transformMap", 4), ("transformMapEntry", 3),
@@ -52,6 +55,27 @@ extension CELParser {
     }
 
     private func literal(_ value: CELValue, _ at: Int) -> CELExpr { CELExpr(offset: at, kind: .literal(value)) }
+
+    /// cel-go's `opt.optMap(x, e)`: `opt.hasValue() ? optional.of(cel.bind(x, opt.value(), e)) : optional.none()`;
+    /// `optFlatMap` leaves out the `optional.of`.
+    private mutating func optionalMap(
+        flat: Bool, target: CELExpr, arguments: [CELExpr], at: Int
+    ) throws(CELCompileError) -> CELExpr {
+        guard case .ident(let variable) = arguments[0].kind else {
+            throw error("optMap() variable name must be a simple identifier", at: arguments[0].offset)
+        }
+        let empty = CELExpr(offset: at, kind: .list(elements: [], optionalIndices: []))
+        let bound = CELExpr(
+            offset: at,
+            kind: .comprehension(
+                CELExpr.Comprehension(
+                    iterationVariable: "#unused", iterationVariable2: nil, range: empty, accumulator: variable,
+                    initial: call("value", [], at: at, target: target), condition: literal(.bool(false), at),
+                    step: CELExpr(offset: at, kind: .ident(variable)), result: arguments[1])))
+        let some = flat ? bound : call("optional.of", [bound], at: at)
+        return call(
+            "_?_:_", [call("hasValue", [], at: at, target: target), some, call("optional.none", [], at: at)], at: at)
+    }
 
     private mutating func comprehension(
         _ macro: String, variable: String, range: CELExpr, arguments: [CELExpr], at: Int

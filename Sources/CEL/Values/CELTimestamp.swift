@@ -214,10 +214,12 @@ struct CivilTime {
     /// The UTC offset in seconds of a time zone argument at a time: an IANA name (`America/New_York`),
     /// `UTC`, or a fixed offset `+05:30` / `-08:00`. Nil for an unknown zone.
     static func offset(zone: String, at seconds: Int64) -> Int64? {
-        if let first = zone.first, first == "+" || first == "-" {
-            let parts = zone.dropFirst().split(separator: ":")
+        // cel-go takes `HH:MM` with an optional sign as a fixed offset.
+        let signed = zone.first == "+" || zone.first == "-"
+        if signed || zone.contains(":") {
+            let parts = (signed ? zone.dropFirst() : Substring(zone)).split(separator: ":")
             guard parts.count == 2, let hours = Int64(parts[0]), let minutes = Int64(parts[1]) else { return nil }
-            return (hours * 3600 + minutes * 60) * (first == "-" ? -1 : 1)
+            return (hours * 3600 + minutes * 60) * (zone.first == "-" ? -1 : 1)
         }
         if zone == "UTC" || zone == "Z" { return 0 }
         guard let timeZone = TimeZone(identifier: zone) else { return nil }

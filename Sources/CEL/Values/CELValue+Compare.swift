@@ -6,7 +6,7 @@ extension CELValue {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
-        case (.string(let a), .string(let b)): return a == b
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)  // no Unicode normalisation
         case (.bytes(let a), .bytes(let b)): return a == b
         case (.int, .int), (.int, .uint), (.int, .double), (.uint, .int), (.uint, .uint), (.uint, .double),
             (.double, .int), (.double, .uint), (.double, .double):
@@ -86,26 +86,23 @@ extension CELValue {
         }
     }
 
+    /// cel-go's `compareIntDouble`: out-of-range doubles order outside, the rest compare as doubles (so
+    /// `9223372036854775807 == 9223372036854775808.0`, as the conformance suite expects).
     private static func compare(int a: Int64, double b: Double) -> Int? {
         if b.isNaN { return nil }
         if b < -9.223372036854775808e18 { return 1 }
-        if b >= 9.223372036854775808e18 { return -1 }
-        let whole = b.rounded(.down)
-        let truncated = Int64(whole)
-        if a < truncated { return -1 }
-        if a > truncated { return 1 }
-        return whole < b ? -1 : 0
+        if b > 9.223372036854775808e18 { return -1 }
+        let x = Double(a)
+        return x < b ? -1 : (x > b ? 1 : 0)
     }
 
+    /// cel-go's `compareUintDouble`, the same way.
     private static func compare(uint a: UInt64, double b: Double) -> Int? {
         if b.isNaN { return nil }
         if b < 0 { return 1 }
-        if b >= 1.8446744073709551616e19 { return -1 }
-        let whole = b.rounded(.down)
-        let truncated = UInt64(whole)
-        if a < truncated { return -1 }
-        if a > truncated { return 1 }
-        return whole < b ? -1 : 0
+        if b > 1.8446744073709551616e19 { return -1 }
+        let x = Double(a)
+        return x < b ? -1 : (x > b ? 1 : 0)
     }
 
     /// The ordering of `<`, `<=`, `>`, `>=`: numbers across types, and strings, bytes, bools,
@@ -120,7 +117,7 @@ extension CELValue {
             }
         case (.string(let a), .string(let b)):
             // Code point order, as Go compares UTF-8 bytes.
-            return .success(a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : (a == b ? 0 : 1))
+            return .success(a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : (a.utf8.elementsEqual(b.utf8) ? 0 : 1))
         case (.bytes(let a), .bytes(let b)): return .success(a.lexicographicallyPrecedes(b) ? -1 : (a == b ? 0 : 1))
         case (.bool(let a), .bool(let b)): return .success(a == b ? 0 : (a ? 1 : -1))
         case (.timestamp(let a), .timestamp(let b)): return .success(a < b ? -1 : (a == b ? 0 : 1))
