@@ -48,7 +48,7 @@ struct CELEvalCommand: ParsableCommand {
             let name = String(binding[..<equals])
             values[name] = CELValue(json: try readDocument(String(binding[binding.index(after: equals)...])))
         }
-        let environment = CELEnvironment(variables: values.keys.sorted(), libraries: CELEnvironment.kubernetesLibraries)
+        let environment = CELEnvironment(variables: values.keys.sorted(), libraries: CELEnvironment.kyvernoLibraries)
         let program: CELProgram
         do {
             program = try environment.compile(expression)

@@ -74,6 +74,8 @@ public protocol CELLibrary: Sendable {
 /// kinds of the argument values (dynamic dispatch, as cel-go does for `dyn`).
 public struct CELFunctionRegistry: Sendable {
     private(set) var overloads: [String: [CELOverload]] = [:]
+    /// Type names libraries define (`net.IP`): identifiers that denote ``CELType/opaque(_:)`` type values.
+    public private(set) var typeNames: Set<String> = []
 
     public init() {}
 
@@ -90,6 +92,9 @@ public struct CELFunctionRegistry: Sendable {
     public mutating func add(_ overloads: [CELOverload]) {
         for overload in overloads { add(overload) }
     }
+
+    /// Declares a library type name, so `type(x) == net.IP` compiles.
+    public mutating func addType(_ name: String) { typeNames.insert(name) }
 
     /// Whether any overload has this name.
     public func contains(_ name: String) -> Bool { overloads[name] != nil }

@@ -32,7 +32,7 @@ struct CELCompiler {
             {
                 return { frame in frame.slots[slot] }
             }
-            if !testOnly, let name = expr.qualifiedName, let type = CELType.named(name),
+            if !testOnly, let name = expr.qualifiedName, let type = namedType(name),
                 let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
                 !environment.variables.contains(root)
             {
@@ -110,6 +110,11 @@ struct CELCompiler {
         }
     }
 
+    /// A built-in type name or one a library declared.
+    func namedType(_ name: String) -> CELType? {
+        CELType.named(name) ?? (environment.functions.typeNames.contains(name) ? .opaque(name) : nil)
+    }
+
     func resolveLocal(_ name: String) -> Int? {
         scopes.last(where: { $0.name == name })?.slot
     }
@@ -118,7 +123,7 @@ struct CELCompiler {
         if let slot = resolveLocal(name) ?? environment.variables.firstIndex(of: name) {
             return { frame in frame.slots[slot] }
         }
-        if name != "dyn", let type = CELType.named(name) {  // `dyn` is a function, not a type value
+        if name != "dyn", let type = namedType(name) {  // `dyn` is a function, not a type value
             return { _ in .type(type) }
         }
         if environment.defersUndeclaredReferences {
@@ -146,7 +151,13 @@ struct CELCompiler {
         return { frame in
             let rangeValue = range(frame)
             frame.slots[accuSlot] = initial(frame)
+            var exhausted = false
             func iterate(_ first: CELValue, _ second: CELValue) -> Bool {
+                frame.budget -= 1
+                if frame.budget < 0 {
+                    exhausted = true
+                    return false
+                }
                 if twoVariables {
                     frame.slots[iterSlot] = first
                     frame.slots[iterSlot2] = second
@@ -171,6 +182,7 @@ struct CELCompiler {
                 return .error(
                     CELError("expression of type '\(rangeValue.celType.name)' cannot be range of a comprehension"))
             }
+            if exhausted { return .error(.costLimitExceeded) }
             return result(frame)
         }
     }

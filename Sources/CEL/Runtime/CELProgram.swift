@@ -1,8 +1,13 @@
 /// The per-evaluation variable slots: declared variables first, then comprehension variables.
 final class CELFrame {
     var slots: [CELValue]
+    /// Comprehension iterations left before evaluation stops with ``CELError/costLimitExceeded``.
+    var budget: Int
 
-    init(slots: [CELValue]) { self.slots = slots }
+    init(slots: [CELValue], budget: Int) {
+        self.slots = slots
+        self.budget = budget
+    }
 }
 
 /// A compiled node: evaluates against a frame. Errors are returned as ``CELValue/error(_:)``.
@@ -17,6 +22,8 @@ public struct CELProgram: Sendable {
     public let variables: [String]
     let root: CELEval
     let slotCount: Int
+    /// The runtime cost limit (see ``CELEnvironment/costLimit``).
+    public let costLimit: Int
 
     /// Evaluates with variables by name; an undeclared name is ignored, a declared one left out is null.
     public func evaluate(_ variables: [String: CELValue] = [:]) -> CELValue {
@@ -24,7 +31,7 @@ public struct CELProgram: Sendable {
         for (index, name) in self.variables.enumerated() {
             if let value = variables[name] { slots[index] = value }
         }
-        return root(CELFrame(slots: slots))
+        return root(CELFrame(slots: slots, budget: costLimit))
     }
 
     /// Evaluates with the variables' values in declaration order (the fast path for many evaluations).
@@ -33,7 +40,7 @@ public struct CELProgram: Sendable {
         if slots.count < slotCount {
             slots.append(contentsOf: repeatElement(.null, count: slotCount - slots.count))
         }
-        return root(CELFrame(slots: slots))
+        return root(CELFrame(slots: slots, budget: costLimit))
     }
 }
 
@@ -43,6 +50,10 @@ public struct CELEnvironment: Sendable {
     public private(set) var variables: [String]
     /// The functions calls resolve to.
     public var functions: CELFunctionRegistry
+    /// The runtime cost guard, like Kubernetes' per-expression cost limit: the most comprehension iterations
+    /// (`all`, `exists`, `map`, `filter`, ... summed over all loops, nested ones included) one evaluation may
+    /// run before it stops with an error instead of stalling. Default 1,000,000.
+    public var costLimit = 1_000_000
     /// When true, an undeclared identifier or unknown function compiles to an evaluation error instead of
     /// failing compilation (cel-go's unchecked evaluation, the conformance suite's `disableCheck`).
     public var defersUndeclaredReferences = false
@@ -66,6 +77,7 @@ public struct CELEnvironment: Sendable {
         let expr = try CELParser.parse(source)
         var compiler = CELCompiler(environment: self, source: source)
         let root = try compiler.compile(expr)
-        return CELProgram(source: source, variables: variables, root: root, slotCount: compiler.slotCount)
+        return CELProgram(
+            source: source, variables: variables, root: root, slotCount: compiler.slotCount, costLimit: costLimit)
     }
 }

@@ -12,6 +12,9 @@ public struct CELError: Error, Sendable, Equatable, CustomStringConvertible {
     static let moduloByZero = CELError("modulus by zero")
     static let overflow = CELError("integer overflow")
     static let rangeError = CELError("range error")
+    /// The evaluation ran more comprehension iterations than ``CELEnvironment/costLimit`` allows
+    /// (Kubernetes' wording for its runtime cost limit).
+    public static let costLimitExceeded = CELError("operation cancelled: actual cost limit exceeded")
 
     static func noSuchKey(_ key: CELValue) -> CELError { CELError("no such key: \(key.debugText)") }
     static func noSuchField(_ name: String) -> CELError { CELError("no such key: \(name)") }
