@@ -27,7 +27,7 @@ public struct CELProgram: Sendable {
 
     /// Evaluates with variables by name; an undeclared name is ignored, a declared one left out is null.
     public func evaluate(_ variables: [String: CELValue] = [:]) -> CELValue {
-        var slots = [CELValue](repeating: .error(CELError("unbound variable")), count: slotCount)
+        var slots = [CELValue](repeating: .null, count: slotCount)
         for (index, name) in self.variables.enumerated() {
             if let value = variables[name] { slots[index] = value }
         }
