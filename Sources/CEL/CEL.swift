@@ -1,8 +1,8 @@
 // CEL: the Common Expression Language (https://github.com/google/cel-spec), written here by hand.
 //
 // No maintained Swift implementation of CEL exists, so Vigil carries its own. The module is pure: it
-// imports JSONValue (Kubernetes objects), KubeValues (Go RE2 regexes for `matches`) and Foundation only
-// for IANA time zones.
+// imports JSONValue (Kubernetes objects), KubeValues (Go RE2 regexes for `matches`), OrderedCollections
+// (map literal order) and Foundation (IANA time zones, base64, printf-style `format`, inet_pton).
 //
 // Layout (each stage is one directory):
 // - `Syntax/`: `CELLexer` (tokens), `CELParser` (the whole grammar of cel-spec's langdef, macros expanded
@@ -16,7 +16,9 @@
 //   `CELProgram` (the `Sendable` result, evaluated many times against a `CELActivation`).
 // - `Library/`: `CELFunctionRegistry` and `CELOverload` (the extension point: a library is a value of
 //   type `CELLibrary` that registers overloads by name, receiver style, arity and argument kinds), and
-//   the standard library.
+//   the libraries: standard, ext.Strings v2 (`CELStringsLibrary`), Kubernetes' IP/CIDR
+//   (`CELNetworkLibrary`), Kyverno's ext.Math and base64 (`CELMathLibrary`, `CELEncodersLibrary`), gathered by
+//   `CELEnvironment.kubernetes()` and `CELEnvironment.kyverno()`.
 //
 // Usage:
 //
