@@ -13,7 +13,7 @@
 //   timestamps and durations, and the heterogeneous numeric equality and ordering of the spec.
 // - `Runtime/`: `CELEnvironment` (declared variables and function libraries), `CELCompiler` (AST to a
 //   tree of closures: variables resolve to slots, functions to overload sets, at compile time),
-//   `CELProgram` (the `Sendable` result, evaluated many times against a `CELActivation`).
+//   `CELProgram` (the `Sendable` result, evaluated many times against variables by name or by slot).
 // - `Library/`: `CELFunctionRegistry` and `CELOverload` (the extension point: a library is a value of
 //   type `CELLibrary` that registers overloads by name, receiver style, arity and argument kinds), and
 //   the libraries: standard, ext.Strings v2 (`CELStringsLibrary`), Kubernetes' IP/CIDR
