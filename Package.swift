@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "JSONValue", targets: ["JSONValue"]),
+        .library(name: "CEL", targets: ["CEL"]),
         .library(name: "YAML", targets: ["YAML"]),
         .library(name: "HTTPClient", targets: ["HTTPClient"]),
         .library(name: "LocalAPIServer", targets: ["LocalAPIServer"]),
@@ -49,10 +50,18 @@ let package = Package(
         .target(name: "YAML", dependencies: ["JSONValue", "CYAML"]),
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
         .target(name: "ContainerImages"),
+        .target(name: "KubeValues"),
+        .target(
+            name: "CEL",
+            dependencies: [
+                "JSONValue", "KubeValues", .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         .target(
             name: "PolicyEngine",
             dependencies: [
                 "ContainerImages",
+                "KubeValues",
                 "JSONValue",
                 "JMESPath",
                 "YAML",
@@ -146,6 +155,7 @@ let package = Package(
                 "JSONValue",
                 "YAML",
                 "JMESPath",
+                "CEL",
                 "PolicyEngine",
                 "PolicyTesting",
                 "PolicyReports",
@@ -162,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench",
             dependencies: [
-                "JSONValue", "JMESPath", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry",
+                "JSONValue", "JMESPath", "CEL", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry",
                 "RegistryTestSupport", "KubeClient", "Controller", "YAML",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -173,8 +183,12 @@ let package = Package(
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
         .testTarget(
             name: "PolicyEngineTests",
-            dependencies: ["PolicyEngine", "JMESPath", "JSONValue", "YAML"],
+            dependencies: ["PolicyEngine", "KubeValues", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
+        ),
+        .testTarget(
+            name: "CELTests",
+            dependencies: ["CEL", "JSONValue", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
         .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
         .target(

@@ -9,6 +9,8 @@ case "json":
     JSONBench.run(arguments: Array(arguments.dropFirst()))
 case "jmespath":
     exit(JMESPathBench.main(Array(arguments.dropFirst())))
+case "cel":
+    exit(CELBench.main(Array(arguments.dropFirst())))
 case "engine":
     exit(EngineBench.main(Array(arguments.dropFirst())))
 case "http":
@@ -23,6 +25,6 @@ case "kubeclient":
     try await KubeClientBench.run(Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(
-        Data("usage: vigil-bench json|jmespath|engine|http|apiserver|registry|scan|kubeclient ...\n".utf8))
+        Data("usage: vigil-bench json|jmespath|cel|engine|http|apiserver|registry|scan|kubeclient ...\n".utf8))
     exit(2)
 }

@@ -12,7 +12,8 @@ struct Vigil: AsyncParsableCommand {
             """,
         version: VersionInfo.version,
         subcommands: [
-            VersionCommand.self, APIServerCommand.self, KubeCommand.self, JPCommand.self, ApplyCommand.self,
+            VersionCommand.self, APIServerCommand.self, KubeCommand.self, JPCommand.self, CELCommand.self,
+            ApplyCommand.self,
             TestCommand.self, RunCommand.self, DemoCommand.self,
         ]
     )

@@ -1,5 +1,6 @@
 import JMESPath
 import JSONValue
+import KubeValues
 
 /// `random`: a random string matching a Go regular expression (see ``RegexGenerator``).
 extension KyvernoFunctions {

@@ -1,5 +1,6 @@
 import JMESPath
 import JSONValue
+import KubeValues
 
 /// Regular-expression functions: `regex_replace_all`, `regex_replace_all_literal`, `regex_match`, with Go
 /// RE2 syntax and semantics (see ``GoRegex``). The source and replacement may be numbers, converted to

@@ -1,3 +1,5 @@
+import KubeValues
+
 /// Generates random strings that match a Go regular expression, for Kyverno's `random` function (which
 /// uses `zach-klippenstein/goregen`).
 ///

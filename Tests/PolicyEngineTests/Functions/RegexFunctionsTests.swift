@@ -1,5 +1,6 @@
 import JMESPath
 import JSONValue
+import KubeValues
 import PolicyEngine
 import Testing
 

@@ -1,7 +1,7 @@
 import JSONValue
 import Testing
 
-@testable import PolicyEngine
+@testable import KubeValues
 
 /// Patterns whose backtracking would take exponential time are refused with a clear error instead of hanging;
 /// nested repetitions that cannot blow up still run.

@@ -52,7 +52,7 @@ public struct GoRegex {
     /// Every match, leftmost-first and non-overlapping, without empty matches that touch the previous
     /// match (Go's rule), as scalar-index ranges with their capture ranges (nil when a group did not take
     /// part).
-    func allMatches(in text: String) -> [[Range<String.Index>?]] {
+    public func allMatches(in text: String) -> [[Range<String.Index>?]] {
         var results: [[Range<String.Index>?]] = []
         var previousEnd: String.Index?
         for match in text.matches(of: regex) {
@@ -168,4 +168,12 @@ public struct GoRegexError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// `error parsing regexp: <code>: \`<expression>\``, as Go prints it.
     public var description: String { "error parsing regexp: \(code): `\(expression)`" }
+}
+
+extension Unicode.Scalar {
+    /// The value of an ASCII decimal digit, or nil.
+    var digitValue: Int? {
+        guard value >= 48, value <= 57 else { return nil }
+        return Int(value - 48)
+    }
 }

@@ -1,0 +1,222 @@
+import OrderedCollections
+
+/// Compiles a ``CELExpr`` into a tree of closures: identifiers resolve to frame slots, calls to their
+/// overload sets, literals are constants; nothing is looked up by name at evaluation time.
+struct CELCompiler {
+    let environment: CELEnvironment
+    let source: String
+    /// Comprehension variables in scope, innermost last, with their slots.
+    var scopes: [(name: String, slot: Int)] = []
+    var slotCount: Int
+
+    init(environment: CELEnvironment, source: String) {
+        self.environment = environment
+        self.source = source
+        slotCount = environment.variables.count
+    }
+
+    func error(_ message: String, at offset: Int) -> CELCompileError {
+        CELParser(source: source).error(message, at: offset)
+    }
+
+    mutating func compile(_ expr: CELExpr) throws(CELCompileError) -> CELEval {
+        switch expr.kind {
+        case .literal(let value):
+            return { _ in value }
+        case .ident(let name):
+            return try identifier(name, at: expr.offset)
+        case .select(let operand, let field, let testOnly, _):
+            if !testOnly, let name = expr.qualifiedName,
+                resolveLocal(String(name.prefix { $0 != "." })) == nil,
+                let slot = environment.variables.firstIndex(of: name)
+            {
+                return { frame in frame.slots[slot] }
+            }
+            if !testOnly, let name = expr.qualifiedName, let type = namedType(name),
+                let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
+                !environment.variables.contains(root)
+            {
+                return { _ in .type(type) }
+            }
+            let target = try compile(operand)
+            if testOnly {
+                return { frame in CELOperators.has(target(frame), field) }
+            }
+            return { frame in CELOperators.select(target(frame), field) }
+        case .call(let function, let target, let arguments):
+            return try call(function, target: target, arguments: arguments, at: expr.offset)
+        case .list(let elements, let optionalIndices):
+            let compiled = try elements.map { (element) throws(CELCompileError) in try compile(element) }
+            if optionalIndices.isEmpty {
+                if compiled.isEmpty { return { _ in .list(CELList([])) } }
+                return { frame in
+                    var values: [CELValue] = []
+                    values.reserveCapacity(compiled.count)
+                    for element in compiled {
+                        let value = element(frame)
+                        if case .error = value { return value }
+                        values.append(value)
+                    }
+                    return .list(CELList(values))
+                }
+            }
+            let optional = Set(optionalIndices)
+            return { frame in
+                var values: [CELValue] = []
+                for (index, element) in compiled.enumerated() {
+                    let value = element(frame)
+                    if case .error = value { return value }
+                    if optional.contains(index) {
+                        guard case .optional(let wrapped) = value else {
+                            return .error(CELError("no such overload: optional element is not an optional"))
+                        }
+                        if let wrapped { values.append(wrapped) }
+                    } else {
+                        values.append(value)
+                    }
+                }
+                return .list(CELList(values))
+            }
+        case .map(let entries):
+            let compiled = try entries.map { (entry) throws(CELCompileError) in
+                (try compile(entry.key), try compile(entry.value), entry.optional)
+            }
+            return { frame in
+                var result = OrderedDictionary<CELMapKey, CELValue>()
+                for (keyEval, valueEval, optional) in compiled {
+                    let key = keyEval(frame)
+                    if case .error = key { return key }
+                    var value = valueEval(frame)
+                    if case .error = value { return value }
+                    guard let mapKey = CELMapKey(key) else {
+                        return .error(CELError("unsupported key type: \(key.celType.name)"))
+                    }
+                    if optional {
+                        guard case .optional(let wrapped) = value else {
+                            return .error(CELError("no such overload: optional entry is not an optional"))
+                        }
+                        guard let wrapped else { continue }
+                        value = wrapped
+                    }
+                    if result[mapKey] != nil || CELMap(result).lookup(key) != nil {
+                        return .error(CELError("Failed with repeated key"))
+                    }
+                    result[mapKey] = value
+                }
+                return .map(CELMap(result))
+            }
+        case .comprehension(let comprehension):
+            return try compile(comprehension)
+        }
+    }
+
+    /// A built-in type name or one a library declared.
+    func namedType(_ name: String) -> CELType? {
+        CELType.named(name) ?? (environment.functions.typeNames.contains(name) ? .opaque(name) : nil)
+    }
+
+    func resolveLocal(_ name: String) -> Int? {
+        scopes.last(where: { $0.name == name })?.slot
+    }
+
+    mutating func identifier(_ name: String, at offset: Int) throws(CELCompileError) -> CELEval {
+        if let slot = resolveLocal(name) ?? environment.variables.firstIndex(of: name) {
+            return { frame in frame.slots[slot] }
+        }
+        if name != "dyn", let type = namedType(name) {  // `dyn` is a function, not a type value
+            return { _ in .type(type) }
+        }
+        if environment.defersUndeclaredReferences {
+            let failure = CELValue.error(CELError("no such attribute: \(name)"))
+            return { _ in failure }
+        }
+        throw error("undeclared reference to '\(name)' (in container '')", at: offset)
+    }
+
+    mutating func compile(_ loop: CELExpr.Comprehension) throws(CELCompileError) -> CELEval {
+        let range = try compile(loop.range)
+        let initial = try compile(loop.initial)
+        let accuSlot = slotCount
+        let iterSlot = slotCount + 1
+        let iterSlot2 = slotCount + 2
+        slotCount += 3
+        scopes.append((loop.accumulator, accuSlot))
+        let result = try compile(loop.result)
+        scopes.append((loop.iterationVariable, iterSlot))
+        if let second = loop.iterationVariable2 { scopes.append((second, iterSlot2)) }
+        let condition = try compile(loop.condition)
+        let step = try compileStep(loop.step, accumulatorSlot: accuSlot)
+        scopes.removeLast(loop.iterationVariable2 == nil ? 2 : 3)
+        let twoVariables = loop.iterationVariable2 != nil
+        return { frame in
+            let rangeValue = range(frame)
+            frame.slots[accuSlot] = initial(frame)
+            var exhausted = false
+            func iterate(_ first: CELValue, _ second: CELValue) -> Bool {
+                frame.budget -= 1
+                if frame.budget < 0 {
+                    exhausted = true
+                    return false
+                }
+                if twoVariables {
+                    frame.slots[iterSlot] = first
+                    frame.slots[iterSlot2] = second
+                } else {
+                    frame.slots[iterSlot] = first
+                }
+                guard case .bool(true) = condition(frame) else { return false }
+                frame.slots[accuSlot] = step(frame)
+                return true
+            }
+            switch rangeValue {
+            case .list(let list):
+                for index in 0..<list.count where !iterate(twoVariables ? .int(Int64(index)) : list[index], list[index])
+                {
+                    break
+                }
+            case .map(let map):
+                for (key, value) in map.entries where !iterate(key.value, value) { break }
+            case .error:
+                return rangeValue
+            default:
+                return .error(
+                    CELError("expression of type '\(rangeValue.celType.name)' cannot be range of a comprehension"))
+            }
+            if exhausted { return .error(.costLimitExceeded) }
+            return result(frame)
+        }
+    }
+
+    /// The step of `map`/`filter` appends to the accumulator in place instead of copying it each time.
+    mutating func compileStep(_ step: CELExpr, accumulatorSlot: Int) throws(CELCompileError) -> CELEval {
+        if case .call("_+_", nil, let arguments) = step.kind, case .ident(CELParser.accumulator) = arguments[0].kind,
+            case .list = arguments[1].kind
+        {
+            let element = try compile(arguments[1])
+            return { frame in
+                let addition = element(frame)
+                guard case .list(let tail) = addition else { return addition }
+                guard case .list(var list) = frame.slots[accumulatorSlot] else {
+                    return CELOperators.add(frame.slots[accumulatorSlot], addition)
+                }
+                frame.slots[accumulatorSlot] = .null
+                list.append(contentsOf: tail)
+                return .list(list)
+            }
+        }
+        if case .call("_?_:_", nil, let arguments) = step.kind {
+            let condition = try compile(arguments[0])
+            let whenTrue = try compileStep(arguments[1], accumulatorSlot: accumulatorSlot)
+            let whenFalse = try compileStep(arguments[2], accumulatorSlot: accumulatorSlot)
+            return { frame in
+                switch condition(frame) {
+                case .bool(true): return whenTrue(frame)
+                case .bool(false): return whenFalse(frame)
+                case .error(let error): return .error(error)
+                default: return .error(.noMatchingOverload("_?_:_"))
+                }
+            }
+        }
+        return try compile(step)
+    }
+}
