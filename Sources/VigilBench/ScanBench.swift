@@ -10,7 +10,9 @@ import YAML
 /// `vigil-bench scan`: a full background scan of N Pods plus Deployments with 20+ corpus policies. The API
 /// server runs as a separate `vigil api-server` process, so the peak RSS measured is the controller's own.
 ///
-/// Usage: `vigil-bench scan --vigil PATH --corpus DIR --crds DIR [--pods N] [--workers N]`.
+/// Usage: `vigil-bench scan --vigil PATH --corpus DIR --crds DIR [--pods N] [--workers N]`; with
+/// `--kubeconfig PATH` it scans that API server instead (which must hold the CRDs and the workloads that
+/// `--objects-out PATH` writes).
 enum ScanBench {
     static let policyFiles = [
         "pod-security/baseline/disallow-host-namespaces/disallow-host-namespaces.yaml",
@@ -55,28 +57,30 @@ enum ScanBench {
         let directory = NSTemporaryDirectory() + "vigil-bench-scan-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let objectsPath = directory + "/objects.json"
-        try Data(workloads(pods: podCount, deployments: deploymentCount).serializedBytes()).write(
-            to: URL(fileURLWithPath: objectsPath))
-        let kubeconfig = directory + "/kubeconfig"
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: vigil)
-        server.arguments = [
-            "api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--load", crds, "--load",
-            objectsPath,
-        ]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { server.terminate() } }
-        while !FileManager.default.fileExists(atPath: kubeconfig) {
-            guard server.isRunning else {
-                FileHandle.standardError.write(Data("vigil api-server exited\n".utf8))
-                return 1
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        if let objectsOut = options.string("--objects-out") {
+            // The workloads only, for loading them into another API server (`scripts/bench-scan --real`).
+            try Data(workloads(pods: podCount, deployments: deploymentCount).serializedBytes()).write(
+                to: URL(fileURLWithPath: objectsOut))
+            return 0
         }
-        try await Task.sleep(for: .milliseconds(200))
+        let kubeconfig: String
+        let server: Process?
+        if let external = options.string("--kubeconfig") {
+            // An API server that already holds the report CRDs and the workloads (a real kube-apiserver).
+            kubeconfig = external
+            server = nil
+        } else {
+            let objectsPath = directory + "/objects.json"
+            try Data(workloads(pods: podCount, deployments: deploymentCount).serializedBytes()).write(
+                to: URL(fileURLWithPath: objectsPath))
+            kubeconfig = directory + "/kubeconfig"
+            guard
+                let started = try await startServer(
+                    vigil: vigil, crds: crds, objects: objectsPath, kubeconfig: kubeconfig)
+            else { return 1 }
+            server = started
+        }
+        defer { if let server, server.isRunning { server.terminate() } }
 
         var policies: [JSONValue] = []
         for file in policyFiles {
@@ -110,8 +114,8 @@ enum ScanBench {
         controller.beginShutdown()
         try await task.value
         await transport.shutdown()
-        server.terminate()
-        server.waitUntilExit()
+        server?.terminate()
+        server?.waitUntilExit()
 
         let ready = controller.policies.entries.values.filter { $0.state == .ready }.count
         let written = firstWrites.filter { $0.key != .skippedUnchanged }.values.reduce(0, +)
@@ -145,6 +149,28 @@ enum ScanBench {
     }
 
     /// Namespaces, Pods (a mix of compliant and non-compliant) and Deployments as one `List`.
+    /// Starts `vigil api-server` with the CRDs and objects and waits for its kubeconfig; nil when it exits.
+    static func startServer(vigil: String, crds: String, objects: String, kubeconfig: String) async throws -> Process? {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: vigil)
+        server.arguments = [
+            "api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--load", crds, "--load",
+            objects,
+        ]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        while !FileManager.default.fileExists(atPath: kubeconfig) {
+            guard server.isRunning else {
+                FileHandle.standardError.write(Data("vigil api-server exited\n".utf8))
+                return nil
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        return server
+    }
+
     static func workloads(pods: Int, deployments: Int) -> JSONValue {
         var items: [JSONValue] = []
         let namespaces = 20
