@@ -233,6 +233,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "RealClusterSupport",
+            dependencies: ["KubeClient", "JSONValue"],
+            path: "Tests/RealClusterSupport"
+        ),
+        .testTarget(
+            name: "RealClusterTests",
+            dependencies: [
+                "RealClusterSupport", "KubeClient", "Controller", "PolicyReports", "PolicyEngine", "JSONValue", "YAML",
+                "HTTPClient", "RegistryTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "JSONValue"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ObservabilityTests",

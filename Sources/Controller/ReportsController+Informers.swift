@@ -24,25 +24,38 @@ extension ReportsController {
                         metadata: ["kind": "\(kind)"])
                     continue
                 }
-                let informer = makeInformer(mapping.resource)
+                let informer = makeInformer(mapping.resource, kind: kind)
                 informers.append(informer)
                 group.addTask {
                     try await informer.run { event in self.policyEvent(event, kind: kind, mapping: mapping) }
                 }
             }
         }
-        let namespaceInformer = makeInformer(Self.namespacesResource)
+        let namespaceInformer = makeInformer(Self.namespacesResource, kind: "Namespace")
         informers.append(namespaceInformer)
         group.addTask { try await namespaceInformer.run { event in self.namespaceEvent(event) } }
         runtime.withLock { $0.policySources = PolicySources(informers: informers) }
     }
 
+    /// Whether every permitted policy-source informer has synced (one the server forbids to list does not
+    /// hold the start back; it is logged and retried).
     func policySourcesSynced() -> Bool {
-        runtime.withLock { $0.policySources.informers }.allSatisfy(\.hasSynced)
+        runtime.withLock { $0.policySources.informers }.allSatisfy(Self.isSyncedOrForbidden)
     }
 
+    /// Whether every permitted kind informer has synced: readiness. A kind the server forbids to list is
+    /// logged, exported as `vigil_informer_forbidden` and retried, but does not hold readiness hostage.
     func watchersSynced() -> Bool {
+        runtime.withLock { Array($0.watchers.values) }.allSatisfy { Self.isSyncedOrForbidden($0.informer) }
+    }
+
+    /// Whether every kind informer has delivered its first list (forbidden ones included).
+    func watchersFullySynced() -> Bool {
         runtime.withLock { Array($0.watchers.values) }.allSatisfy(\.informer.hasSynced)
+    }
+
+    private static func isSyncedOrForbidden(_ informer: Informer) -> Bool {
+        informer.hasSynced || informer.forbiddenVerbs.contains("list")
     }
 
     /// The UIDs of every object the kind informers currently see.
@@ -54,12 +67,14 @@ extension ReportsController {
         return uids
     }
 
-    func makeInformer(_ resource: GroupVersionResource) -> Informer {
-        Informer(
+    func makeInformer(_ resource: GroupVersionResource, kind: String) -> Informer {
+        let access = self.access
+        return Informer(
             client: client,
             configuration: Informer.Configuration(
                 resource: resource, pageSize: configuration.pageSize, keepsObjects: false,
-                minimumWatchTimeout: configuration.minimumWatchTimeout, backoff: configuration.informerBackoff))
+                minimumWatchTimeout: configuration.minimumWatchTimeout, backoff: configuration.informerBackoff,
+                accessObserver: { verbs in access.update(kind: kind, resource: resource, forbiddenVerbs: verbs) }))
     }
 
     private func policyEvent(_ event: InformerEvent, kind: String, mapping: ResourceMapping) {
@@ -114,7 +129,7 @@ extension ReportsController {
                 logger.warning("kind cannot be listed and watched; skipped", metadata: ["kind": "\(kind)"])
                 continue
             }
-            let informer = makeInformer(mapping.resource)
+            let informer = makeInformer(mapping.resource, kind: kind)
             let task = Task {
                 do {
                     try await informer.run { event in await self.objectEvent(event, mapping: mapping, queue: queue) }
@@ -132,6 +147,7 @@ extension ReportsController {
         for kind in current.subtracting(desired).sorted() {
             guard let watcher = runtime.withLock({ $0.watchers.removeValue(forKey: kind) }) else { continue }
             watcher.task.cancel()
+            access.remove(watcher.mapping.resource)
             Gauge(label: "vigil_informer_synced", dimensions: [("resource", watcher.mapping.resource.metricLabel)])
                 .record(0)
             logger.info("no longer watching", metadata: ["kind": "\(kind)"])

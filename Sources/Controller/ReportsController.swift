@@ -99,6 +99,7 @@ public final class ReportsController: Service, Sendable {
     let logger: Logger
     let writer: ReportWriter
     let namespaces = NamespaceLabels()
+    let access: InformerAccess
     let provider: ClusterContextProvider
     /// The data of the GlobalContextEntries, kept while leading.
     public let globalContext: GlobalContextStore
@@ -140,6 +141,7 @@ public final class ReportsController: Service, Sendable {
         self.client = client
         self.configuration = configuration
         self.logger = logger
+        access = InformerAccess(logger: logger)
         let queries = QueryEngine.kyverno()
         evaluator = PolicyEvaluator(
             queries: queries, ignoreSkipsImageLookupErrors: configuration.ignoreSkipsImageLookupErrors)
@@ -331,8 +333,13 @@ public final class ReportsController: Service, Sendable {
         status.markSettled()
     }
 
-    /// Deletes reports (of this shard) whose resource is not among the watched live objects.
+    /// Deletes reports (of this shard) whose resource is not among the watched live objects. Skipped while
+    /// a kind informer has not listed (its kind forbidden): its objects' reports would look orphaned.
     func cleanUpOrphans(queue: WorkQueue<ScanItem>) async {
+        guard watchersFullySynced() else {
+            logger.notice("orphaned reports are not cleaned up while some kinds cannot be listed")
+            return
+        }
         let live = liveUIDs()
         for (uid, _) in writer.knownReports where !live.contains(uid) && configuration.scope.owns(uid: uid) {
             queue.insert(uid, .delete(uid: uid))

@@ -14,7 +14,8 @@ import YAML
 /// adds a GlobalContextEntry policy over the Deployments and a service-call policy over the Pods.
 ///
 /// Usage: `vigil-bench scan --vigil PATH --corpus DIR --crds DIR [--pods N] [--workers N] [--external-data
-/// --gce-crds DIR]`.
+/// --gce-crds DIR]`; with `--kubeconfig PATH` it scans that API server instead (which must hold the CRDs and
+/// the workloads that `--objects-out PATH` writes; not with `--external-data`).
 enum ScanBench {
     static let policyFiles = [
         "pod-security/baseline/disallow-host-namespaces/disallow-host-namespaces.yaml",
@@ -60,35 +61,38 @@ enum ScanBench {
         let directory = NSTemporaryDirectory() + "vigil-bench-scan-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let objectsPath = directory + "/objects.json"
-        try Data(workloads(pods: podCount, deployments: deploymentCount).serializedBytes()).write(
-            to: URL(fileURLWithPath: objectsPath))
-        let kubeconfig = directory + "/kubeconfig"
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: vigil)
-        server.arguments = [
-            "api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--load", crds, "--load",
-            objectsPath,
-        ]
-        if external != nil {
-            let entryPath = directory + "/entry.json"
-            try Data(ExternalDataScenario.entry.serializedBytes()).write(to: URL(fileURLWithPath: entryPath))
-            server.arguments? += [
-                "--load", options.string("--gce-crds") ?? "manifests/samples/crds", "--load", entryPath,
-            ]
+        if let objectsOut = options.string("--objects-out") {
+            // The workloads only, for loading them into another API server (`scripts/bench-scan --real`).
+            try Data(workloads(pods: podCount, deployments: deploymentCount).serializedBytes()).write(
+                to: URL(fileURLWithPath: objectsOut))
+            return 0
         }
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { server.terminate() } }
-        while !FileManager.default.fileExists(atPath: kubeconfig) {
-            guard server.isRunning else {
-                FileHandle.standardError.write(Data("vigil api-server exited\n".utf8))
-                return 1
+        let kubeconfig: String
+        let server: Process?
+        if let existing = options.string("--kubeconfig") {
+            guard external == nil else {
+                FileHandle.standardError.write(Data("--external-data runs against vigil api-server only\n".utf8))
+                return 2
             }
-            try await Task.sleep(for: .milliseconds(50))
+            // An API server that already holds the report CRDs and the workloads (a real kube-apiserver).
+            kubeconfig = existing
+            server = nil
+        } else {
+            let objectsPath = directory + "/objects.json"
+            try Data(workloads(pods: podCount, deployments: deploymentCount).serializedBytes()).write(
+                to: URL(fileURLWithPath: objectsPath))
+            kubeconfig = directory + "/kubeconfig"
+            var loads = [crds, objectsPath]
+            if external != nil {
+                let entryPath = directory + "/entry.json"
+                try Data(ExternalDataScenario.entry.serializedBytes()).write(to: URL(fileURLWithPath: entryPath))
+                loads += [options.string("--gce-crds") ?? "manifests/samples/crds", entryPath]
+            }
+            guard let started = try await startServer(vigil: vigil, loads: loads, kubeconfig: kubeconfig)
+            else { return 1 }
+            server = started
         }
-        try await Task.sleep(for: .milliseconds(200))
+        defer { if let server, server.isRunning { server.terminate() } }
 
         var policies: [JSONValue] = []
         for file in policyFiles {
@@ -128,8 +132,8 @@ enum ScanBench {
         let serviceStatistics = await external?.client.statistics
         await external?.stop()
         await transport.shutdown()
-        server.terminate()
-        server.waitUntilExit()
+        server?.terminate()
+        server?.waitUntilExit()
 
         let ready = controller.policies.entries.values.filter { $0.state == .ready }.count
         let written = firstWrites.filter { $0.key != .skippedUnchanged }.values.reduce(0, +)
@@ -174,6 +178,27 @@ enum ScanBench {
     }
 
     /// Namespaces, Pods (a mix of compliant and non-compliant) and Deployments as one `List`.
+    /// Starts `vigil api-server` with the CRDs and objects and waits for its kubeconfig; nil when it exits.
+    static func startServer(vigil: String, loads: [String], kubeconfig: String) async throws -> Process? {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: vigil)
+        server.arguments =
+            ["api-server", "--address", "127.0.0.1:0", "--kubeconfig-out", kubeconfig]
+            + loads.flatMap { ["--load", $0] }
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        while !FileManager.default.fileExists(atPath: kubeconfig) {
+            guard server.isRunning else {
+                FileHandle.standardError.write(Data("vigil api-server exited\n".utf8))
+                return nil
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        return server
+    }
+
     static func workloads(pods: Int, deployments: Int) -> JSONValue {
         var items: [JSONValue] = []
         let namespaces = 20

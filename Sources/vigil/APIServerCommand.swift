@@ -13,7 +13,9 @@ struct APIServerCommand: AsyncParsableCommand {
         discussion: """
             Serves discovery, the built-in kinds and any applied CustomResourceDefinition over HTTPS with a \
             generated certificate and bearer-token or client-certificate authentication, writes a kubeconfig \
-            for it, and runs until SIGTERM or SIGINT. A token is generated when none is given.
+            for it, and runs until SIGTERM or SIGINT. A token is generated when none is given. With \
+            --insecure-http it serves plain HTTP without authentication, as kube-apiserver's former insecure \
+            port did (kubectl never sends credentials over plain HTTP).
             """
     )
 
@@ -26,7 +28,7 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(help: "A static token file (CSV: token,user,uid,\"groups\"), as kube-apiserver's --token-auth-file.")
     var tokenFile: String?
 
-    @Flag(help: "Serve plain HTTP instead of HTTPS.")
+    @Flag(help: "Serve plain HTTP without authentication instead of HTTPS (not with tokens or client CAs).")
     var insecureHTTP = false
 
     @Option(help: "A PEM certificate chain to serve instead of a generated one (with --tls-private-key-file).")
@@ -85,6 +87,11 @@ struct APIServerCommand: AsyncParsableCommand {
         var logger = Logger(label: "vigil.api-server")
         logger.logLevel = .info
         let (host, port) = try Self.splitAddress(address)
+        try validateInsecureHTTP()
+        if insecureHTTP, !Self.isLoopback(host) {
+            logger.warning(
+                "serving plain HTTP without authentication beyond loopback", metadata: ["address": "\(address)"])
+        }
         var tokens = Set(token)
         if let tokenFile {
             let text = try String(contentsOfFile: tokenFile, encoding: .utf8)
@@ -94,8 +101,9 @@ struct APIServerCommand: AsyncParsableCommand {
                 if !trimmed.isEmpty, !trimmed.hasPrefix("#") { tokens.insert(trimmed) }
             }
         }
-        let kubeconfigToken = token.first ?? tokens.sorted().first ?? Self.randomToken()
-        tokens.insert(kubeconfigToken)
+        // Plain HTTP accepts every request (an empty token set), and its kubeconfig carries no credentials.
+        let kubeconfigToken = insecureHTTP ? nil : token.first ?? tokens.sorted().first ?? Self.randomToken()
+        if let kubeconfigToken { tokens.insert(kubeconfigToken) }
         let tls: LocalAPIServer.TLSMode
         if insecureHTTP {
             tls = .disabled
@@ -147,6 +155,27 @@ struct APIServerCommand: AsyncParsableCommand {
         if let faultRefuseConnectionsEvery {
             server.refuseConnections(every: .seconds(faultRefuseConnectionsEvery), for: .milliseconds(faultRefuseMs))
         }
+    }
+
+    /// Refuses `--insecure-http` with credentials: kubectl (client-go) never sends a bearer token or a client
+    /// certificate over plain HTTP, so a kubeconfig with them could not work.
+    func validateInsecureHTTP() throws {
+        guard insecureHTTP else { return }
+        let conflicting =
+            [
+                ("--token", !token.isEmpty), ("--token-file", tokenFile != nil),
+                ("--client-ca-file", clientCAFile != nil),
+            ]
+            + [("--tls-cert-file", tlsCertFile != nil), ("--tls-private-key-file", tlsPrivateKeyFile != nil)]
+        if let (flag, _) = conflicting.first(where: \.1) {
+            throw ValidationError(
+                "--insecure-http serves plain HTTP without authentication (kubectl sends no credentials over plain "
+                    + "HTTP); it cannot be combined with \(flag)")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// `127.0.0.1:6443` → ("127.0.0.1", 6443); `[::1]:6443` → ("::1", 6443).

@@ -97,4 +97,30 @@ struct APIServerCommandTests {
         #expect(namespaces.output.contains("namespace/default"))
         await ToolProcess.stop(server)
     }
+
+    /// kubectl sends no credentials over plain HTTP: the insecure listener authenticates nobody (as
+    /// kube-apiserver's former insecure port), its kubeconfig carries none, and credentials flags are refused.
+    @Test func insecureHTTPServesKubectlWithoutCredentials() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let refused = try await ToolProcess.run(
+            Paths.vigil, ["api-server", "--address", "127.0.0.1:0", "--insecure-http", "--token", "t"])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("--insecure-http") && refused.error.contains("--token"), "\(refused.error)")
+
+        let kubeconfig = directory.appendingPathComponent("kubeconfig").path
+        let server = try await Self.startServer(kubeconfig: kubeconfig, ["--insecure-http"])
+        defer { if server.isRunning { server.terminate() } }
+        let written = try String(contentsOfFile: kubeconfig, encoding: .utf8)
+        #expect(written.contains("server: \"http://127.0.0.1:"))
+        #expect(!written.contains("token:") && !written.contains("certificate-authority-data"))
+        let kubectl = Kubectl(kubeconfig: kubeconfig, cacheDirectory: directory.appendingPathComponent("cache").path)
+        let created = try await kubectl.run("create", "configmap", "plain", "-n", "default", "--from-literal=a=b")
+        #expect(created.status == 0, "\(created.error)")
+        let read = try await kubectl.run("get", "configmap", "plain", "-n", "default", "-o", "jsonpath={.data.a}")
+        #expect(read.status == 0, "\(read.error)")
+        #expect(read.output == "b")
+        await ToolProcess.stop(server)
+    }
 }

@@ -10,6 +10,9 @@ import Synchronization
 ///   version seen; when that list is itself expired or too new, from a fresh (quorum) read.
 /// - Errors back off exponentially (0.8 s doubling to 30 s, with jitter) and never stop the informer; a
 ///   relist reconciles the view with the server, reporting deletions it missed.
+/// - A list or watch the server forbids (403) is retried the same way, so access granted later starts the
+///   informer without a restart; ``forbiddenVerbs`` and ``Configuration/accessObserver`` say which verbs are
+///   refused now.
 /// - In light mode (``Configuration/keepsObjects`` false) only identity and a content hash are kept;
 ///   full objects go to the handler as they arrive and are dropped.
 public final class Informer: Sendable {
@@ -25,6 +28,10 @@ public final class Informer: Sendable {
         /// The lower bound of the random watch timeout (client-go: 5 minutes).
         public var minimumWatchTimeout: Duration
         public var backoff: ExponentialBackoff
+        /// Called with the verbs (`list`, `watch`) the server forbids whenever that set changes: a 403 adds
+        /// the verb, a successful list or an established watch removes it. Called on the informer's task;
+        /// must be quick.
+        public var accessObserver: (@Sendable (_ forbiddenVerbs: Set<String>) -> Void)?
 
         public init(
             resource: GroupVersionResource,
@@ -34,7 +41,8 @@ public final class Informer: Sendable {
             pageSize: Int = 500,
             keepsObjects: Bool = false,
             minimumWatchTimeout: Duration = .seconds(300),
-            backoff: ExponentialBackoff = .reflector
+            backoff: ExponentialBackoff = .reflector,
+            accessObserver: (@Sendable (_ forbiddenVerbs: Set<String>) -> Void)? = nil
         ) {
             self.resource = resource
             self.namespace = namespace
@@ -44,6 +52,7 @@ public final class Informer: Sendable {
             self.keepsObjects = keepsObjects
             self.minimumWatchTimeout = minimumWatchTimeout
             self.backoff = backoff
+            self.accessObserver = accessObserver
         }
     }
 
@@ -53,6 +62,8 @@ public final class Informer: Sendable {
         public var watches = 0
         public var expiredRelists = 0
         public var errors = 0
+        /// Lists and watches answered with 403 Forbidden (also counted in ``errors``).
+        public var forbidden = 0
     }
 
     private struct State {
@@ -61,6 +72,7 @@ public final class Informer: Sendable {
         var syncWaiters: [CheckedContinuation<Void, Never>] = []
         var resourceVersion = ""
         var statistics = Statistics()
+        var forbiddenVerbs: Set<String> = []
     }
 
     public let configuration: Configuration
@@ -80,6 +92,9 @@ public final class Informer: Sendable {
     public var resourceVersion: String { state.withLock { $0.resourceVersion } }
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
+
+    /// The verbs (`list`, `watch`) the server answered with 403 Forbidden at the last attempt.
+    public var forbiddenVerbs: Set<String> { state.withLock { $0.forbiddenVerbs } }
 
     /// A copy of the current view.
     public var store: InformerStore { state.withLock { $0.store } }
@@ -109,8 +124,10 @@ public final class Informer: Sendable {
             if needsList {
                 do {
                     try await relist(from: listFrom, handler)
+                    setAccess("list", forbidden: false)
                     needsList = false
-                    backoff.reset()
+                    // While the watch is forbidden every watch fails at once and relists: keep backing off.
+                    if !forbiddenVerbs.contains("watch") { backoff.reset() }
                 } catch let error as KubeAPIError where listFrom != nil && listFrom != "0" && error.isTooOldOrTooNew {
                     // The version we resumed from is gone (or ahead of this server): read fresh.
                     listFrom = nil
@@ -118,6 +135,7 @@ public final class Informer: Sendable {
                 } catch {
                     try Self.rethrowCancellation(error)
                     count(\.errors)
+                    if Self.isForbidden(error) { setAccess("list", forbidden: true) }
                     try await Task.sleep(for: backoff.next())
                     continue
                 }
@@ -145,6 +163,7 @@ public final class Informer: Sendable {
             } catch {
                 try Self.rethrowCancellation(error)
                 count(\.errors)
+                if Self.isForbidden(error) { setAccess("watch", forbidden: true) }
                 // 429 and connection failures retry the watch; other errors relist (as the reflector).
                 if !Self.isWatchRetriable(error) {
                     needsList = true
@@ -208,6 +227,7 @@ public final class Informer: Sendable {
         let start = clock.now
         let stream = try await client.watch(
             configuration.resource, namespace: configuration.namespace, options: options)
+        setAccess("watch", forbidden: false)
         var events = 0
         do {
             for try await event in stream {
@@ -245,6 +265,21 @@ public final class Informer: Sendable {
         }
         if let report { await handler(report) }
         return nil
+    }
+
+    /// Records whether `verb` is forbidden now and tells the observer when the set changed.
+    private func setAccess(_ verb: String, forbidden: Bool) {
+        let changed: Set<String>? = state.withLock { state in
+            if forbidden { state.statistics.forbidden += 1 }
+            let before = state.forbiddenVerbs
+            if forbidden { state.forbiddenVerbs.insert(verb) } else { state.forbiddenVerbs.remove(verb) }
+            return state.forbiddenVerbs == before ? nil : state.forbiddenVerbs
+        }
+        if let changed { configuration.accessObserver?(changed) }
+    }
+
+    private static func isForbidden(_ error: any Error) -> Bool {
+        (error as? KubeAPIError)?.reason == .forbidden || (error as? KubeAPIError)?.code == 403
     }
 
     private func count(_ field: WritableKeyPath<Statistics, Int>) {
