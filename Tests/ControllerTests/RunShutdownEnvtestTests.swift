@@ -3,16 +3,17 @@ import JSONValue
 import KubeClient
 import Testing
 
-/// `vigil run` against the real kube-apiserver of `../shared/envtest`: SIGTERM in the middle of the first
-/// scan exits 0 within the grace period, and a restart converges to the offline engine. Skipped (with a
-/// note) when the envtest assets are absent.
+/// `vigil run` against the real kube-apiserver of `../shared/envtest`: SIGTERM right after start, in the
+/// middle of the first scan, and during a resync (resyncs every second) exits 0 within the grace period, and
+/// a restart converges to the offline engine. Skipped (with a note) when the envtest assets are absent.
 @Suite(
     "vigil run shutdown against a real control plane", .serialized,
     .enabled(if: FileManager.default.isExecutableFile(atPath: VigilRun.executable), "needs a built .build/debug/vigil"),
     .enabled(if: Envtest.assets != nil, "no envtest assets: set KUBEBUILDER_ASSETS or provide ../shared/envtest"))
 struct RunShutdownEnvtestTests {
-    @Test(arguments: [400, 1500])
-    func sigtermMidScanExitsAndARestartConverges(_ delay: Int) async throws {
+    /// Milliseconds after start, and whether `vigil run` resyncs every second (so the signal lands in one).
+    @Test(arguments: [(0, false), (400, false), (1500, false), (3000, true), (4500, true)])
+    func sigtermExitsAndARestartConverges(_ delay: Int, _ resyncing: Bool) async throws {
         guard ControllerHarness.requireSharedData(), let assets = Envtest.assets else { return }
         let directory = NSTemporaryDirectory() + "vigil-envtest-\(UUID().uuidString)"
         let kubeconfig = try await Envtest.start(directory, assets: assets)
@@ -43,7 +44,8 @@ struct RunShutdownEnvtestTests {
         #expect(created.status == 0, "\(created.text)")
 
         let arguments = ["--shutdown-grace-period", "\(RunShutdownTests.gracePeriod)s"]
-        let first = try VigilRun(kubeconfig: kubeconfig, arguments: arguments)
+        let first = try VigilRun(
+            kubeconfig: kubeconfig, arguments: arguments + (resyncing ? ["--background-scan-interval", "1s"] : []))
         defer { first.kill() }
         #expect(try await first.waitForLog("starting"))
         try await Task.sleep(for: .milliseconds(delay))
