@@ -182,6 +182,104 @@ struct ControllerRealClusterTests {
         #expect(await vigil.stop())
     }
 
+    /// A ClusterPolicy on the Pods of `namespace` whose rule reads the GlobalContextEntry `reference` and
+    /// fails with `message` (so the value shows in the report).
+    static func globalReferencePolicy(_ name: String, namespace: String, reference: String, message: String) -> String {
+        """
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy
+        metadata:
+          name: \(name)
+          annotations: {pod-policies.kyverno.io/autogen-controllers: none}
+        spec:
+          background: true
+          rules:
+          - name: r
+            match: {any: [{resources: {kinds: [Pod], namespaces: [\(namespace)]}}]}
+            context: [{name: value, globalReference: \(reference)}]
+            validate: {message: "\(message)", deny: {}}
+        """
+    }
+
+    /// The result lines (`policy rule result message`) of one Pod's report in `namespace`.
+    static func resultLines(_ cluster: RealCluster, namespace: String, pod: String) async throws -> [String] {
+        let reports = try JSONValue.parse(
+            try await cluster.kubectlOK("get", "policyreports", "-n", namespace, "-o", "json"))
+        let report = reports["items"]?.arrayValue?.first { $0["scope"]?["name"]?.stringValue == pod }
+        return (report?["results"]?.arrayValue ?? []).map { entry in
+            [entry["policy"], entry["rule"], entry["result"], entry["message"]]
+                .map { $0?.stringValue ?? "" }.joined(separator: " ")
+        }
+    }
+
+    @Test func globalContextEntriesFromTheRealServerAreReadAndAWaitingRuleIsEvaluatedAgain() async throws {
+        let cluster = try #require(SharedCluster.current)
+        try await Self.installPolicies(cluster)
+        let namespace = "gce"
+        try await cluster.kubectlOK("apply", "-f", "-", input: Self.workloads(namespace))
+        // An entry kept by an informer (the Deployments of the namespace, with a projection) and one refreshed
+        // by a Kubernetes API call; the second is created only after Vigil has reported its absence.
+        try await cluster.kubectlOK(
+            "apply", "-f", "-",
+            input: """
+                apiVersion: kyverno.io/v2beta1
+                kind: GlobalContextEntry
+                metadata: {name: gce-deployments}
+                spec:
+                  kubernetesResource: {group: apps, version: v1, resource: deployments, namespace: \(namespace)}
+                  projections: [{name: names, jmesPath: "[].metadata.name"}]
+                ---
+                \(Self.globalReferencePolicy(
+                    "gce-count", namespace: namespace, reference: "{name: gce-deployments, jmesPath: 'length(@)'}",
+                    message: "deployments {{ value }}"))
+                ---
+                \(Self.globalReferencePolicy(
+                    "gce-names", namespace: namespace, reference: "{name: gce-deployments.names, jmesPath: 'join(`,`, @)'}",
+                    message: "names {{ value }}"))
+                ---
+                \(Self.globalReferencePolicy(
+                    "gce-configmaps", namespace: namespace,
+                    reference: "{name: gce-configmaps, jmesPath: 'items | length(@)'}",
+                    message: "configmaps {{ value }}"))
+                """)
+        let vigil = try VigilProcess(
+            kubeconfig: cluster.kubeconfig,
+            ["--no-leader-elect", "--namespaces", namespace, "--registry-timeout", "2"],
+            log: cluster.directory.appendingPathComponent("vigil-gce.log"))
+        do {
+            #expect(try await vigil.waitUntilReady())
+            #expect(
+                try await eventually {
+                    let lines = try await Self.resultLines(cluster, namespace: namespace, pod: "good")
+                    return lines.contains("gce-count r fail deployments 1")
+                        && lines.contains("gce-names r fail names web")
+                        && lines.contains { $0.hasPrefix("gce-configmaps r error") && $0.contains("gce-configmaps") }
+                })
+            try await cluster.kubectlOK(
+                "apply", "-f", "-",
+                input: """
+                    apiVersion: kyverno.io/v2beta1
+                    kind: GlobalContextEntry
+                    metadata: {name: gce-configmaps}
+                    spec:
+                      apiCall: {urlPath: /api/v1/namespaces/\(namespace)/configmaps, refreshInterval: 1h}
+                    """)
+            // The entry becomes ready and the Pods that waited for it are evaluated again without a resync;
+            // the namespace holds one ConfigMap, kube-root-ca.crt, only when a controller manager runs.
+            let list = try await cluster.kubectlOK("get", "configmaps", "-n", namespace, "-o", "json")
+            let configMaps = try JSONValue.parse(list)["items"]?.arrayValue?.count ?? -1
+            #expect(
+                try await eventually {
+                    try await Self.resultLines(cluster, namespace: namespace, pod: "bad")
+                        .contains("gce-configmaps r fail configmaps \(configMaps)")
+                })
+        } catch {
+            await vigil.stop()
+            throw error
+        }
+        #expect(await vigil.stop())
+    }
+
     @Test func theSecondReplicaTakesOverWhenTheLeaderStops() async throws {
         let cluster = try #require(SharedCluster.current)
         try await Self.installPolicies(cluster)
