@@ -229,7 +229,7 @@ let package = Package(
             name: "ControllerTests",
             dependencies: [
                 "Controller", "PolicyReports", "PolicyEngine", "KubeClient", "LocalAPIServer", "JSONValue", "YAML",
-                "RegistryTestSupport",
+                "RegistryTestSupport", "RealClusterSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

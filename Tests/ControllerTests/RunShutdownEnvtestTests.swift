@@ -1,6 +1,7 @@
 import Foundation
 import JSONValue
 import KubeClient
+import RealClusterSupport
 import Testing
 
 /// `vigil run` against the real kube-apiserver of `../shared/envtest`: SIGTERM right after start, in the
@@ -9,27 +10,29 @@ import Testing
 @Suite(
     "vigil run shutdown against a real control plane", .serialized,
     .enabled(if: FileManager.default.isExecutableFile(atPath: VigilRun.executable), "needs a built .build/debug/vigil"),
-    .enabled(if: Envtest.assets != nil, "no envtest assets: set KUBEBUILDER_ASSETS or provide ../shared/envtest"))
+    .enabled(if: RealCluster.isAvailable, "no real control plane: KUBEBUILDER_ASSETS is unset"))
 struct RunShutdownEnvtestTests {
     /// Milliseconds after start, and whether `vigil run` resyncs every second (so the signal lands in one).
     @Test(arguments: [(0, false), (400, false), (1500, false), (3000, true), (4500, true)])
     func sigtermExitsAndARestartConverges(_ delay: Int, _ resyncing: Bool) async throws {
-        guard ControllerHarness.requireSharedData(), let assets = Envtest.assets else { return }
-        let directory = NSTemporaryDirectory() + "vigil-envtest-\(UUID().uuidString)"
-        let kubeconfig = try await Envtest.start(directory, assets: assets)
-        defer { Envtest.stop(directory, assets: assets) }
-        let kubectl = { (arguments: [String]) async throws -> Envtest.Output in
-            try await Envtest.run(assets + "/kubectl", ["--kubeconfig", kubeconfig] + arguments, assets: assets)
+        guard ControllerHarness.requireSharedData() else { return }
+        try await RealCluster.with { cluster in try await Self.run(cluster, delay: delay, resyncing: resyncing) }
+    }
+
+    static func run(_ cluster: RealCluster, delay: Int, resyncing: Bool) async throws {
+        let kubeconfig = cluster.kubeconfig
+        let kubectl = { (arguments: [String]) async throws -> RealCluster.ToolResult in
+            try await cluster.kubectl(arguments)
         }
         let crds = try await kubectl([
             "apply", "--server-side", "-f", ControllerHarness.repository.appendingPathComponent("manifests/crds").path,
             "-f", ControllerHarness.kyvernoCRDs,
         ])
-        #expect(crds.status == 0, "\(crds.text)")
+        #expect(crds.status == 0, "\(crds.error)")
         _ = try await kubectl(["wait", "--for", "condition=established", "crd", "--all", "--timeout", "60s"])
         let policies = ControllerHarness.policyFiles.flatMap { ["-f", ControllerHarness.policyCorpus + "/" + $0] }
         let applied = try await kubectl(["apply"] + policies)
-        #expect(applied.status == 0, "\(applied.text)")
+        #expect(applied.status == 0, "\(applied.error)")
         var items: [JSONValue] = [ControllerHarness.namespace("team-a")]
         for index in 0..<150 {
             items.append(
@@ -37,11 +40,11 @@ struct RunShutdownEnvtestTests {
                     "pod-\(index)", namespace: "team-a", labelled: index % 2 == 0, limits: index % 3 == 0,
                     probes: index % 4 != 1, privileged: index == 5, nonRoot: index % 5 == 0))
         }
-        let workloads = directory + "/workloads.json"
+        let workloads = cluster.directory.appendingPathComponent("workloads.json").path
         try Data(JSONValue.object(["apiVersion": "v1", "kind": "List", "items": .array(items)]).serializedBytes())
             .write(to: URL(fileURLWithPath: workloads))
         let created = try await kubectl(["apply", "-f", workloads])
-        #expect(created.status == 0, "\(created.text)")
+        #expect(created.status == 0, "\(created.error)")
 
         let arguments = ["--shutdown-grace-period", "\(RunShutdownTests.gracePeriod)s"]
         let first = try VigilRun(
