@@ -242,7 +242,7 @@ let package = Package(
             name: "RealClusterTests",
             dependencies: [
                 "RealClusterSupport", "KubeClient", "Controller", "PolicyReports", "PolicyEngine", "JSONValue", "YAML",
-                "HTTPClient", "RegistryTestSupport",
+                "HTTPClient", "RegistryTestSupport", "LocalAPIServer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -12,6 +12,11 @@ enum BuiltinResources {
                 "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName",
             ]),
         ResourceInfo(
+            group: "", version: "v1", kind: "PodTemplate", plural: "podtemplates", namespaced: true),
+        ResourceInfo(
+            group: "", version: "v1", kind: "ReplicationController", plural: "replicationcontrollers",
+            shortNames: ["rc"], namespaced: true, hasStatus: true, categories: ["all"]),
+        ResourceInfo(
             group: "", version: "v1", kind: "Service", plural: "services", shortNames: ["svc"], namespaced: true,
             hasStatus: true, categories: ["all"], nameRule: .dnsLabel),
         ResourceInfo(

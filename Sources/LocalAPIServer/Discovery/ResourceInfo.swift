@@ -94,6 +94,23 @@ public struct ResourceInfo: Sendable, Hashable {
     public var groupResource: GroupResource { GroupResource(group: group, resource: plural) }
     public var listKind: String { kind + "List" }
 
+    /// The built-in resources whose objects carry `metadata.generation` (their registry strategies set it and
+    /// bump it on spec changes); the others (ConfigMaps, Secrets, Namespaces, RBAC, ...) have none.
+    static let generationTracking: Set<GroupResource> = [
+        GroupResource(group: "", resource: "pods"),
+        GroupResource(group: "", resource: "replicationcontrollers"),
+        GroupResource(group: "apps", resource: "deployments"), GroupResource(group: "apps", resource: "replicasets"),
+        GroupResource(group: "apps", resource: "statefulsets"), GroupResource(group: "apps", resource: "daemonsets"),
+        GroupResource(group: "batch", resource: "jobs"), GroupResource(group: "batch", resource: "cronjobs"),
+        GroupResource(group: "networking.k8s.io", resource: "ingresses"),
+        GroupResource(group: "networking.k8s.io", resource: "networkpolicies"),
+        GroupResource(group: "policy", resource: "poddisruptionbudgets"),
+        GroupResource(group: "apiextensions.k8s.io", resource: "customresourcedefinitions"),
+    ]
+
+    /// Whether objects of this resource carry `metadata.generation` (custom resources always do).
+    public var tracksGeneration: Bool { isCustom || Self.generationTracking.contains(groupResource) }
+
     /// The verbs every resource supports here.
     static let verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 }

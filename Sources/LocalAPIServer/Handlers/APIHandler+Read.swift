@@ -14,6 +14,35 @@ extension APIHandler {
         return document.serializedBytes()
     }
 
+    /// The bytes of a stored object as a list item: built-in kinds come without `apiVersion` and `kind`, as
+    /// kube-apiserver's typed lists serialize them (custom resources keep theirs).
+    static func listItemBytes(_ object: StoredObject, _ info: ResourceInfo) -> [UInt8] {
+        guard !info.isCustom else { return servedBytes(object, info) }
+        // The store writes both first; skip them without parsing the object.
+        let prefix = Array(
+            "{\"apiVersion\":\(JSONValue.string(object.apiVersion).serialized()),\"kind\":\(JSONValue.string(info.kind).serialized())"
+                .utf8)
+        let bytes = object.bytes
+        if bytes.count > prefix.count, bytes.starts(with: prefix) {
+            let next = bytes[prefix.count]
+            if next == UInt8(ascii: "}") { return Array("{}".utf8) }
+            if next == UInt8(ascii: ",") { return [UInt8(ascii: "{")] + bytes[(prefix.count + 1)...] }
+        }
+        var document = object.document
+        document["apiVersion"] = nil
+        document["kind"] = nil
+        return document.serializedBytes()
+    }
+
+    static func listItemDocument(_ object: StoredObject, _ info: ResourceInfo) -> JSONValue {
+        var document = servedDocument(object, info)
+        if !info.isCustom {
+            document["apiVersion"] = nil
+            document["kind"] = nil
+        }
+        return document
+    }
+
     static func servedDocument(_ object: StoredObject, _ info: ResourceInfo) -> JSONValue {
         var document = object.document
         if info.isCustom { document["apiVersion"] = .string(info.apiVersion) }
@@ -39,7 +68,12 @@ extension APIHandler {
         let source = try options.listSource(currentRevision: store.currentRevision)
         let result = try store.list(info, filter: filter, source: source, limit: options.limit)
         var metadata: JSONObject = ["resourceVersion": .string(String(result.resourceVersion))]
-        if let token = result.continueToken { metadata["continue"] = .string(token) }
+        if let token = result.continueToken {
+            metadata["continue"] = .string(token)
+        } else if info.isCustom {
+            // Unstructured lists (custom resources) always write `continue`.
+            metadata["continue"] = ""
+        }
         if let remaining = result.remainingItemCount { metadata["remainingItemCount"] = .int(remaining) }
         if format.table {
             let converter = TableConverter(resource: info, includeObject: format.includeObject)
@@ -57,7 +91,7 @@ extension APIHandler {
         bytes.append(contentsOf: ",\"items\":[".utf8)
         for (index, item) in result.items.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: Self.servedBytes(item, info))
+            bytes.append(contentsOf: Self.listItemBytes(item, info))
         }
         bytes.append(contentsOf: "]}".utf8)
         return Self.bytes(.ok, bytes)
@@ -164,7 +198,8 @@ struct WatchEncoder: Sendable {
             }
             return line(type.rawValue, APIHandler.servedBytes(object, resource))
         case .bookmark(let revision, let initialEventsEnd):
-            var metadata: JSONObject = ["resourceVersion": .string(String(revision)), "creationTimestamp": nil]
+            // Only the resourceVersion (and the initial-events-end annotation), as kube-apiserver sends them.
+            var metadata: JSONObject = ["resourceVersion": .string(String(revision))]
             if initialEventsEnd { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
             let object: JSONValue = [
                 "kind": .string(resource.kind), "apiVersion": .string(resource.apiVersion),

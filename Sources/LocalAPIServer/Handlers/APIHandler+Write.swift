@@ -43,10 +43,21 @@ extension APIHandler {
             }
             metadata["namespace"] = .string(request.namespace)
         }
+        if let labels = metadata["labels"], labels.objectValue?.values.allSatisfy({ $0.stringValue != nil }) != true {
+            throw StatusError.badRequest("json: cannot unmarshal metadata.labels: label values must be strings")
+        }
         var name = metadata["name"]?.stringValue ?? ""
+        var causes: [StatusError.Cause] = []
         if name.isEmpty, let prefix = metadata["generateName"]?.stringValue, !prefix.isEmpty, !requireName {
             name = prefix + randomSuffix()
             metadata["name"] = .string(name)
+            // The prefix is validated as a name whose trailing dash is masked (apimachinery's prefix rule).
+            let masked = prefix.hasSuffix("-") ? prefix.dropLast() + "a" : prefix
+            causes += NameValidation.problems(masked, rule: info.nameRule).map {
+                .init(
+                    type: "FieldValueInvalid", message: "Invalid value: \"\(prefix)\": \($0)",
+                    field: "metadata.generateName")
+            }
         }
         if name.isEmpty {
             throw StatusError.invalid(
@@ -57,17 +68,20 @@ extension APIHandler {
                         field: "metadata.name")
                 ])
         }
-        let problems = NameValidation.problems(name, rule: info.nameRule)
-        if !problems.isEmpty {
-            throw StatusError.invalid(
-                kind: info.kind, group: info.group, name: name,
-                causes: problems.map {
-                    .init(
-                        type: "FieldValueInvalid", message: "Invalid value: \"\(name)\": \($0)", field: "metadata.name")
-                })
+        causes += NameValidation.problems(name, rule: info.nameRule).map {
+            .init(type: "FieldValueInvalid", message: "Invalid value: \"\(name)\": \($0)", field: "metadata.name")
         }
-        if let labels = metadata["labels"], labels.objectValue?.values.allSatisfy({ $0.stringValue != nil }) != true {
-            throw StatusError.badRequest("json: cannot unmarshal metadata.labels: label values must be strings")
+        // Label values; a Namespace also gets `kubernetes.io/metadata.name: <name>` (see the store).
+        var labelValues = (metadata["labels"]?.objectValue ?? [:]).compactMap { $0.value.stringValue }
+        if info.group.isEmpty, info.plural == "namespaces" { labelValues.append(name) }
+        for value in labelValues {
+            causes += NameValidation.labelValueProblems(value).map {
+                .init(
+                    type: "FieldValueInvalid", message: "Invalid value: \"\(value)\": \($0)", field: "metadata.labels")
+            }
+        }
+        if !causes.isEmpty {
+            throw StatusError.invalid(kind: info.kind, group: info.group, name: name, causes: causes)
         }
         object["metadata"] = .object(metadata)
         object["apiVersion"] = .string(info.apiVersion)
@@ -120,11 +134,12 @@ extension APIHandler {
             dryRun: Self.isDryRun(query)
         ) { current throws(StatusError) -> JSONValue in
             if info.isCustom, current != nil, !hasResourceVersion {
+                // The custom resource handler names the resource (plural), not the kind.
                 throw StatusError.invalid(
-                    kind: info.kind, group: info.group, name: request.name,
+                    kind: info.plural, group: info.group, name: request.name,
                     causes: [
                         .init(
-                            type: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update",
+                            type: "FieldValueInvalid", message: "Invalid value: 0: must be specified for an update",
                             field: "metadata.resourceVersion")
                     ])
             }
@@ -139,6 +154,17 @@ extension APIHandler {
         let info = request.resource
         let mediaType = contentType.map(ManifestDecoder.mediaTypeOf) ?? ""
         let isApply = mediaType == "application/apply-patch+yaml"
+        // Built-in kinds: the route refuses other types before the handler (go-restful's bare 415); custom
+        // resources: the handler names the types it accepts (no strategic merge patch).
+        switch mediaType {
+        case "application/merge-patch+json", "application/json-patch+json", "application/apply-patch+yaml": break
+        case "application/strategic-merge-patch+json" where !info.isCustom: break
+        default:
+            guard info.isCustom else { throw StatusError.unsupportedPatchType }
+            throw StatusError.unsupportedMediaType(
+                "the body of the request was in an unknown format - accepted media types include: "
+                    + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
+        }
         if query["force"] != nil, !isApply {
             throw StatusError.invalid(
                 kind: "PatchOptions", group: "meta.k8s.io", name: "",
@@ -161,16 +187,6 @@ extension APIHandler {
         guard documents.count == 1, let patch = documents.first else {
             throw StatusError.badRequest("the patch must be one JSON document")
         }
-        let accepted =
-            "accepted media types include: application/json-patch+json, application/merge-patch+json, "
-            + "application/apply-patch+yaml" + (info.isCustom ? "" : ", application/strategic-merge-patch+json")
-        switch mediaType {
-        case "application/merge-patch+json", "application/json-patch+json", "application/apply-patch+yaml": break
-        case "application/strategic-merge-patch+json" where !info.isCustom: break
-        default:
-            throw StatusError.unsupportedMediaType(
-                "the body of the request was in an unknown format - \(accepted)")
-        }
         if isApply {
             // Server-side apply needs the full type of the object, as kube-apiserver's field manager does.
             let apiVersion = patch["apiVersion"]?.stringValue ?? ""
@@ -189,6 +205,8 @@ extension APIHandler {
             info, namespace: request.namespace, name: request.name, subresource: request.subresource,
             createIfMissing: isApply, dryRun: Self.isDryRun(query)
         ) { current throws(StatusError) -> JSONValue in
+            // Only server-side apply creates.
+            if current == nil, !isApply { throw StatusError.notFound(info.groupResource, request.name) }
             var patched: JSONValue
             switch mediaType {
             case "application/json-patch+json":
@@ -239,7 +257,7 @@ extension APIHandler {
                         .init(
                             type: "FieldValueNotSupported",
                             message:
-                                "Unsupported value: \"\(text)\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
+                                "Unsupported value: \"\(text)\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"",
                             field: "propagationPolicy")
                     ])
             }
@@ -262,14 +280,53 @@ extension APIHandler {
             request.resource, namespace: request.namespace, name: request.name, preconditionUID: options.uid,
             preconditionResourceVersion: options.resourceVersion, propagation: options.propagation,
             dryRun: options.dryRun)
+        if let last = Self.deletedObject(object, request.resource, propagation: options.propagation) {
+            return Self.json(.ok, last)
+        }
+        var details: JSONObject = ["name": .string(object.name)]
+        if !request.resource.group.isEmpty { details["group"] = .string(request.resource.group) }
+        details["kind"] = .string(request.resource.plural)
+        details["uid"] = .string(object.uid)
         let status: JSONValue = [
-            "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success",
-            "details": [
-                "name": .string(object.name), "group": .string(request.resource.group),
-                "kind": .string(request.resource.plural), "uid": .string(object.uid),
-            ],
+            "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": .object(details),
         ]
         return Self.json(.ok, status)
+    }
+
+    /// What kube-apiserver answers a DELETE with when the object is not gone at once: the object marked for
+    /// deletion. A Pod (graceful deletion, grace 0 as for an unscheduled Pod), a Namespace (`Terminating`), a
+    /// CustomResourceDefinition (its cleanup finalizer and `Terminating` condition), and any object deleted
+    /// with `propagationPolicy=Foreground` (the `foregroundDeletion` finalizer). The local server removes
+    /// them at once (it has no kubelet and no controllers), so this is also their last state. `nil` when
+    /// kube-apiserver answers with a `Status`.
+    static func deletedObject(_ object: StoredObject, _ info: ResourceInfo, propagation: Store.PropagationPolicy)
+        -> JSONValue?
+    {
+        let pod = !info.isCustom && info.group.isEmpty && info.plural == "pods"
+        let namespace = !info.isCustom && info.group.isEmpty && info.plural == "namespaces"
+        let crd = info.groupResource == Store.crdResource
+        guard pod || namespace || crd || propagation == .foreground else { return nil }
+        var document = servedDocument(object, info)
+        var metadata = document["metadata"]?.objectValue ?? [:]
+        metadata["deletionTimestamp"] = .string(Store.timestamp())
+        var finalizers = metadata["finalizers"]?.arrayValue ?? []
+        if pod || propagation == .foreground { metadata["deletionGracePeriodSeconds"] = 0 }
+        if pod { metadata["generation"] = .int((metadata["generation"]?.intValue ?? 1) + 1) }
+        if namespace { document["status"]?["phase"] = "Terminating" }
+        if crd {
+            finalizers.append("customresourcecleanup.apiextensions.k8s.io")
+            var conditions = document[path: "status", "conditions"]?.arrayValue ?? []
+            conditions.append([
+                "type": "Terminating", "status": "True", "lastTransitionTime": .string(Store.timestamp()),
+                "reason": "InstanceDeletionPending",
+                "message": "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon",
+            ])
+            document["status"]?["conditions"] = .array(conditions)
+        }
+        if propagation == .foreground, !namespace { finalizers.append("foregroundDeletion") }
+        if !finalizers.isEmpty { metadata["finalizers"] = .array(finalizers) }
+        document["metadata"] = .object(Store.orderedMetadata(metadata))
+        return document
     }
 
     func deleteCollection(_ request: RequestInfo, options: ListOptions, body: [UInt8], query: [String: String])
@@ -285,7 +342,7 @@ extension APIHandler {
         let list: JSONValue = [
             "kind": .string(info.listKind), "apiVersion": .string(info.apiVersion),
             "metadata": ["resourceVersion": .string(String(store.currentRevision))],
-            "items": .array(deleted.map { Self.servedDocument($0, info) }),
+            "items": .array(deleted.map { Self.listItemDocument($0, info) }),
         ]
         return Self.json(.ok, list)
     }

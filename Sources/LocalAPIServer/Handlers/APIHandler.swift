@@ -92,6 +92,12 @@ struct APIHandler: HTTPResponder {
             return Self.json(
                 .ok, DiscoveryDocuments.resourceList(group: parts[1], version: parts[2], registry: registry))
         }
+        // `/apis/<group>/<version>` paths outside a served group version have no handler at all:
+        // kube-apiserver's mux answers them with a plain-text 404. Everything under `/api` and every served
+        // group version answers unknown resources with a Status.
+        if parts.first == "apis", parts.count < 3 || !registry.serves(group: parts[1], version: parts[2]) {
+            return Self.pageNotFound
+        }
         guard let info = try RequestInfo.parse(path, registry: registry) else {
             throw StatusError.pathNotFound(path)
         }
@@ -116,7 +122,8 @@ struct APIHandler: HTTPResponder {
             }
             return try list(info, filter: filter, options: options, format: format)
         case .post:
-            guard info.name.isEmpty else {
+            // Across all namespaces a namespaced collection can only be read.
+            guard info.name.isEmpty, !(info.resource.namespaced && info.namespace.isEmpty) else {
                 throw StatusError.methodNotAllowed("the server does not allow this method on the requested resource")
             }
             let body = try await readBody(&request)
@@ -136,6 +143,10 @@ struct APIHandler: HTTPResponder {
         case .delete:
             let body = try await readBody(&request)
             if info.name.isEmpty {
+                guard !(info.resource.namespaced && info.namespace.isEmpty) else {
+                    throw StatusError.methodNotAllowed(
+                        "the server does not allow this method on the requested resource")
+                }
                 let options = try ListOptions(query: query, resource: info.resource, watchPath: false)
                 return try deleteCollection(info, options: options, body: body, query: query)
             }
@@ -166,6 +177,13 @@ struct APIHandler: HTTPResponder {
     ]
 
     // MARK: Responses
+
+    /// The 404 of Go's `http.ServeMux` for paths nothing is registered for.
+    static var pageNotFound: Response {
+        Response(
+            status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: "404 page not found\n")))
+    }
 
     static func json(_ status: HTTPResponse.Status, _ document: JSONValue, contentType: String = "application/json")
         -> Response

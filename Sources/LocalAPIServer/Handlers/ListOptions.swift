@@ -24,7 +24,10 @@ struct ListOptions: Sendable {
         resourceVersion = query["resourceVersion"].flatMap { $0.isEmpty ? nil : $0 }
         resourceVersionMatch = query["resourceVersionMatch"].flatMap { $0.isEmpty ? nil : $0 }
         if let text = query["limit"], !text.isEmpty {
-            guard let value = Int(text) else { throw StatusError.badRequest("invalid limit \"\(text)\"") }
+            // The query decoder's error, worded as Go's strconv.
+            guard let value = Int(text) else {
+                throw StatusError.badRequest("strconv.ParseInt: parsing \"\(text)\": invalid syntax")
+            }
             limit = value > 0 ? value : nil
         }
         continueToken = query["continue"].flatMap { $0.isEmpty ? nil : $0 }
@@ -39,8 +42,14 @@ struct ListOptions: Sendable {
             }
             timeoutSeconds = value
         }
-        if let resourceVersion, resourceVersion != "0", Int(resourceVersion) == nil {
-            throw StatusError.badRequest("invalid resource version: \(resourceVersion)")
+        if let resourceVersion, UInt64(resourceVersion) == nil {
+            let problem =
+                "resourceVersion: Invalid value: \"\(resourceVersion)\": strconv.ParseUint: parsing "
+                + "\"\(resourceVersion)\": invalid syntax"
+            // kube-apiserver checks a list's version up front (400) and a watch's only in its storage layer,
+            // whose error becomes a 500 without a reason.
+            if watch { throw StatusError(code: 500, reason: "", message: problem) }
+            throw StatusError.badRequest("invalid resource version: \(problem)")
         }
         try validate(sendInitialEventsSupported: true)
     }

@@ -28,7 +28,7 @@ public enum ManifestDecoder {
         default:
             throw StatusError.unsupportedMediaType(
                 "the body of the request was in an unknown format - accepted media types include: "
-                    + "application/json, application/yaml")
+                    + "application/json, application/yaml, application/vnd.kubernetes.protobuf")
         }
     }
 

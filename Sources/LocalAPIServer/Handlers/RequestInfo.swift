@@ -32,10 +32,12 @@ struct RequestInfo: Sendable {
             parts.removeFirst()
         }
         var namespace = ""
+        var namespacedPath = false
         if parts.first == "namespaces", parts.count > 1 {
             namespace = parts[1]
             if parts.count > 2, parts[2] != "status", parts[2] != "finalize" {
                 parts.removeFirst(2)
+                namespacedPath = true
             }
         }
         guard let plural = parts.first, parts.count <= 3 else { throw StatusError.pathNotFound(path) }
@@ -48,9 +50,18 @@ struct RequestInfo: Sendable {
             name = parts.count > 1 ? parts[1] : ""
             namespace = ""
         }
+        // Only the routes kube-apiserver registers exist: cluster-scoped kinds have no namespaced paths, and
+        // a namespaced object is only addressed inside its namespace (its collection may be listed across
+        // all namespaces).
+        if namespacedPath, !resource.namespaced { throw StatusError.pathNotFound(path) }
+        if resource.namespaced, !namespacedPath, !name.isEmpty { throw StatusError.pathNotFound(path) }
         if !resource.namespaced { namespace = "" }
         if let subresource {
-            guard subresource == "status", resource.hasStatus else { throw StatusError.pathNotFound(path) }
+            guard subresource == "status", resource.hasStatus else {
+                // The custom resource handler answers an unserved subresource as a missing object.
+                if resource.isCustom { throw StatusError.notFound(resource.groupResource, name) }
+                throw StatusError.pathNotFound(path)
+            }
         }
         return RequestInfo(
             resource: resource, namespace: namespace, name: name, subresource: subresource, watchPath: watchPath)

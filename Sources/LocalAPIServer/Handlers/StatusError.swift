@@ -29,6 +29,9 @@ public struct StatusError: Error, Sendable, Equatable, CustomStringConvertible {
     public var retryAfterSeconds: Int?
     /// `metadata.continue` of an `Expired` Status that allows an inconsistent continuation.
     public var continueToken: String?
+    /// Write `details` even when it is empty (`"details":{}`), as kube-apiserver does for the errors it
+    /// builds without a resource (unknown paths, methods, media types, failed JSON patches).
+    public var emptyDetails = false
 
     public init(
         code: Int, reason: String, message: String, name: String? = nil, group: String? = nil, kind: String? = nil,
@@ -56,9 +59,10 @@ public struct StatusError: Error, Sendable, Equatable, CustomStringConvertible {
         ]
         if !reason.isEmpty { object["reason"] = .string(reason) }
         var details: JSONObject = [:]
-        if let name { details["name"] = .string(name) }
-        if let group { details["group"] = .string(group) }
-        if let kind { details["kind"] = .string(kind) }
+        // Go's omitempty: empty strings are left out.
+        if let name, !name.isEmpty { details["name"] = .string(name) }
+        if let group, !group.isEmpty { details["group"] = .string(group) }
+        if let kind, !kind.isEmpty { details["kind"] = .string(kind) }
         if !causes.isEmpty {
             details["causes"] = .array(
                 causes.map { cause in
@@ -68,7 +72,7 @@ public struct StatusError: Error, Sendable, Equatable, CustomStringConvertible {
                 })
         }
         if let retryAfterSeconds { details["retryAfterSeconds"] = .int(retryAfterSeconds) }
-        if !details.isEmpty { object["details"] = .object(details) }
+        if !details.isEmpty || emptyDetails { object["details"] = .object(details) }
         object["code"] = .int(code)
         return .object(object)
     }
@@ -120,12 +124,30 @@ extension StatusError {
     }
 
     static func methodNotAllowed(_ message: String) -> StatusError {
-        StatusError(code: 405, reason: "MethodNotAllowed", message: message)
+        var error = StatusError(code: 405, reason: "MethodNotAllowed", message: message)
+        error.emptyDetails = true
+        return error
     }
 
     static func unsupportedMediaType(_ message: String) -> StatusError {
         StatusError(code: 415, reason: "UnsupportedMediaType", message: message)
     }
+
+    /// A PATCH with a content type that is not a patch type (kube-apiserver's generic 415).
+    static let unsupportedPatchType: StatusError = {
+        var error = StatusError(code: 415, reason: "UnsupportedMediaType", message: "415: Unsupported Media Type")
+        error.emptyDetails = true
+        return error
+    }()
+
+    /// A JSON patch that cannot be applied: kube-apiserver answers with its generic 422 (the reason is not
+    /// in the Status).
+    static let jsonPatchFailed: StatusError = {
+        var error = StatusError(
+            code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request")
+        error.emptyDetails = true
+        return error
+    }()
 
     static func notAcceptable(_ message: String) -> StatusError {
         StatusError(code: 406, reason: "NotAcceptable", message: message)
@@ -143,7 +165,10 @@ extension StatusError {
     static let unauthorized = StatusError(code: 401, reason: "Unauthorized", message: "Unauthorized")
 
     static func pathNotFound(_ path: String) -> StatusError {
-        StatusError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        var error = StatusError(
+            code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        error.emptyDetails = true
+        return error
     }
 
     static func internalError(_ message: String) -> StatusError {

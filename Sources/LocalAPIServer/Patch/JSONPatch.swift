@@ -4,8 +4,8 @@ import JSONValue
 /// JSON patch (RFC 6902), the `application/json-patch+json` patch type.
 enum JSONPatch {
     /// Applies a list of operations in order.
-    /// - Throws: ``StatusError`` 400 for a malformed operation, 422 when an operation cannot apply
-    ///   (missing path, failed `test`).
+    /// - Throws: ``StatusError`` 400 when the patch is not a list, kube-apiserver's generic 422 when an
+    ///   operation is malformed or cannot apply (missing path, failed `test`).
     static func apply(_ patch: JSONValue, to target: JSONValue) throws(StatusError) -> JSONValue {
         guard let operations = patch.arrayValue else {
             throw StatusError.badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
@@ -13,7 +13,7 @@ enum JSONPatch {
         var document = target
         for operation in operations {
             guard let op = operation["op"]?.stringValue, let path = operation["path"]?.stringValue else {
-                throw StatusError.badRequest("invalid JSON patch operation: \(operation)")
+                throw unprocessable("invalid JSON patch operation: \(operation)")
             }
             let tokens = try pointer(path)
             switch op {
@@ -26,7 +26,7 @@ enum JSONPatch {
                 document = try remove(tokens[...], in: document, path: path).document
             case "move", "copy":
                 guard let from = operation["from"]?.stringValue else {
-                    throw StatusError.badRequest("JSON patch operation \(op) needs \"from\"")
+                    throw unprocessable("JSON patch operation \(op) needs \"from\"")
                 }
                 let fromTokens = try pointer(from)
                 let moved = try read(fromTokens[...], in: document, path: from)
@@ -38,21 +38,23 @@ enum JSONPatch {
                     throw unprocessable("testing value \(path) failed: test failed")
                 }
             default:
-                throw StatusError.badRequest("Unexpected kind: \(op)")
+                throw unprocessable("Unexpected kind: \(op)")
             }
         }
         return document
     }
 
+    /// An operation that cannot apply. kube-apiserver decodes only the list up front (a body that is not a
+    /// list is 400) and answers every failure while applying with its generic 422, without the reason:
+    /// `message` is what went wrong, kept for reading this code, not sent.
     static func unprocessable(_ message: String) -> StatusError {
-        StatusError(
-            code: 422, reason: "Invalid",
-            message: "the server rejected our request due to an error in our request: \(message)")
+        _ = message
+        return StatusError.jsonPatchFailed
     }
 
     private static func value(_ operation: JSONValue) throws(StatusError) -> JSONValue {
         guard let value = operation["value"] else {
-            throw StatusError.badRequest("JSON patch operation needs \"value\"")
+            throw unprocessable("JSON patch operation needs \"value\"")
         }
         return value
     }
@@ -60,7 +62,7 @@ enum JSONPatch {
     /// Splits a JSON Pointer (RFC 6901) into unescaped reference tokens.
     static func pointer(_ path: String) throws(StatusError) -> [String] {
         if path.isEmpty { return [] }
-        guard path.hasPrefix("/") else { throw StatusError.badRequest("JSON pointer must start with '/': \(path)") }
+        guard path.hasPrefix("/") else { throw unprocessable("JSON pointer must start with '/': \(path)") }
         return path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
             $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
         }

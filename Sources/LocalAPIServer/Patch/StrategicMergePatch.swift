@@ -106,8 +106,38 @@ enum StrategicMergePatch {
                 merged.append(try mergeObject(object, into: [:]))
             }
         }
-        if let order { merged = reorder(merged, key: field, by: order) }
-        return .array(merged)
+        if let order { return .array(reorder(merged, key: field, by: order)) }
+        return .array(normalizedOrder(merged, patch: patch, original: original, mergeKey: mergeKey))
+    }
+
+    /// The order apimachinery's `normalizeElementOrder` gives a merged list: the patch's elements in patch
+    /// order and the server-only ones in their order, interleaved so that a server-only element comes first
+    /// only when both are on the server and it was before there (new elements lead).
+    private static func normalizedOrder(
+        _ merged: [JSONValue], patch: [JSONValue], original: [JSONValue], mergeKey: String
+    ) -> [JSONValue] {
+        let patchKeys = patch.compactMap { $0[mergeKey] }
+        let originalKeys = original.compactMap { $0[mergeKey] }
+        let patched = patchKeys.compactMap { key in merged.first { $0[mergeKey] == key } }
+        let serverOnly = merged.filter { element in !patchKeys.contains { $0 == element[mergeKey] } }
+        var result: [JSONValue] = []
+        var left = serverOnly[...]
+        var right = patched[...]
+        while let next = left.first ?? right.first {
+            if let server = left.first, let patchedElement = right.first {
+                let serverIndex = originalKeys.firstIndex { $0 == server[mergeKey] }
+                let patchIndex = originalKeys.firstIndex { $0 == patchedElement[mergeKey] }
+                if let serverIndex, let patchIndex, serverIndex < patchIndex {
+                    result.append(left.removeFirst())
+                } else {
+                    result.append(right.removeFirst())
+                }
+            } else {
+                result.append(next)
+                if left.isEmpty { right.removeFirst() } else { left.removeFirst() }
+            }
+        }
+        return result
     }
 
     /// Orders elements as `$setElementOrder` lists them; unlisted elements keep their place at the end.

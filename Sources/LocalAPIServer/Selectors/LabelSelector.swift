@@ -118,6 +118,10 @@ struct LabelSelectorParser {
 
     mutating func value() throws(StatusError) -> String {
         skipSpaces()
+        // An empty value only before a comma or the end; anything else must be an identifier.
+        if position < bytes.count, bytes[position] != UInt8(ascii: ","), !Self.isValueByte(bytes[position]) {
+            throw failure("found '\(token)', expected: identifier")
+        }
         let start = position
         while position < bytes.count, Self.isValueByte(bytes[position]) { position += 1 }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
@@ -151,8 +155,20 @@ struct LabelSelectorParser {
         return key
     }
 
+    /// The rest of the input, as the messages quote it (empty at the end, as apimachinery's lexer's literal).
     var rest: String {
-        position < bytes.count ? String(decoding: bytes[position...], as: UTF8.self) : "end of string"
+        position < bytes.count ? String(decoding: bytes[position...], as: UTF8.self) : ""
+    }
+
+    /// The token at the position as apimachinery's lexer reads it: a two-character operator or one character.
+    var token: String {
+        guard position < bytes.count else { return "" }
+        if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "="),
+            bytes[position] == UInt8(ascii: "!") || bytes[position] == UInt8(ascii: "=")
+        {
+            return String(decoding: bytes[position...(position + 1)], as: UTF8.self)
+        }
+        return String(decoding: bytes[position...position], as: UTF8.self)
     }
 
     mutating func consume(_ token: StaticString) -> Bool {

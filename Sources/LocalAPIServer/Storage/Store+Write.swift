@@ -5,7 +5,7 @@ import Synchronization
 extension Store {
     /// Creates an object (its `metadata.name` and, for namespaced kinds, `metadata.namespace` already set).
     ///
-    /// Fills in `uid`, `resourceVersion`, `generation` and `creationTimestamp`. Creating a
+    /// Fills in `uid`, `resourceVersion`, `creationTimestamp` and, for kinds that track it, `generation`. Creating a
     /// CustomResourceDefinition makes its kinds servable at once.
     /// - Throws: ``StatusError`` 404 when the namespace does not exist, 409 `AlreadyExists`, 422 for an
     ///   invalid CustomResourceDefinition.
@@ -41,7 +41,7 @@ extension Store {
             let key = StoredObject.key(namespace: info.namespaced ? namespace : "", name: name)
             let current = state.tables[info.groupResource]?.objects[key]
             let currentDocument = current?.document
-            var updated = try transform(currentDocument)
+            var updated = BuiltinDefaults.apply(try transform(currentDocument), info.groupResource)
             guard let current, let currentDocument else {
                 guard createIfMissing else { throw StatusError.notFound(info.groupResource, name) }
                 updated["metadata"]?["resourceVersion"] = nil
@@ -61,13 +61,15 @@ extension Store {
                 updated["status"] = currentDocument["status"]
             }
             updated = Self.keepingSystemMetadata(updated, from: currentDocument, info: info)
+            if info.groupResource == Store.namespaceResource { updated = Self.withNamespaceNameLabel(updated) }
             if Self.strippedForComparison(updated, keepStatus: true)
                 == Self.strippedForComparison(currentDocument, keepStatus: true)
             {
                 return UpdateResult(object: current, created: false)
             }
-            if Self.strippedForComparison(updated, keepStatus: !info.hasStatus)
-                != Self.strippedForComparison(currentDocument, keepStatus: !info.hasStatus)
+            if info.tracksGeneration,
+                Self.strippedForComparison(updated, keepStatus: !info.hasStatus)
+                    != Self.strippedForComparison(currentDocument, keepStatus: !info.hasStatus)
             {
                 let generation = currentDocument[path: "metadata", "generation"]?.intValue ?? 1
                 updated["metadata"]?["generation"] = .int(generation + 1)
@@ -106,15 +108,19 @@ extension Store {
             guard let current = state.tables[info.groupResource]?.objects[key] else {
                 throw StatusError.notFound(info.groupResource, name)
             }
+            // kube-apiserver names the kind (not the resource) in a failed precondition's details.
+            func preconditionFailed(_ detail: String) -> StatusError {
+                var error = StatusError.conflict(info.groupResource, name, "Precondition failed: " + detail)
+                error.kind = info.kind
+                return error
+            }
             if let preconditionUID, preconditionUID != current.uid {
-                throw StatusError.conflict(
-                    info.groupResource, name,
-                    "Precondition failed: UID in precondition: \(preconditionUID), UID in object meta: \(current.uid)")
+                throw preconditionFailed(
+                    "UID in precondition: \(preconditionUID), UID in object meta: \(current.uid)")
             }
             if let preconditionResourceVersion, preconditionResourceVersion != String(current.resourceVersion) {
-                throw StatusError.conflict(
-                    info.groupResource, name,
-                    "Precondition failed: ResourceVersion in precondition: \(preconditionResourceVersion), "
+                throw preconditionFailed(
+                    "ResourceVersion in precondition: \(preconditionResourceVersion), "
                         + "ResourceVersion in object meta: \(current.resourceVersion)")
             }
             if dryRun { return current }
@@ -174,6 +180,19 @@ extension Store {
         return document
     }
 
+    /// A Namespace with the `kubernetes.io/metadata.name` label equal to its name, which kube-apiserver
+    /// sets on every create and update (label selectors for namespaces rely on it).
+    static func withNamespaceNameLabel(_ namespace: JSONValue) -> JSONValue {
+        guard let name = namespace[path: "metadata", "name"]?.stringValue else { return namespace }
+        var namespace = namespace
+        var labels = namespace[path: "metadata", "labels"]?.objectValue ?? [:]
+        labels["kubernetes.io/metadata.name"] = .string(name)
+        var metadata = namespace["metadata"]?.objectValue ?? [:]
+        metadata["labels"] = .object(labels)
+        namespace["metadata"] = .object(orderedMetadata(metadata))
+        return namespace
+    }
+
     /// The document without `metadata` (and without `status` unless kept), for change detection.
     static func strippedForComparison(_ document: JSONValue, keepStatus: Bool) -> JSONValue {
         var document = document
@@ -219,7 +238,7 @@ extension Store {
 
 extension StoreState {
     mutating func create(_ info: ResourceInfo, object: JSONValue, dryRun: Bool) throws(StatusError) -> StoredObject {
-        var document = object
+        var document = BuiltinDefaults.apply(object, info.groupResource)
         var metadata = document["metadata"]?.objectValue ?? [:]
         let name = metadata["name"]?.stringValue ?? ""
         let namespace = info.namespaced ? metadata["namespace"]?.stringValue ?? "" : ""
@@ -235,7 +254,7 @@ extension StoreState {
         }
         metadata["uid"] = .string(UUID().uuidString.lowercased())
         metadata["creationTimestamp"] = .string(Store.timestamp())
-        metadata["generation"] = 1
+        metadata["generation"] = info.tracksGeneration ? 1 : nil
         metadata["resourceVersion"] = nil
         metadata["deletionTimestamp"] = nil
         metadata["deletionGracePeriodSeconds"] = nil
@@ -247,8 +266,10 @@ extension StoreState {
             document = Store.establishedCRD(document)
             if !dryRun { self.registry = registry }
         }
-        if info.groupResource == Store.namespaceResource, document[path: "status", "phase"] == nil {
-            document["status"] = ["phase": "Active"]
+        if info.groupResource == Store.namespaceResource {
+            if document[path: "status", "phase"] == nil { document["status"] = ["phase": "Active"] }
+            if document[path: "spec", "finalizers"] == nil { document["spec"] = ["finalizers": ["kubernetes"]] }
+            document = Store.withNamespaceNameLabel(document)
         }
         if dryRun { return StoredObject(document) }
         return commitPut(info.groupResource, document: document, previous: nil)

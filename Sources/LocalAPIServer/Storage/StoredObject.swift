@@ -35,6 +35,13 @@ public struct StoredObject: Sendable {
         bytes = object.serializedBytes()
     }
 
+    /// The same object with another `metadata.resourceVersion`.
+    func withResourceVersion(_ revision: Int) -> StoredObject {
+        var document = self.document
+        document["metadata"]?["resourceVersion"] = .string(String(revision))
+        return StoredObject(document)
+    }
+
     /// `namespace/name` or `name`: the key objects are ordered by in lists.
     var key: String { Self.key(namespace: namespace, name: name) }
 

@@ -77,7 +77,10 @@ extension ObjectFilter {
             switch (matchedBefore, matchesNow) {
             case (true, true): return .event(.modified, event.object)
             case (false, true): return .event(.added, event.object)
-            case (true, false): return .event(.deleted, event.object)
+            case (true, false):
+                // As kube-apiserver: the last state that matched, at the change's resourceVersion.
+                guard let previous = event.previous else { return .event(.deleted, event.object) }
+                return .event(.deleted, previous.withResourceVersion(event.resourceVersion))
             case (false, false): return nil
             }
         }

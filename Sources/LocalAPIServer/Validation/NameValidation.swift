@@ -21,13 +21,43 @@ enum NameValidation {
         case .dnsLabel:
             var problems: [String] = []
             if name.utf8.count > 63 { problems.append("must be no more than 63 characters") }
-            if !isLabel(Substring(name)) { problems.append(labelMessage) }
+            if !isLabel(Substring(name)) {
+                // A valid subdomain fails only by its dots, and kube-apiserver says just that.
+                let subdomain = name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(isLabel)
+                problems.append(subdomain ? "must not contain dots" : labelMessage)
+            }
             return problems
         case .pathSegment:
             if name == "." || name == ".." { return ["may not be '\(name)'"] }
             for forbidden in ["/", "%"] where name.contains(forbidden) { return ["may not contain '\(forbidden)'"] }
             return []
         }
+    }
+
+    static let labelValueMessage =
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must "
+        + "start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used "
+        + "for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+
+    /// The problems with a label value (apimachinery `IsValidLabelValue`); empty when it is valid.
+    static func labelValueProblems(_ value: String) -> [String] {
+        var problems: [String] = []
+        if value.utf8.count > 63 { problems.append("must be no more than 63 bytes") }
+        let bytes = Array(value.utf8)
+        func alphanumeric(_ byte: UInt8) -> Bool {
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        }
+        if let first = bytes.first, let last = bytes.last {
+            let valid =
+                alphanumeric(first) && alphanumeric(last)
+                && bytes.allSatisfy {
+                    alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+                }
+            if !valid { problems.append(labelValueMessage) }
+        }
+        return problems
     }
 
     private static func isLabel(_ label: Substring) -> Bool {
