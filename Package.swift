@@ -229,7 +229,7 @@ let package = Package(
             name: "ControllerTests",
             dependencies: [
                 "Controller", "PolicyReports", "PolicyEngine", "KubeClient", "LocalAPIServer", "JSONValue", "YAML",
-                "RegistryTestSupport", "RealClusterSupport",
+                "RegistryTestSupport", "RealClusterSupport", "Observability",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -85,38 +85,11 @@ extension ReportsController {
             entries += ReportResult.entries(
                 policy: compiled.policy, results: evaluation.results, source: configuration.reportSource,
                 timestamp: timestamp)
-            recordResults(compiled.policy, evaluation.results, subject: subject, elapsed: elapsed)
+            kyvernoMetrics.record(
+                compiled.policy, evaluation.results, resourceKind: subject.kind,
+                resourceNamespace: subject.namespace, elapsed: elapsed)
         }
         return entries
-    }
-
-    private func recordResults(_ policy: Policy, _ results: [RuleResult], subject: ReportSubject, elapsed: Duration) {
-        let mode = policy.spec.validationFailureAction == .enforce ? "enforce" : "audit"
-        let type = policy.kind == .policy ? "namespaced" : "cluster"
-        let policyNamespace = policy.namespace ?? "-"
-        for result in results {
-            let status = result.reportStatus(scored: policy.scored).rawValue
-            Counter(
-                label: "kyverno_policy_results_total",
-                dimensions: [
-                    ("policy_validation_mode", mode), ("policy_type", type), ("policy_background_mode", "true"),
-                    ("policy_namespace", policyNamespace), ("policy_name", policy.name),
-                    ("resource_kind", subject.kind), ("resource_namespace", subject.namespace),
-                    ("resource_request_operation", "create"), ("rule_name", result.ruleName),
-                    ("rule_result", status), ("rule_type", "validate"),
-                    ("rule_execution_cause", "background_scan"), ("dry_run", "false"),
-                ]
-            ).increment()
-            Metrics.Timer(
-                label: "kyverno_policy_execution_duration_seconds",
-                dimensions: [
-                    ("policy_validation_mode", mode), ("policy_type", type), ("policy_background_mode", "true"),
-                    ("policy_namespace", policyNamespace), ("policy_name", policy.name),
-                    ("resource_kind", subject.kind), ("rule_name", result.ruleName), ("rule_result", status),
-                    ("rule_type", "validate"), ("rule_execution_cause", "background_scan"), ("dry_run", "false"),
-                ]
-            ).recordNanoseconds(elapsed.nanoseconds)
-        }
     }
 
     /// Serves rescan requests one after another: reconciles informers when policies changed, then lists the

@@ -108,6 +108,8 @@ public final class ReportsController: Service, Sendable {
     let evaluator: PolicyEvaluator
     let runtime = Mutex(Runtime())
     let counters = Mutex((evaluations: 0, retries: 0))
+    /// Kyverno's per-result metrics, with their handles cached.
+    let kyvernoMetrics = KyvernoMetricsRecorder()
 
     /// The mutable state of one leadership term.
     struct Runtime {
