@@ -23,6 +23,22 @@ public protocol ContextProvider: Sendable {
     /// its `projections`. Throw ``ContextProviderError`` with kind `not-found` for a missing entry and
     /// `not-ready` for one without data yet; the rule's `error` result then names the entry.
     func globalReference(name: String) async throws -> JSONValue
+    /// The Namespace object named `name` (CEL policies' `namespaceObject`), or nil when there is none. The
+    /// default builds `{apiVersion: v1, kind: Namespace, metadata: {name, labels}}` from
+    /// ``namespaceLabels(namespace:)``.
+    func namespaceObject(name: String) async throws -> JSONValue?
+}
+
+extension ContextProvider {
+    public func namespaceObject(name: String) async throws -> JSONValue? {
+        let labels = try await namespaceLabels(namespace: name)
+        var labelObject = JSONObject()
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) { labelObject[key] = .string(value) }
+        return .object([
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": .object(["name": .string(name), "labels": .object(labelObject)]),
+        ])
+    }
 }
 
 /// An API call after variable substitution.
