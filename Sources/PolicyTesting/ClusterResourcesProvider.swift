@@ -69,6 +69,24 @@ public struct ClusterResourcesProvider: ContextProvider {
         return found
     }
 
+    /// CEL `http` calls answer from the `apiCallResponses` mocks as the Kyverno CLI does: `{body, statusCode}`
+    /// (status 200 when the mock has none), matched by `METHOD:url` or by URL alone.
+    public func celHTTPRequest(_ request: APICallRequest) async throws -> JSONValue {
+        let url = request.serviceURL ?? request.urlPath ?? ""
+        let mock = apiCallResponses.first {
+            ($0["url"]?.stringValue ?? $0["urlPath"]?.stringValue) == url
+                && ($0["method"]?.stringValue ?? "").uppercased() == request.method.uppercased()
+        }
+        let fallback = apiCallResponses.first {
+            ($0["url"]?.stringValue ?? $0["urlPath"]?.stringValue) == url && ($0["method"]?.stringValue ?? "").isEmpty
+        }
+        guard let found = mock ?? fallback else {
+            throw ContextProviderError(.unavailable, "no apiCallResponses mock for \(request.method) \(url)")
+        }
+        let status = found["response"]?["statusCode"]?.intValue ?? 0
+        return .object(["body": found["response"]?["body"] ?? .null, "statusCode": .int(status == 0 ? 200 : status)])
+    }
+
     public func apiCall(_ request: APICallRequest) async throws -> JSONValue {
         let url = request.urlPath ?? request.serviceURL
         if let mock = apiCallResponses.first(where: { mock in

@@ -26,6 +26,9 @@ public struct KyvernoTestInputs: Sendable {
     /// Names of the other documents of the policy files (ValidatingPolicy and the other kinds Vigil skips).
     public var otherPolicyNames: Set<String> = []
     public var resources: [JSONValue] = []
+    /// `jsonPayloads` (and the deprecated `jsonPayload`): arbitrary JSON objects for JSON-mode policies, by the
+    /// path the test file gives (which is how expected results name them).
+    public var jsonPayloads: [String: JSONValue] = [:]
     public var clusterObjects: [JSONValue] = []
     /// The values document (`values` inline or the `variables` file).
     public var values: JSONValue?
@@ -84,6 +87,16 @@ public struct KyvernoTestInputs: Sendable {
         }
         for path in Self.paths(test["resources"]) {
             resources += try Self.load(path, directory: directory).filter { !$0.isNull }
+        }
+        var payloadPaths = Self.paths(test["jsonPayloads"])
+        if let single = test["jsonPayload"]?.stringValue { payloadPaths.append(single) }
+        for path in payloadPaths {
+            guard let payload = try Self.load(path, directory: directory).first(where: { !$0.isNull }),
+                payload.objectValue != nil
+            else {
+                throw LoadError(path: path, message: "JSON payload must be a top-level object")
+            }
+            jsonPayloads[path] = payload
         }
         for path in Self.paths(test["clusterResources"]) {
             for document in try Self.load(path, directory: directory) where !document.isNull {

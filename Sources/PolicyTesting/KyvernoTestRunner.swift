@@ -120,10 +120,11 @@ public struct KyvernoTestRunner: Sendable {
         if let validating = inputs.validatingPolicies.first(where: { $0.policy.name == shortName }) {
             var records: [KyvernoTestRecord] = []
             for name in names {
-                records.append(
-                    await compare(
-                        entry: entry, validating: validating, resourceName: name, inputs: inputs, provider: provider,
-                        file: file))
+                var record = await compare(
+                    entry: entry, validating: validating, resourceName: name, inputs: inputs, provider: provider,
+                    file: file)
+                record.usesCEL = true
+                records.append(record)
             }
             return records
         }
@@ -150,10 +151,11 @@ public struct KyvernoTestRunner: Sendable {
         if let skipped = Self.unsupportedFeature(rule, compiled) { return all(.skip, "unsupported: \(skipped)") }
         var records: [KyvernoTestRecord] = []
         for name in names {
-            records.append(
-                await compare(
-                    entry: entry, compiled: compiled, ruleName: ruleName, resourceName: name, inputs: inputs,
-                    provider: provider, file: file))
+            var record = await compare(
+                entry: entry, compiled: compiled, ruleName: ruleName, resourceName: name, inputs: inputs,
+                provider: provider, file: file)
+            record.usesCEL = rule.validation?.cel != nil
+            records.append(record)
         }
         return records
     }
@@ -193,6 +195,12 @@ public struct KyvernoTestRunner: Sendable {
         entry: JSONValue, validating: CompiledValidatingPolicy, resourceName: String, inputs: KyvernoTestInputs,
         provider: ClusterResourcesProvider, file: String
     ) async -> KyvernoTestRecord {
+        if let payload = inputs.jsonPayloads[resourceName] {
+            let evaluation = await ValidatingPolicyEvaluator(reportsMatchConditionSkips: true).evaluate(
+                validating, attributes: AdmissionAttributes(object: payload), provider: provider,
+                exceptions: inputs.celExceptions)
+            return Self.record(entry, evaluation, validating, resourceName: resourceName, file: file)
+        }
         guard var resource = Self.findResource(entry, resourceName, in: inputs.resources) else {
             return Self.record(
                 file, entry, resource: resourceName, actual: "", status: .fail, reason: "resource not found")
@@ -212,6 +220,14 @@ public struct KyvernoTestRunner: Sendable {
         let evaluator = ValidatingPolicyEvaluator(reportsMatchConditionSkips: true)
         let evaluation = await evaluator.evaluate(
             validating, attributes: attributes, provider: provider, exceptions: inputs.celExceptions)
+        return Self.record(entry, evaluation, validating, resourceName: resourceName, file: file)
+    }
+
+    /// The record of a ValidatingPolicy's evaluation against an expected result.
+    private static func record(
+        _ entry: JSONValue, _ evaluation: PolicyEvaluation, _ validating: CompiledValidatingPolicy,
+        resourceName: String, file: String
+    ) -> KyvernoTestRecord {
         let expected = Self.expected(entry)
         guard let result = evaluation.results.first else {
             if expected == "skip" {

@@ -337,7 +337,7 @@ struct CELDataSession: Sendable {
         case .http(let method, let url, let body, let headers, let caBundle):
             do {
                 return CELValue(
-                    json: try await provider.apiCall(
+                    json: try await provider.celHTTPRequest(
                         APICallRequest(
                             urlPath: nil, method: method, body: body, serviceURL: url, caBundle: caBundle,
                             headers: headers)))

@@ -58,7 +58,11 @@ enum CELRuleValidator {
             userInfo: userInfo)
         var namespace: JSONValue?
         if !attributes.namespace.isEmpty {
-            namespace = try? await provider.namespaceObject(name: attributes.namespace)
+            // Kyverno reads the Namespace from the cluster; without one (the CLI) it uses an object with only
+            // the name.
+            namespace =
+                (try? await provider.namespaceObject(name: attributes.namespace))
+                ?? .object(["metadata": .object(["name": .string(attributes.namespace)])])
         }
         var params: [CELValue] = [.null]
         if let kind = cel.paramKind {

@@ -140,7 +140,8 @@ public struct KyvernoCELLibrary: CELLibrary {
         }.joined()
     }
 
-    /// `system:serviceaccount:<namespace>:<name>` into `{namespace, name}`; empty strings for other users.
+    /// `system:serviceaccount:<namespace>:<name>` into `{Namespace, Name}` (Kyverno's `user.ServiceAccount`);
+    /// empty strings for other users.
     static func serviceAccount(_ value: CELValue) -> CELValue {
         guard case .string(var user) = value else { return .error(CELError("no such overload: parseServiceAccount")) }
         var namespace = ""
@@ -153,7 +154,8 @@ public struct KyvernoCELLibrary: CELLibrary {
                 name = String(user[user.index(after: separator)...])
             }
         }
-        return .map(CELMap([.string("namespace"): .string(namespace), .string("name"): .string(name)]))
+        // A Go struct without CEL tags: its fields keep their Go names.
+        return .map(CELMap([.string("Namespace"): .string(namespace), .string("Name"): .string(name)]))
     }
 
     /// `listObjToMap(keys, values, keyField, valueField)`: a map from `keys[i][keyField]` to

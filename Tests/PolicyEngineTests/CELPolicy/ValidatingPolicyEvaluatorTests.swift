@@ -172,7 +172,7 @@ func evaluate(
                 , "validations": [
                   {"expression": "image(object.spec.containers[0].image).registry() == 'index.docker.io'"},
                   {"expression": "image('ghcr.io/a/b@sha256:abababababababababababababababababababababababababababababababab').containsDigest()"},
-                  {"expression": "parseServiceAccount('system:serviceaccount:ns:sa').name == 'sa'"},
+                  {"expression": "parseServiceAccount('system:serviceaccount:ns:sa').Name == 'sa'"},
                   {"expression": "sha256('abc').startsWith('ba7816bf')"},
                   {"expression": "json.unmarshal('{\\"a\\": 1}').a == 1"}]
                 """)
