@@ -23,7 +23,8 @@ public struct ValidatingPolicyEvaluator: Sendable {
     /// The property naming the validation that failed or could not be evaluated (0-based).
     public static let validationIndexProperty = "cel.validationIndex"
 
-    /// The results of `policy` for one request; empty when no variant's constraints match.
+    /// The results of `policy` for one request; empty when no variant's constraints match, or when a
+    /// NamespacedValidatingPolicy meets a resource of another namespace.
     ///
     /// - Parameters:
     ///   - attributes: the request (``AdmissionAttributes``; background scans use `CREATE`).
@@ -35,6 +36,10 @@ public struct ValidatingPolicyEvaluator: Sendable {
         namespaceObject: JSONValue? = nil, exceptions: [CompiledCELPolicyException] = []
     ) async -> PolicyEvaluation {
         let spec = policy.policy.spec
+        // A NamespacedValidatingPolicy applies to its own namespace only (Kyverno lists them per namespace).
+        if policy.policy.kind == .namespacedValidatingPolicy, attributes.namespace != policy.policy.namespace {
+            return PolicyEvaluation(policyName: policy.policy.reportName, results: [])
+        }
         let relevant = exceptions.filter {
             $0.exception.refers(to: policy.policy.name, kind: policy.policy.kind.rawValue)
         }
