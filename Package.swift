@@ -60,11 +60,13 @@ let package = Package(
         .target(
             name: "PolicyEngine",
             dependencies: [
+                "CEL",
                 "ContainerImages",
                 "KubeValues",
                 "JSONValue",
                 "JMESPath",
                 "YAML",
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -59,6 +59,31 @@ public struct ReportResult: Sendable, Hashable {
         }
     }
 
+    /// The `source` Kyverno writes for ValidatingPolicy results.
+    public static let validatingPolicySource = "KyvernoValidatingPolicy"
+
+    /// Entries for a ValidatingPolicy's (or NamespacedValidatingPolicy's) results, as Kyverno's
+    /// `ToPolicyReportResult` writes them: source `KyvernoValidatingPolicy`, the policy's key (`name`, or
+    /// `namespace/name`), the result's rule name (empty for a validation result), `process` from
+    /// `evaluation.background.enabled` / `evaluation.admission.enabled`.
+    public static func entries(
+        validatingPolicy policy: ValidatingPolicy, results: [RuleResult], timestamp: Int
+    ) -> [ReportResult] {
+        let scored = policy.scored
+        let process =
+            policy.spec.backgroundEnabled
+            ? "background scan" : policy.spec.admissionEnabled ? "admission review" : ""
+        return results.map { result in
+            var properties = result.properties
+            properties["process"] = process
+            return ReportResult(
+                source: validatingPolicySource, policy: policy.reportName, rule: result.ruleName,
+                result: result.reportStatus(scored: scored), message: result.reportMessage(scored: scored),
+                scored: scored, category: policy.category, severity: policy.severity, properties: properties,
+                timestamp: timestamp)
+        }
+    }
+
     /// The JSON entry; `includeTimestamp` false gives the form the content hash covers.
     func document(includeTimestamp: Bool) -> JSONValue {
         var object: JSONObject = [:]

@@ -1,3 +1,4 @@
+import Foundation
 public import JSONValue
 public import PolicyEngine
 
@@ -50,6 +51,14 @@ public struct ClusterResourcesProvider: ContextProvider {
         return ResourceIdentity(object).labels
     }
 
+    /// The Namespace object among the cluster objects (from values files' `namespaces` and
+    /// `namespaceSelector`, or cluster resources); nil when there is none, as the Kyverno CLI has none.
+    public func namespaceObject(name: String) async throws -> JSONValue? {
+        objects.first {
+            $0["kind"]?.stringValue == "Namespace" && $0["metadata"]?["name"]?.stringValue == name
+        }
+    }
+
     public func configMap(namespace: String, name: String) async throws -> JSONValue {
         let found = objects.first { object in
             let identity = ResourceIdentity(object)
@@ -58,6 +67,24 @@ public struct ClusterResourcesProvider: ContextProvider {
         }
         guard let found else { throw ContextProviderError(.notFound, "configmaps \"\(name)\" not found") }
         return found
+    }
+
+    /// CEL `http` calls answer from the `apiCallResponses` mocks as the Kyverno CLI does: `{body, statusCode}`
+    /// (status 200 when the mock has none), matched by `METHOD:url` or by URL alone.
+    public func celHTTPRequest(_ request: APICallRequest) async throws -> JSONValue {
+        let url = request.serviceURL ?? request.urlPath ?? ""
+        let mock = apiCallResponses.first {
+            ($0["url"]?.stringValue ?? $0["urlPath"]?.stringValue) == url
+                && ($0["method"]?.stringValue ?? "").uppercased() == request.method.uppercased()
+        }
+        let fallback = apiCallResponses.first {
+            ($0["url"]?.stringValue ?? $0["urlPath"]?.stringValue) == url && ($0["method"]?.stringValue ?? "").isEmpty
+        }
+        guard let found = mock ?? fallback else {
+            throw ContextProviderError(.unavailable, "no apiCallResponses mock for \(request.method) \(url)")
+        }
+        let status = found["response"]?["statusCode"]?.intValue ?? 0
+        return .object(["body": found["response"]?["body"] ?? .null, "statusCode": .int(status == 0 ? 200 : status)])
     }
 
     public func apiCall(_ request: APICallRequest) async throws -> JSONValue {
@@ -73,12 +100,25 @@ public struct ClusterResourcesProvider: ContextProvider {
             }
             return mock["response"]?["body"] ?? .null
         }
-        guard let path = request.urlPath else {
+        guard let fullPath = request.urlPath else {
             throw ContextProviderError(
                 .unavailable, "no apiCallResponses mock for \(request.method) \(request.serviceURL ?? "(no URL)")")
         }
         guard request.method == "GET" else {
-            throw ContextProviderError(.unavailable, "no apiCallResponses mock for \(request.method) \(path)")
+            throw ContextProviderError(.unavailable, "no apiCallResponses mock for \(request.method) \(fullPath)")
+        }
+        var selector: [String: String] = [:]
+        var path = fullPath
+        if let question = path.firstIndex(of: "?") {
+            let query = path[path.index(after: question)...]
+            path = String(path[..<question])
+            for item in query.split(separator: "&") where item.hasPrefix("labelSelector=") {
+                let text = String(item.dropFirst("labelSelector=".count)).removingPercentEncoding ?? ""
+                for requirement in text.split(separator: ",") {
+                    let pair = requirement.split(separator: "=", maxSplits: 1).map(String.init)
+                    if pair.count == 2 { selector[pair[0]] = pair[1] }
+                }
+            }
         }
         var parts = path.split(separator: "/").map(String.init)
         var groupVersion: String
@@ -103,6 +143,7 @@ public struct ClusterResourcesProvider: ContextProvider {
             let version = identity.group.isEmpty ? identity.version : identity.group + "/" + identity.version
             return version == groupVersion && plural(identity.kind) == resource
                 && (namespace == nil || identity.namespace == namespace)
+                && selector.allSatisfy { identity.labels[$0.key] == $0.value }
         }
         if let name {
             guard let object = matching.first(where: { ResourceIdentity($0).name == name }) else {

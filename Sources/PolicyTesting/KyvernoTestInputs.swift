@@ -17,11 +17,18 @@ public struct KyvernoTestInputs: Sendable {
     }
 
     public var policies: [CompiledPolicy] = []
+    /// The ValidatingPolicies and NamespacedValidatingPolicies of the policy files.
+    public var validatingPolicies: [CompiledValidatingPolicy] = []
+    /// The CEL PolicyExceptions (`policies.kyverno.io`) of the exceptions files (and of the policy files).
+    public var celExceptions: [CompiledCELPolicyException] = []
     /// Policy names with the reason they did not decode or compile.
     public var invalidPolicies: [String: String] = [:]
     /// Names of the other documents of the policy files (ValidatingPolicy and the other kinds Vigil skips).
     public var otherPolicyNames: Set<String> = []
     public var resources: [JSONValue] = []
+    /// `jsonPayloads` (and the deprecated `jsonPayload`): arbitrary JSON objects for JSON-mode policies, by the
+    /// path the test file gives (which is how expected results name them).
+    public var jsonPayloads: [String: JSONValue] = [:]
     public var clusterObjects: [JSONValue] = []
     /// The values document (`values` inline or the `variables` file).
     public var values: JSONValue?
@@ -38,6 +45,20 @@ public struct KyvernoTestInputs: Sendable {
     public init(test: JSONValue, directory: String) throws(LoadError) {
         for path in Self.paths(test["policies"]) {
             for document in try Self.load(path, directory: directory) {
+                if ValidatingPolicyDecoder.isValidatingPolicyDocument(document) {
+                    let name = document["metadata"]?["name"]?.stringValue ?? "?"
+                    do {
+                        validatingPolicies.append(
+                            try CompiledValidatingPolicy(try ValidatingPolicyDecoder.decode(document)))
+                    } catch {
+                        invalidPolicies[name] = "\(error)"
+                    }
+                    continue
+                }
+                if CELPolicyException.isExceptionDocument(document) {
+                    celExceptions.append(try Self.celException(document, path: path))
+                    continue
+                }
                 guard PolicyDecoder.isPolicyDocument(document) else {
                     if let name = document["metadata"]?["name"]?.stringValue { otherPolicyNames.insert(name) }
                     continue
@@ -51,8 +72,12 @@ public struct KyvernoTestInputs: Sendable {
             }
         }
         for path in Self.paths(test["exceptions"]) {
-            for (index, document) in try Self.load(path, directory: directory).enumerated()
-            where PolicyException.isExceptionDocument(document) {
+            for (index, document) in try Self.load(path, directory: directory).enumerated() {
+                if CELPolicyException.isExceptionDocument(document) {
+                    celExceptions.append(try Self.celException(document, path: path))
+                    continue
+                }
+                guard PolicyException.isExceptionDocument(document) else { continue }
                 do {
                     exceptions.append(try PolicyException(decoding: document, index: index))
                 } catch {
@@ -62,6 +87,16 @@ public struct KyvernoTestInputs: Sendable {
         }
         for path in Self.paths(test["resources"]) {
             resources += try Self.load(path, directory: directory).filter { !$0.isNull }
+        }
+        var payloadPaths = Self.paths(test["jsonPayloads"])
+        if let single = test["jsonPayload"]?.stringValue { payloadPaths.append(single) }
+        for path in payloadPaths {
+            guard let payload = try Self.load(path, directory: directory).first(where: { !$0.isNull }),
+                payload.objectValue != nil
+            else {
+                throw LoadError(path: path, message: "JSON payload must be a top-level object")
+            }
+            jsonPayloads[path] = payload
         }
         for path in Self.paths(test["clusterResources"]) {
             for document in try Self.load(path, directory: directory) where !document.isNull {
@@ -82,6 +117,13 @@ public struct KyvernoTestInputs: Sendable {
         if let path = test["variables"]?.stringValue {
             values = try Self.load(path, directory: directory).first { !$0.isNull }
         }
+        for namespace in values?["namespaces"]?.arrayValue ?? [] where namespace["metadata"]?["name"] != nil {
+            var object = namespace.objectValue ?? [:]
+            // The CLI reads these as Namespace objects whatever their `kind` says (`kind: namespace` occurs).
+            object["apiVersion"] = "v1"
+            object["kind"] = "Namespace"
+            clusterObjects.append(.object(object))
+        }
         for selector in values?["namespaceSelector"]?.arrayValue ?? [] {
             guard let name = selector["name"]?.stringValue else { continue }
             clusterObjects.append(
@@ -98,6 +140,16 @@ public struct KyvernoTestInputs: Sendable {
             }
         }
         (apiCallResponses, globalContextEntries) = try Self.mocks(test, directory: directory)
+    }
+
+    private static func celException(_ document: JSONValue, path: String) throws(LoadError)
+        -> CompiledCELPolicyException
+    {
+        do {
+            return try CompiledCELPolicyException(try CELPolicyException(decoding: document))
+        } catch {
+            throw LoadError(path: path, message: "\(error)")
+        }
     }
 
     /// The offline mocks of a test document (or of a `vigil apply --mocks` file): `apiCallResponses` as

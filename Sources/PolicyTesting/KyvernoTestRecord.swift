@@ -21,6 +21,8 @@ public struct KyvernoTestRecord: Sendable, Equatable {
     public var status: Status
     /// Why the result was skipped or failed (the unsupported feature, the engine's message); may be empty.
     public var reason: String
+    /// Whether the expected result is a CEL one: a ValidatingPolicy's, or a `validate.cel` rule's.
+    public var usesCEL = false
 
     public init(
         file: String, policy: String, rule: String, resource: String, expected: String, actual: String,
@@ -37,12 +39,12 @@ public struct KyvernoTestRecord: Sendable, Equatable {
     }
 
     /// The record as a JSON object with the fields file, policy, rule, resource, expected, actual, status,
-    /// reason.
+    /// reason, cel.
     public var json: JSONValue {
         .object([
             "file": .string(file), "policy": .string(policy), "rule": .string(rule), "resource": .string(resource),
             "expected": .string(expected), "actual": .string(actual), "status": .string(status.rawValue),
-            "reason": .string(reason),
+            "reason": .string(reason), "cel": .bool(usesCEL),
         ])
     }
 }

@@ -101,7 +101,7 @@ public struct KyvernoTestRunner: Sendable {
     }
 
     private static let newPolicyKinds = [
-        "isValidatingPolicy": "ValidatingPolicy", "isMutatingPolicy": "MutatingPolicy",
+        "isMutatingPolicy": "MutatingPolicy",
         "isMUtatingPolicy": "MutatingPolicy", "isGeneratingPolicy": "GeneratingPolicy",
         "isDeletingPolicy": "DeletingPolicy", "isImageValidatingPolicy": "ImageValidatingPolicy",
         "isValidatingAdmissionPolicy": "ValidatingAdmissionPolicy",
@@ -115,6 +115,19 @@ public struct KyvernoTestRunner: Sendable {
         func all(_ status: KyvernoTestRecord.Status, _ reason: String) -> [KyvernoTestRecord] {
             names.map { Self.record(file, entry, resource: $0, actual: "", status: status, reason: reason) }
         }
+        let policyName = entry["policy"]?.stringValue ?? ""
+        let shortName = String(policyName.split(separator: "/").last ?? "")
+        if let validating = inputs.validatingPolicies.first(where: { $0.policy.name == shortName }) {
+            var records: [KyvernoTestRecord] = []
+            for name in names {
+                var record = await compare(
+                    entry: entry, validating: validating, resourceName: name, inputs: inputs, provider: provider,
+                    file: file)
+                record.usesCEL = true
+                records.append(record)
+            }
+            return records
+        }
         for (flag, kind) in Self.newPolicyKinds.sorted(by: { $0.key < $1.key }) where entry[flag]?.boolValue == true {
             return all(.skip, "unsupported: \(kind)")
         }
@@ -124,9 +137,7 @@ public struct KyvernoTestRunner: Sendable {
         {
             return all(.skip, "unsupported: generate")
         }
-        let policyName = entry["policy"]?.stringValue ?? ""
         let ruleName = entry["rule"]?.stringValue ?? ""
-        let shortName = String(policyName.split(separator: "/").last ?? "")
         guard let compiled = inputs.policies.first(where: { $0.policy.name == shortName }) else {
             if let reason = inputs.invalidPolicies[shortName] { return all(.fail, "invalid policy: \(reason)") }
             if inputs.otherPolicyNames.contains(shortName) {
@@ -140,10 +151,11 @@ public struct KyvernoTestRunner: Sendable {
         if let skipped = Self.unsupportedFeature(rule, compiled) { return all(.skip, "unsupported: \(skipped)") }
         var records: [KyvernoTestRecord] = []
         for name in names {
-            records.append(
-                await compare(
-                    entry: entry, compiled: compiled, ruleName: ruleName, resourceName: name, inputs: inputs,
-                    provider: provider, file: file))
+            var record = await compare(
+                entry: entry, compiled: compiled, ruleName: ruleName, resourceName: name, inputs: inputs,
+                provider: provider, file: file)
+            record.usesCEL = rule.validation?.cel != nil
+            records.append(record)
         }
         return records
     }
@@ -158,6 +170,96 @@ public struct KyvernoTestRunner: Sendable {
         }
         if let feature = rule.validation?.unsupported { return feature }
         return compiled.unsupported.first { $0.rule == rule.name }?.feature
+    }
+
+    /// The resource an expected result names (by name, namespace when given, and kind when given).
+    private static func findResource(_ entry: JSONValue, _ resourceName: String, in resources: [JSONValue])
+        -> JSONValue?
+    {
+        let parts = resourceName.split(separator: "/").map(String.init)
+        let kind = entry["kind"]?.stringValue
+        let namespace = entry["namespace"]?.stringValue ?? (parts.count == 2 ? parts[0] : nil)
+        let name = parts.last ?? resourceName
+        let candidates = resources.filter { resource in
+            let identity = ResourceIdentity(resource)
+            let resourceNamespace = identity.namespace.isEmpty ? "default" : identity.namespace
+            return identity.name == name
+                && (namespace.map { $0 == identity.namespace || $0 == resourceNamespace } ?? true)
+        }
+        return candidates.first(where: { kind == nil || ResourceIdentity($0).kind == kind })
+    }
+
+    /// One expected result of a ValidatingPolicy: Kyverno's test compares every rule response of a policy
+    /// of these kinds whatever `rule` says; the first one decides here (a resource gets one per variant).
+    private func compare(
+        entry: JSONValue, validating: CompiledValidatingPolicy, resourceName: String, inputs: KyvernoTestInputs,
+        provider: ClusterResourcesProvider, file: String
+    ) async -> KyvernoTestRecord {
+        if let payload = inputs.jsonPayloads[resourceName] {
+            let evaluation = await ValidatingPolicyEvaluator(reportsMatchConditionSkips: true).evaluate(
+                validating, attributes: AdmissionAttributes(object: payload), provider: provider,
+                exceptions: inputs.celExceptions)
+            return Self.record(entry, evaluation, validating, resourceName: resourceName, file: file)
+        }
+        guard var resource = Self.findResource(entry, resourceName, in: inputs.resources) else {
+            return Self.record(
+                file, entry, resource: resourceName, actual: "", status: .fail, reason: "resource not found")
+        }
+        // The CLI puts a namespaced resource without a namespace in `default` when it reads it.
+        let identity = ResourceIdentity(resource)
+        if identity.namespace.isEmpty, !Self.clusterScopedKinds.contains(identity.kind) {
+            var metadata = resource["metadata"]?.objectValue ?? [:]
+            metadata["namespace"] = "default"
+            resource["metadata"] = .object(metadata)
+        }
+        let values = inputs.variableValues(policy: validating.policy.name, resource: resourceName)
+        let operation = entry["operation"]?.stringValue ?? values.global["request.operation"]?.stringValue ?? "CREATE"
+        let attributes = AdmissionAttributes(
+            object: operation == "DELETE" ? nil : resource, oldObject: operation == "CREATE" ? nil : resource,
+            operation: operation, userInfo: Self.userInfo(inputs))
+        let evaluator = ValidatingPolicyEvaluator(reportsMatchConditionSkips: true)
+        let evaluation = await evaluator.evaluate(
+            validating, attributes: attributes, provider: provider, exceptions: inputs.celExceptions)
+        return Self.record(entry, evaluation, validating, resourceName: resourceName, file: file)
+    }
+
+    /// The record of a ValidatingPolicy's evaluation against an expected result.
+    private static func record(
+        _ entry: JSONValue, _ evaluation: PolicyEvaluation, _ validating: CompiledValidatingPolicy,
+        resourceName: String, file: String
+    ) -> KyvernoTestRecord {
+        let expected = Self.expected(entry)
+        guard let result = evaluation.results.first else {
+            if expected == "skip" {
+                return Self.record(file, entry, resource: resourceName, actual: "none", status: .pass, reason: "")
+            }
+            return Self.record(
+                file, entry, resource: resourceName, actual: "none", status: .skip,
+                reason: "excluded: the policy did not match the resource (kyverno test counts this as skipped)")
+        }
+        let actual = result.reportStatus(scored: validating.policy.scored).rawValue
+        return Self.record(
+            file, entry, resource: resourceName, actual: actual, status: actual == expected ? .pass : .fail,
+            reason: actual == expected ? "" : result.message)
+    }
+
+    /// Kinds of Kubernetes' built-in API that are cluster-scoped (the CLI's discovery data); every other kind
+    /// is namespaced.
+    static let clusterScopedKinds: Set<String> = [
+        "Namespace", "Node", "PersistentVolume", "ComponentStatus", "ClusterRole", "ClusterRoleBinding",
+        "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass",
+        "CustomResourceDefinition", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy",
+        "MutatingAdmissionPolicyBinding", "PriorityClass", "RuntimeClass", "IngressClass",
+        "CertificateSigningRequest", "ClusterTrustBundle", "TokenReview", "SubjectAccessReview",
+        "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview", "FlowSchema",
+        "PriorityLevelConfiguration", "DeviceClass", "ResourceSlice", "ServiceCIDR", "IPAddress",
+        "StorageVersion", "StorageVersionMigration",
+    ]
+
+    /// The `userinfo` file's user as an admission `userInfo` (`username`, `uid`, `groups`, `extra`).
+    private static func userInfo(_ inputs: KyvernoTestInputs) -> JSONValue {
+        inputs.requestInfo["request.userInfo"] ?? .object([:])
     }
 
     private func compare(

@@ -8,7 +8,8 @@ import PolicyReports
 import PolicyTesting
 import YAML
 
-/// `vigil apply`: evaluate Kyverno policies against resources from files, as a background scan would.
+/// `vigil apply`: evaluate Kyverno policies (ClusterPolicy, Policy, ValidatingPolicy,
+/// NamespacedValidatingPolicy) against resources from files, as a background scan would.
 ///
 /// Exit status: 0 when every input was read and evaluated, 1 with `--fail-on-violation` when a rule
 /// fails, 2 when an input is bad (unreadable or broken YAML, an invalid policy, exception or JMESPath
@@ -64,6 +65,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         var rows: [ApplyRow] = []
         var reports = ApplyReports()
+        let validatingEvaluator = ValidatingPolicyEvaluator()
         for resource in inputs.resources {
             let identity = ResourceIdentity(resource)
             for policy in set.policies(forKind: identity.kind) {
@@ -76,6 +78,15 @@ struct ApplyCommand: AsyncParsableCommand {
                     rows.append(ApplyRow(policy: policy, resource: identity, result: result))
                 }
                 reports.add(resource: resource, policy: policy.policy, results: evaluation.results)
+            }
+            for policy in inputs.validatingPolicies {
+                let evaluation = await validatingEvaluator.evaluate(
+                    policy, attributes: AdmissionAttributes(object: resource), provider: provider,
+                    exceptions: inputs.celExceptions)
+                for result in evaluation.results {
+                    rows.append(ApplyRow(validatingPolicy: policy.policy, resource: identity, result: result))
+                }
+                reports.add(resource: resource, validatingPolicy: policy.policy, results: evaluation.results)
             }
         }
         await registryClient?.shutdown()
@@ -104,7 +115,7 @@ struct ApplyCommand: AsyncParsableCommand {
         for row in rows { counts[row.status, default: 0] += 1 }
         let summary = RuleResult.Status.allCases.map { "\($0.rawValue): \(counts[$0, default: 0])" }
         print(
-            "\(inputs.policies.count) policies, \(inputs.resources.count) resources; "
+            "\(inputs.policies.count + inputs.validatingPolicies.count) policies, \(inputs.resources.count) resources; "
                 + summary.joined(separator: ", "))
     }
 }
@@ -124,6 +135,15 @@ struct ApplyRow {
         self.resource = resource
         status = result.reportStatus(scored: policy.policy.scored)
         message = result.reportMessage(scored: policy.policy.scored)
+        properties = result.properties
+    }
+
+    init(validatingPolicy policy: ValidatingPolicy, resource: ResourceIdentity, result: RuleResult) {
+        policyName = policy.reportName
+        ruleName = result.ruleName
+        self.resource = resource
+        status = result.reportStatus(scored: policy.scored)
+        message = result.reportMessage(scored: policy.scored)
         properties = result.properties
     }
 

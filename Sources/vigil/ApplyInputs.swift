@@ -8,6 +8,10 @@ import YAML
 /// file, the document and the field) without hiding the others.
 struct ApplyInputs {
     var policies: [CompiledPolicy] = []
+    /// ValidatingPolicies and NamespacedValidatingPolicies.
+    var validatingPolicies: [CompiledValidatingPolicy] = []
+    /// CEL PolicyExceptions (policies.kyverno.io).
+    var celExceptions: [CompiledCELPolicyException] = []
     /// The file each policy (by report name) came from.
     var policyFiles: [String: String] = [:]
     var exceptions: [PolicyException] = []
@@ -25,7 +29,26 @@ struct ApplyInputs {
     var notices: [String] = []
 
     mutating func load(_ options: ApplyOptions) {
-        for (file, index, document) in documents(options.policyPaths) where PolicyDecoder.isPolicyDocument(document) {
+        let policyDocuments = documents(options.policyPaths)
+        for (file, index, document) in policyDocuments
+        where ValidatingPolicyDecoder.isValidatingPolicyDocument(document) {
+            do {
+                let compiled = try CompiledValidatingPolicy(try ValidatingPolicyDecoder.decode(document, index: index))
+                validatingPolicies.append(compiled)
+                policyFiles[compiled.policy.reportName] = "\(file) (document \(index))"
+                if !compiled.runsInBackground {
+                    notices.append(
+                        "policy \(compiled.policy.reportName): evaluation.background.enabled is false "
+                            + "(Vigil's scanner leaves it out)")
+                }
+            } catch {
+                problems.append("\(file): \(error)")
+            }
+        }
+        for (file, index, document) in policyDocuments where CELPolicyException.isExceptionDocument(document) {
+            loadCELException(document, file: file, index: index)
+        }
+        for (file, index, document) in policyDocuments where PolicyDecoder.isPolicyDocument(document) {
             do {
                 let compiled = try CompiledPolicy(try PolicyDecoder.decode(document, index: index))
                 policies.append(compiled)
@@ -45,6 +68,10 @@ struct ApplyInputs {
             }
         }
         for (file, index, document) in documents(options.exceptions) {
+            if CELPolicyException.isExceptionDocument(document) {
+                loadCELException(document, file: file, index: index)
+                continue
+            }
             guard PolicyException.isExceptionDocument(document) else {
                 problems.append("\(file) (document \(index)): not a kyverno.io/v2 or v2beta1 PolicyException")
                 continue
@@ -71,9 +98,22 @@ struct ApplyInputs {
                 problems.append("\(file) (document \(index)): not a Kubernetes object: \(problem)")
                 continue
             }
-            if PolicyDecoder.isPolicyDocument(document) || PolicyException.isExceptionDocument(document) { continue }
+            if PolicyDecoder.isPolicyDocument(document) || PolicyException.isExceptionDocument(document)
+                || ValidatingPolicyDecoder.isValidatingPolicyDocument(document)
+                || CELPolicyException.isExceptionDocument(document)
+            {
+                continue
+            }
             resources.append(document)
             if document["kind"]?.stringValue == "Namespace" { clusterObjects.append(document) }
+        }
+    }
+
+    private mutating func loadCELException(_ document: JSONValue, file: String, index: Int) {
+        do {
+            celExceptions.append(try CompiledCELPolicyException(try CELPolicyException(decoding: document)))
+        } catch {
+            problems.append("\(file) (document \(index)): \(error)")
         }
     }
 

@@ -31,6 +31,19 @@ struct ApplyReports {
             policy: policy, results: ruleResults, timestamp: timestamp)
     }
 
+    /// Adds one ValidatingPolicy's results for one resource.
+    mutating func add(resource: JSONValue, validatingPolicy policy: ValidatingPolicy, results ruleResults: [RuleResult])
+    {
+        guard !ruleResults.isEmpty else { return }
+        let subject = Self.subject(resource)
+        if results[subject.uid] == nil {
+            results[subject.uid] = (subject, [])
+            order.append(subject.uid)
+        }
+        results[subject.uid]?.entries += ReportResult.entries(
+            validatingPolicy: policy, results: ruleResults, timestamp: timestamp)
+    }
+
     /// The report documents, in the order their resources were first seen.
     var documents: [JSONValue] {
         order.compactMap { uid in

@@ -71,7 +71,7 @@ struct KyvernoTestRunnerTests {
         - policy: other
           rule: r
           resource: settings
-          isValidatingPolicy: true
+          isMutatingPolicy: true
           result: pass
         """
 
@@ -94,7 +94,7 @@ struct KyvernoTestRunnerTests {
         let records = await KyvernoTestRunner().run(testFile: files[0])
         #expect(records.map(\.status) == [.pass, .pass, .skip])
         #expect(records.map(\.actual) == ["pass", "fail", ""])
-        #expect(records[2].reason == "unsupported: ValidatingPolicy")
+        #expect(records[2].reason == "unsupported: MutatingPolicy")
     }
 
     @Test func missingResourceFails() async throws {

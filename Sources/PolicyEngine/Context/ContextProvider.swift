@@ -23,6 +23,35 @@ public protocol ContextProvider: Sendable {
     /// its `projections`. Throw ``ContextProviderError`` with kind `not-found` for a missing entry and
     /// `not-ready` for one without data yet; the rule's `error` result then names the entry.
     func globalReference(name: String) async throws -> JSONValue
+    /// The Namespace object named `name` (CEL policies' `namespaceObject`), or nil when there is none. The
+    /// default builds `{apiVersion: v1, kind: Namespace, metadata: {name, labels}}` from
+    /// ``namespaceLabels(namespace:)``.
+    func namespaceObject(name: String) async throws -> JSONValue?
+    /// The value CEL's `http.Get` / `http.Post` give for a request (Kyverno's `executeRequest`): a JSON object
+    /// body with `statusCode` added, any other body as `{body, statusCode}`. The default calls
+    /// ``apiCall(_:)`` (so a status outside 200–299 throws) and reports status 200.
+    func celHTTPRequest(_ request: APICallRequest) async throws -> JSONValue
+}
+
+extension ContextProvider {
+    public func celHTTPRequest(_ request: APICallRequest) async throws -> JSONValue {
+        let body = try await apiCall(request)
+        if case .object(var object) = body {
+            object["statusCode"] = 200
+            return .object(object)
+        }
+        return .object(["body": body, "statusCode": 200])
+    }
+
+    public func namespaceObject(name: String) async throws -> JSONValue? {
+        let labels = try await namespaceLabels(namespace: name)
+        var labelObject = JSONObject()
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) { labelObject[key] = .string(value) }
+        return .object([
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": .object(["name": .string(name), "labels": .object(labelObject)]),
+        ])
+    }
 }
 
 /// An API call after variable substitution.

@@ -16,6 +16,8 @@ public struct CompiledPolicy: Sendable {
     public let expressions: [(rule: String, expression: String)]
     /// Whether a rule may read the `images` variable (computed only then).
     let usesImages: Bool
+    /// The compiled CEL programs of `validate.cel` rules, by rule name.
+    let celPrograms: [String: CELRulePrograms]
 
     /// - Throws: ``PolicyDecodingError`` when a generated rule cannot be decoded (a bug in the policy
     ///   that only autogen reveals).
@@ -48,6 +50,13 @@ public struct CompiledPolicy: Sendable {
         expressions = rules.flatMap { rule in
             Self.expressions(in: rule.document).map { (rule.name, $0) }
         }
+        var celPrograms: [String: CELRulePrograms] = [:]
+        for rule in rules {
+            if let cel = rule.validation?.cel {
+                celPrograms[rule.name] = CELRulePrograms(cel, ruleMessage: rule.validation?.message)
+            }
+        }
+        self.celPrograms = celPrograms
         usesImages = rules.contains { rule in
             VariableSubstitutor.containsMarkers(rule.document) && rule.document.serialized().contains("images")
         }

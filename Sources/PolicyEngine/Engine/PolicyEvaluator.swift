@@ -73,7 +73,8 @@ public struct PolicyEvaluator: Sendable {
                 suppliedNames: Set(ruleValues.keys).union(values.global.keys),
                 foreachValues: values.foreachValues(forRule: rule.name))
             if var result = await evaluate(
-                rule, context: ruleContext, loader: ruleLoader, exceptions: ruleExceptions)
+                rule, context: ruleContext, loader: ruleLoader, exceptions: ruleExceptions,
+                celPrograms: policy.celPrograms[rule.name])
             {
                 if result.isImageLookupError || result.isServiceCallError, ignoreSkipsImageLookupErrors,
                     policy.policy.spec.failurePolicy == .ignore
@@ -101,7 +102,8 @@ public struct PolicyEvaluator: Sendable {
 
     /// One matched validate rule: context, preconditions, then the validation.
     func evaluate(
-        _ rule: Rule, context base: EvaluationContext, loader: ContextLoader, exceptions: [PolicyException] = []
+        _ rule: Rule, context base: EvaluationContext, loader: ContextLoader, exceptions: [PolicyException] = [],
+        celPrograms: CELRulePrograms? = nil
     ) async -> RuleResult? {
         guard let validation = rule.validation else { return nil }
         if let feature = validation.unsupported { return .error(rule, "unsupported: \(feature)") }
@@ -125,6 +127,10 @@ public struct PolicyEvaluator: Sendable {
         var result: RuleResult?
         if let skip = Self.exceptionSkip(rule, matched, podSecurity: validation.podSecurity != nil) {
             result = skip
+        } else if let cel = validation.cel {
+            result = await CELRuleValidator.validate(
+                rule, cel: cel, programs: celPrograms ?? CELRulePrograms(cel, ruleMessage: validation.message),
+                context: context, provider: loader.provider)
         } else if let podSecurity = validation.podSecurity {
             result = PodSecurityEvaluator.evaluate(
                 podSecurity, rule: rule, resource: base.document["request"]?["object"] ?? .null, exceptions: matched)

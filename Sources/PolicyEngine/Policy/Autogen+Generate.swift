@@ -14,6 +14,19 @@ extension Autogen {
         ("request.oldObject.metadata", "request.oldObject.spec.jobTemplate.spec.template.metadata"),
     ]
 
+    /// The replacements for rules with `validate.cel` (`updateFields` with `cel`): CEL names the object directly.
+    static let podCELReplacements = [
+        ("object.spec", "object.spec.template.spec"), ("oldObject.spec", "oldObject.spec.template.spec"),
+        ("object.metadata", "object.spec.template.metadata"),
+        ("oldObject.metadata", "oldObject.spec.template.metadata"),
+    ]
+    static let cronJobCELReplacements = [
+        ("object.spec", "object.spec.jobTemplate.spec.template.spec"),
+        ("oldObject.spec", "oldObject.spec.jobTemplate.spec.template.spec"),
+        ("object.metadata", "object.spec.jobTemplate.spec.template.metadata"),
+        ("oldObject.metadata", "oldObject.spec.jobTemplate.spec.template.metadata"),
+    ]
+
     static func gvks(_ kinds: [String]) -> JSONValue {
         .array(kinds.map { .string(controllerGVK[$0] ?? $0) })
     }
@@ -143,7 +156,7 @@ extension Autogen {
     }
 
     private static func replace(_ text: String, _ replacements: [(String, String)]) -> String {
-        guard text.contains("request.") else { return text }
+        guard text.contains("bject.") else { return text }
         var result = text
         for (old, new) in replacements { result = result.replacing(old, with: new) }
         return result

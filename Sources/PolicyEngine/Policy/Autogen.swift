@@ -76,7 +76,8 @@ public enum Autogen {
         for rule in policy.spec.rules {
             let stripped = stripCronJob(joined)
             if let document = ruleForControllers(rule, controllers: stripped) {
-                generated.append(rewritePaths(in: document, replacements: podReplacements))
+                let replacements = rule.validation?.cel != nil ? podCELReplacements : podReplacements
+                generated.append(rewritePaths(in: document, replacements: replacements))
             }
             if joined.contains("CronJob") || joined.contains("all"),
                 let intermediate = ruleForControllers(rule, controllers: joined),
@@ -84,7 +85,8 @@ public enum Autogen {
                     name: autogenName(prefix: "autogen-cronjob", rule.name), rule: intermediate,
                     templateKey: "jobTemplate", kinds: ["CronJob"], replaceAllFilters: true)
             {
-                generated.append(rewritePaths(in: document, replacements: cronJobReplacements))
+                let replacements = rule.validation?.cel != nil ? cronJobCELReplacements : cronJobReplacements
+                generated.append(rewritePaths(in: document, replacements: replacements))
             }
         }
         return generated

@@ -38,8 +38,32 @@ public struct Validation: Sendable {
     public var deny: Deny?
     public var forEach: [ForEachValidation]?
     public var podSecurity: PodSecurity?
-    /// A validation kind Vigil does not evaluate (`cel`, `manifests`), reported as `unsupported: <kind>`.
+    /// `validate.cel`: CEL expressions evaluated as a Kubernetes ValidatingAdmissionPolicy would.
+    public var cel: CELRuleValidation?
+    /// A validation kind Vigil does not evaluate (`manifests`, `assert`), reported as `unsupported: <kind>`.
     public var unsupported: String?
+}
+
+/// `validate.cel` of a rule, with the rule's `celPreconditions`.
+public struct CELRuleValidation: Sendable {
+    public var expressions: [CELValidation]
+    public var variables: [NamedCELExpression]
+    public var auditAnnotations: [CELAuditAnnotation]
+    /// `celPreconditions` of the rule: match conditions that must all be true.
+    public var preconditions: [NamedCELExpression]
+    /// `paramKind` (`apiVersion`, `kind`) and `paramRef` (`name`, `namespace`, `selector`,
+    /// `parameterNotFoundAction`), when the rule reads parameter resources.
+    public var paramKind: (apiVersion: String, kind: String)?
+    public var paramRef: ParamReference?
+}
+
+/// `paramRef` of a `validate.cel` rule or a ValidatingAdmissionPolicyBinding.
+public struct ParamReference: Sendable {
+    public var name: String?
+    public var namespace: String?
+    public var selector: LabelSelector?
+    /// `Allow` (default) or `Deny`: with `Deny`, finding no parameter is an error.
+    public var parameterNotFoundAction: String?
 }
 
 /// `validate.deny`: the rule fails when the conditions are true.

@@ -45,6 +45,10 @@ enum RuleDecoder {
         }
         guard let type else { throw reader.error("a rule must have one of validate, mutate, generate or verifyImages") }
         if type == .validate { validation = try decodeValidation(try reader.required("validate")) }
+        if validation?.cel != nil {
+            validation?.cel?.preconditions = try ValidatingPolicyDecoder.namedExpressions(
+                reader.optional("celPreconditions"))
+        }
         return Rule(
             name: name, match: match, exclude: exclude, context: context, preconditions: preconditions, type: type,
             validation: validation, reportProperties: try reader.optional("reportProperties")?.stringMap() ?? [:],
@@ -86,7 +90,11 @@ enum RuleDecoder {
             kinds.append("podSecurity")
             validation.podSecurity = try decodePodSecurity(podSecurity)
         }
-        for unsupported in ["cel", "manifests", "assert"] where reader.has(unsupported) {
+        if let cel = try reader.optional("cel") {
+            kinds.append("cel")
+            validation.cel = try decodeCEL(cel)
+        }
+        for unsupported in ["manifests", "assert"] where reader.has(unsupported) {
             kinds.append(unsupported)
             validation.unsupported = "validate.\(unsupported)"
         }
@@ -97,6 +105,41 @@ enum RuleDecoder {
             throw reader.error("must have only one of \(kinds.joined(separator: ", "))")
         }
         return validation
+    }
+
+    /// `validate.cel`: expressions, variables, audit annotations, paramKind and paramRef.
+    static func decodeCEL(_ reader: FieldReader) throws(PolicyDecodingError) -> CELRuleValidation {
+        var expressions: [CELValidation] = []
+        for entry in try reader.optional("expressions")?.array() ?? [] {
+            expressions.append(
+                CELValidation(
+                    expression: try entry.required("expression").string(),
+                    message: try entry.optionalString("message"),
+                    messageExpression: try entry.optionalString("messageExpression"),
+                    reason: try entry.optionalString("reason")))
+        }
+        var annotations: [CELAuditAnnotation] = []
+        for entry in try reader.optional("auditAnnotations")?.array() ?? [] {
+            annotations.append(
+                CELAuditAnnotation(
+                    key: try entry.required("key").string(),
+                    valueExpression: try entry.required("valueExpression").string()))
+        }
+        var paramKind: (String, String)?
+        if let kind = try reader.optional("paramKind") {
+            paramKind = (try kind.optionalString("apiVersion") ?? "", try kind.optionalString("kind") ?? "")
+        }
+        var paramRef: ParamReference?
+        if let ref = try reader.optional("paramRef") {
+            paramRef = ParamReference(
+                name: try ref.optionalString("name"), namespace: try ref.optionalString("namespace"),
+                selector: try ref.optional("selector").map(MatchDecoder.selector),
+                parameterNotFoundAction: try ref.optionalString("parameterNotFoundAction"))
+        }
+        return CELRuleValidation(
+            expressions: expressions,
+            variables: try ValidatingPolicyDecoder.namedExpressions(reader.optional("variables")),
+            auditAnnotations: annotations, preconditions: [], paramKind: paramKind, paramRef: paramRef)
     }
 
     static func decodeDeny(_ reader: FieldReader) throws(PolicyDecodingError) -> Deny {

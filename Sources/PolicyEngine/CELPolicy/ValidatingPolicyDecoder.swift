@@ -1,0 +1,128 @@
+public import JSONValue
+
+/// Decodes `ValidatingPolicy` / `NamespacedValidatingPolicy` documents.
+public enum ValidatingPolicyDecoder {
+    /// The API versions Vigil reads.
+    public static let supportedAPIVersions: Set<String> = [
+        "policies.kyverno.io/v1", "policies.kyverno.io/v1beta1", "policies.kyverno.io/v1alpha1",
+    ]
+
+    /// Whether a document declares itself a ValidatingPolicy or NamespacedValidatingPolicy (policies.kyverno.io).
+    public static func isValidatingPolicyDocument(_ document: JSONValue) -> Bool {
+        guard let kind = document["kind"]?.stringValue, ValidatingPolicy.Kind(rawValue: kind) != nil else {
+            return false
+        }
+        return document["apiVersion"]?.stringValue?.hasPrefix("policies.kyverno.io/") ?? false
+    }
+
+    /// Decodes one policy document.
+    /// - Throws: ``PolicyDecodingError`` naming the document and the field of the first problem.
+    public static func decode(_ document: JSONValue, index: Int? = nil) throws(PolicyDecodingError) -> ValidatingPolicy
+    {
+        do {
+            return try decodeUnlabelled(document)
+        } catch {
+            var labelled = error
+            labelled.documentName = document["metadata"]?["name"]?.stringValue
+            labelled.documentIndex = index
+            throw labelled
+        }
+    }
+
+    private static func decodeUnlabelled(_ document: JSONValue) throws(PolicyDecodingError) -> ValidatingPolicy {
+        let root = FieldReader(document)
+        let apiVersion = try root.required("apiVersion").string()
+        guard supportedAPIVersions.contains(apiVersion) else {
+            throw root.error("unsupported: \(apiVersion)", at: "apiVersion")
+        }
+        let kindText = try root.required("kind").string()
+        guard let kind = ValidatingPolicy.Kind(rawValue: kindText) else {
+            throw root.error("unsupported: kind \(kindText)", at: "kind")
+        }
+        let metadata = try root.required("metadata")
+        let name = try metadata.required("name").string()
+        guard !name.isEmpty else { throw metadata.error("must not be empty", at: "name") }
+        var namespace = try metadata.optionalString("namespace")
+        if kind == .validatingPolicy { namespace = nil }
+        if kind == .namespacedValidatingPolicy, namespace?.isEmpty ?? true { namespace = "default" }
+        let spec = try decodeSpec(try root.required("spec"))
+        return ValidatingPolicy(
+            kind: kind, apiVersion: apiVersion, name: name, namespace: namespace,
+            annotations: try metadata.optional("annotations")?.stringMap() ?? [:],
+            labels: try metadata.optional("labels")?.stringMap() ?? [:],
+            resourceVersion: try metadata.optionalString("resourceVersion"), spec: spec, document: document)
+    }
+
+    static func decodeSpec(_ reader: FieldReader) throws(PolicyDecodingError) -> ValidatingPolicySpec {
+        var failurePolicy = FailurePolicy.fail
+        if let text = try reader.optionalString("failurePolicy") {
+            guard let policy = FailurePolicy(rawValue: text) else {
+                throw reader.error("must be Fail or Ignore, found \"\(text)\"", at: "failurePolicy")
+            }
+            failurePolicy = policy
+        }
+        let evaluation = try reader.optional("evaluation")
+        var validations: [CELValidation] = []
+        for entry in try reader.optional("validations")?.array() ?? [] {
+            validations.append(
+                CELValidation(
+                    expression: try entry.required("expression").string(),
+                    message: try entry.optionalString("message"),
+                    messageExpression: try entry.optionalString("messageExpression"),
+                    reason: try entry.optionalString("reason")))
+        }
+        var auditAnnotations: [CELAuditAnnotation] = []
+        for entry in try reader.optional("auditAnnotations")?.array() ?? [] {
+            auditAnnotations.append(
+                CELAuditAnnotation(
+                    key: try entry.required("key").string(),
+                    valueExpression: try entry.required("valueExpression").string()))
+        }
+        let actions = try reader.optionalStrings("validationActions")
+        return ValidatingPolicySpec(
+            matchConstraints: try reader.optional("matchConstraints").map(decodeMatchResources),
+            matchConditions: try namedExpressions(reader.optional("matchConditions")),
+            variables: try namedExpressions(reader.optional("variables")), validations: validations,
+            auditAnnotations: auditAnnotations, validationActions: actions.isEmpty ? ["Deny"] : actions,
+            failurePolicy: failurePolicy,
+            backgroundEnabled: try evaluation?.optional("background")?.optionalBool("enabled") ?? true,
+            admissionEnabled: try evaluation?.optional("admission")?.optionalBool("enabled") ?? true,
+            evaluationMode: try evaluation?.optionalString("mode").flatMap { $0.isEmpty ? nil : $0 } ?? "Kubernetes",
+            autogenControllers: try reader.optional("autogen")?.optional("podControllers")?.optional("controllers")?
+                .strings())
+    }
+
+    /// `matchConditions` or `variables`: a list of `{name, expression}`.
+    static func namedExpressions(_ reader: FieldReader?) throws(PolicyDecodingError) -> [NamedCELExpression] {
+        var result: [NamedCELExpression] = []
+        for entry in try reader?.array() ?? [] {
+            result.append(
+                NamedCELExpression(
+                    name: try entry.required("name").string(), expression: try entry.required("expression").string()))
+        }
+        return result
+    }
+
+    /// An admission `MatchResources` block.
+    static func decodeMatchResources(_ reader: FieldReader) throws(PolicyDecodingError) -> AdmissionMatchResources {
+        func rules(_ key: String) throws(PolicyDecodingError) -> [AdmissionResourceRule] {
+            var result: [AdmissionResourceRule] = []
+            for entry in try reader.optional(key)?.array() ?? [] {
+                result.append(
+                    AdmissionResourceRule(
+                        apiGroups: try entry.optionalStrings("apiGroups"),
+                        apiVersions: try entry.optionalStrings("apiVersions"),
+                        resources: try entry.optionalStrings("resources"),
+                        operations: try entry.optionalStrings("operations"),
+                        resourceNames: try entry.optionalStrings("resourceNames"),
+                        scope: try entry.optionalString("scope") ?? "*"))
+            }
+            return result
+        }
+        return AdmissionMatchResources(
+            namespaceSelector: try reader.optional("namespaceSelector").map(MatchDecoder.selector),
+            objectSelector: try reader.optional("objectSelector").map(MatchDecoder.selector),
+            resourceRules: try rules("resourceRules"), excludeResourceRules: try rules("excludeResourceRules"),
+            matchPolicy: try reader.optionalString("matchPolicy") ?? "Equivalent")
+    }
+}
