@@ -148,6 +148,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "LocalServices",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
@@ -164,6 +168,7 @@ let package = Package(
                 "OCIRegistry",
                 "Observability",
                 "Controller",
+                "LocalServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -175,7 +180,7 @@ let package = Package(
             name: "vigil-bench",
             dependencies: [
                 "JSONValue", "JMESPath", "CEL", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry",
-                "RegistryTestSupport", "KubeClient", "Controller", "YAML",
+                "LocalServices", "KubeClient", "Controller", "YAML",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/VigilBench"
@@ -195,7 +200,7 @@ let package = Package(
         .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
         .target(
             name: "RegistryTestSupport",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LocalServices"],
             path: "Tests/RegistryTestSupport"
         ),
         .testTarget(

@@ -1,8 +1,8 @@
 import Foundation
 import JSONValue
+import LocalServices
 import OCIRegistry
 import PolicyEngine
-import RegistryTestSupport
 
 /// `vigil-bench registry [cold-lookups] [warm-lookups]`: starts Debian's `docker-registry` on 127.0.0.1 with
 /// one image pushed by skopeo, then measures image lookups per second with a cold cache (every lookup goes

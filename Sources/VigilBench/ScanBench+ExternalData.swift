@@ -2,7 +2,7 @@ import Controller
 import Foundation
 import JSONValue
 import KubeClient
-import RegistryTestSupport
+import LocalServices
 
 /// The external-data scenario of `vigil-bench scan --external-data`: a `GlobalContextEntry` keeping every
 /// Deployment, a Deployment policy that reads it through `globalReference`, and a Pod policy that calls a

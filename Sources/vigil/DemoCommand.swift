@@ -67,7 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
         let server = try LocalAPIServer(
             configuration: .init(host: host, port: port, tokens: [token]), logger: serverLogger)
         try await server.start()
-        let registry = await DemoRegistry.start(logLevel: level)
+        let registry = await DemoRegistry.start()
         do {
             try await demo(server: server, token: token, folder: folder, registry: registry, level: level)
         } catch {

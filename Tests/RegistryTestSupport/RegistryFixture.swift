@@ -1,4 +1,5 @@
 import Foundation
+@_exported import LocalServices
 
 /// Three real registries with test images, started once per test process:
 /// - `plain` (HTTP, anonymous): `app:1.0` (single platform, runs as root: `User ""`), `app:nonroot`

@@ -1,11 +1,16 @@
 import Foundation
 
+/// A tool that is missing, failed or did not start, with its output.
 public struct ToolError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
+    }
 }
 
-/// Runs command-line tools for tests.
+/// Runs command-line tools for the demo, the benchmarks and the tests.
 public enum ToolRunner {
     public static func which(_ tool: String) -> String? {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
