@@ -28,6 +28,9 @@ extension CELParser {
                         initial: arguments[1], condition: literal(.bool(false), at),
                         step: CELExpr(offset: at, kind: .ident(variable)), result: arguments[2])))
         }
+        if name == "sortBy", arguments.count == 2 {
+            return try sortBy(target: target, arguments: arguments, at: at)
+        }
         if name == "optMap" || name == "optFlatMap", arguments.count == 2 {
             return try optionalMap(flat: name == "optFlatMap", target: target, arguments: arguments, at: at)
         }
@@ -75,6 +78,32 @@ extension CELParser {
         let some = flat ? bound : call("optional.of", [bound], at: at)
         return call(
             "_?_:_", [call("hasValue", [], at: at, target: target), some, call("optional.none", [], at: at)], at: at)
+    }
+
+    /// ext.Lists' `list.sortBy(x, key)`: cel-go's expansion, `cel.bind(@__sortBy_input__, list,
+    /// @__sortBy_input__.@sortByAssociatedKeys(@__sortBy_input__.map(x, key)))`.
+    private mutating func sortBy(target: CELExpr, arguments: [CELExpr], at: Int) throws(CELCompileError) -> CELExpr {
+        guard case .ident(let variable) = arguments[0].kind else {
+            throw error("argument must be a simple name", at: arguments[0].offset)
+        }
+        switch target.kind {
+        case .list, .select, .ident, .comprehension, .call: break
+        default:
+            throw error(
+                "sortBy can only be applied to a list, identifier, comprehension, call or select expression",
+                at: target.offset)
+        }
+        let input = "@__sortBy_input__"
+        let inputIdent = CELExpr(offset: at, kind: .ident(input))
+        let keys = try comprehension("map", variable: variable, range: inputIdent, arguments: [arguments[1]], at: at)
+        let empty = CELExpr(offset: at, kind: .list(elements: [], optionalIndices: []))
+        return CELExpr(
+            offset: at,
+            kind: .comprehension(
+                CELExpr.Comprehension(
+                    iterationVariable: "#unused", iterationVariable2: nil, range: empty, accumulator: input,
+                    initial: target, condition: literal(.bool(false), at), step: inputIdent,
+                    result: call("@sortByAssociatedKeys", [keys], at: at, target: inputIdent))))
     }
 
     private mutating func comprehension(
