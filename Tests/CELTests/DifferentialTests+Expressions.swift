@@ -1,4 +1,6 @@
+import Foundation
 import JSONValue
+import YAML
 
 extension DifferentialTests {
     /// A Deployment with resource requests and limits (quantities), versioned images and probe URLs.
@@ -119,6 +121,8 @@ extension DifferentialTests {
         "object.spec.containers.sortBy(c, -size(c.image)).map(c, c.name)",
         "object.spec.containers.map(c, c.name).first()", "object.spec.containers.map(c, c.name).last()",
         "[].first()", "object.spec.initContainers.last().orValue({}).name",
+        "object.spec.containers.orValue([]).size()", "object.spec.containers[0].name.or(optional.of('x'))",
+        "object.spec.containers[0].name.hasValue()",
         // Two-variable comprehensions.
         "object.spec.containers.all(i, c, i < 5 && c.name != '')",
         "object.spec.containers.exists(i, c, i == 1 && c.name == 'sidecar')",
@@ -231,4 +235,93 @@ extension DifferentialTests {
         "math.least([quantity('1Gi').asInteger(), 5])",
         "sign(quantity('-1')) == math.sign(-1)",
     ]
+}
+
+extension DifferentialTests {
+    /// The `validations` (expressions and message expressions) of the ValidatingPolicy documents in
+    /// ../shared/testdata/kyverno/policies, their `variables.NAME` inlined as parenthesised expressions (as
+    /// scripts/bench-cel does), each over up to six of the policy's test resources (its `.kyverno-test`
+    /// resources and its `.chainsaw-test` good and bad resources).
+    static func policyCases() throws -> [Case] {
+        let root = peers.deletingLastPathComponent().appendingPathComponent("testdata/kyverno/policies")
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        var files: [URL] = []
+        for case let url as URL in walker
+        where url.pathExtension == "yaml" && !url.path.contains("/.") && url.lastPathComponent != "resource.yaml" {
+            files.append(url)
+        }
+        var cases: [Case] = []
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            guard let text = try? String(contentsOf: file, encoding: .utf8), text.contains("kind: ValidatingPolicy"),
+                let documents = try? YAML.load(text)
+            else { continue }
+            let resources = Self.testResources(near: file)
+            for document in documents where document["kind"]?.stringValue == "ValidatingPolicy" {
+                var variables: [String: String] = [:]
+                for variable in document["spec"]?["variables"]?.arrayValue ?? [] {
+                    if let name = variable["name"]?.stringValue, let expression = variable["expression"]?.stringValue {
+                        variables[name] = expression
+                    }
+                }
+                for validation in document["spec"]?["validations"]?.arrayValue ?? [] {
+                    for key in ["expression", "messageExpression"] {
+                        guard let expression = validation[key]?.stringValue else { continue }
+                        let inlined = inline(expression, variables).trimmingCharacters(in: .whitespacesAndNewlines)
+                        for resource in resources.prefix(6) {
+                            cases.append(Case(expression: inlined, object: resource))
+                        }
+                    }
+                }
+            }
+        }
+        return cases
+    }
+
+    /// The Kubernetes objects of a policy's test directories.
+    static func testResources(near policy: URL) -> [JSONValue] {
+        let directory = policy.deletingLastPathComponent()
+        var files: [URL] = []
+        for (test, accepts) in [
+            (".kyverno-test", { (name: String) in name.hasPrefix("resource") }),
+            (".chainsaw-test", { (name: String) in name.contains("good") || name.contains("bad") }),
+        ] {
+            let folder = directory.appendingPathComponent(test)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            files += names.filter { $0.hasSuffix(".yaml") && accepts($0) }.sorted().map {
+                folder.appendingPathComponent($0)
+            }
+        }
+        return files.flatMap { file in
+            ((try? String(contentsOf: file, encoding: .utf8)).flatMap { try? YAML.load($0) } ?? []).filter {
+                if case .object = $0, $0["kind"] != nil { true } else { false }
+            }
+        }
+    }
+
+    /// Replaces `variables.NAME` by `(expression)`, five levels deep at most.
+    static func inline(_ expression: String, _ variables: [String: String], depth: Int = 0) -> String {
+        guard depth <= 5 else { return expression }
+        let scalars = Array(expression.unicodeScalars)
+        let marker = Array("variables.".unicodeScalars)
+        func isWord(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "_" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+        }
+        var output = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if scalars[index...].starts(with: marker), index == 0 || !isWord(scalars[index - 1]) {
+                var end = index + marker.count
+                while end < scalars.count, isWord(scalars[end]) { end += 1 }
+                let name = String(String.UnicodeScalarView(scalars[(index + marker.count)..<end]))
+                if let value = variables[name] {
+                    output.append(contentsOf: ("(" + inline(value, variables, depth: depth + 1) + ")").unicodeScalars)
+                    index = end
+                    continue
+                }
+            }
+            output.append(scalars[index])
+            index += 1
+        }
+        return String(output)
+    }
 }
