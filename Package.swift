@@ -195,7 +195,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CELTests",
-            dependencies: ["CEL", "JSONValue", .product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: [
+                "CEL", "JSONValue", "YAML", .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
         ),
         .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
         .target(

@@ -16,9 +16,11 @@
 //   `CELProgram` (the `Sendable` result, evaluated many times against variables by name or by slot).
 // - `Library/`: `CELFunctionRegistry` and `CELOverload` (the extension point: a library is a value of
 //   type `CELLibrary` that registers overloads by name, receiver style, arity and argument kinds), and
-//   the libraries: standard, ext.Strings v2 (`CELStringsLibrary`), Kubernetes' IP/CIDR
-//   (`CELNetworkLibrary`), Kyverno's ext.Math and base64 (`CELMathLibrary`, `CELEncodersLibrary`), gathered by
-//   `CELEnvironment.kubernetes()` and `CELEnvironment.kyverno()`.
+//   the libraries: standard, ext.Strings v2 (`CELStringsLibrary`, v3 adds `reverse`), ext.Sets, ext.Lists v3,
+//   and Kubernetes' URLs, regex, lists, authz (declared; no authorizer), quantity, IP/CIDR
+//   (`CELNetworkLibrary`), format and semver libraries (`CELEnvironment.kubernetesLibraries`); Kyverno's
+//   ext.Math and base64 (`CELMathLibrary`, `CELEncodersLibrary`), gathered by `CELEnvironment.kubernetes()`
+//   and `CELEnvironment.kyverno()`, which also refuse mixed-type literals as Kubernetes does.
 //
 // Usage:
 //

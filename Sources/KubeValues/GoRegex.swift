@@ -49,6 +49,11 @@ public struct GoRegex {
         (try? regex.firstMatch(in: text)) != nil
     }
 
+    /// The leftmost-first match (Go's `FindString`), nil when there is none.
+    public func firstMatch(in text: String) -> Range<String.Index>? {
+        (try? regex.firstMatch(in: text))?.range
+    }
+
     /// Every match, leftmost-first and non-overlapping, without empty matches that touch the previous
     /// match (Go's rule), as scalar-index ranges with their capture ranges (nil when a group did not take
     /// part).

@@ -4,10 +4,11 @@ import JSONValue
 import Testing
 
 /// Runs Kubernetes-style expressions over the same objects through Vigil's CEL and the cel-go oracle
-/// (`../shared/peers`, cel-go with Kyverno's environment) and requires the same outcome: the same value
-/// and type name, or an error on both sides. Skipped (with a message) where the oracle is absent.
-/// Not compared: expressions cel-go's type checker refuses but which evaluate under dynamic dispatch
-/// (`1 == 1.0`); Vigil has no static checker.
+/// (`../shared/peers`, cel-go with Kubernetes' environment, `-env k8s`, and Kyverno's, `-env kyverno`) and
+/// requires the same outcome: the same value and type name, or an error on both sides (a compile error
+/// counts as an error). Skipped (with a message) where the oracle is absent. The expressions are in
+/// `DifferentialTests+Expressions.swift`; they avoid what only cel-go's static type checker refuses
+/// (`1 == 1.0`), except homogeneous aggregate literals, which Vigil checks too.
 struct DifferentialTests {
     static let peers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("../shared/peers").standardized
@@ -33,78 +34,74 @@ struct DifferentialTests {
         ],
     ]
 
-    static let expressions = [
-        "object.spec.containers.all(c, c.image.startsWith('registry.example.com/'))",
-        "object.spec.containers.exists(c, c.image.endsWith(':latest'))",
-        "object.spec.containers.map(c, c.name)",
-        "object.spec.containers.filter(c, has(c.securityContext)).map(c, c.name)",
-        "object.spec.containers.exists_one(c, c.name == 'app')",
-        "object.metadata.labels['app'] == 'web' && object.metadata.namespace != 'kube-system'",
-        "has(object.metadata.labels.tier) && !has(object.metadata.labels.missing)",
-        "object.metadata.?labels.?team.orValue('none')",
-        "object.spec.?hostNetwork.orValue(false) == false",
-        "object.spec.containers[0].ports[0].containerPort",
-        "object.spec.containers[0].ports[0].containerPort + 1",
-        "object.spec.containers[0].ports[0].containerPort / 3.0",
-        "size(object.spec.containers) + size(object.spec.initContainers)",
-        "object.spec.containers + object.spec.?initContainers.orValue([])",
-        "object.spec.containers.all(c, c.?securityContext.?capabilities.?drop.orValue([]).exists(d, d.upperAscii() == 'ALL'))",
-        "object.metadata.name.matches('^web-[0-9]+$')",
-        "object.metadata.name.split('-')",
-        "object.metadata.name.replace('-', '_').upperAscii()",
-        "object.metadata.name.substring(0, 3) + '/' + object.metadata.namespace",
-        "'%s in %s'.format([object.metadata.name, object.metadata.namespace])",
-        "object.metadata.annotations['example.com/owner'].indexOf('-')",
-        "object.spec.containers.map(c, c.image.split(':')[1])",
-        "object.metadata.missing",
-        "object.spec.containers[5]",
-        "int(object.spec.containers[0].ports[0].containerPort) * 9223372036854775807",
-        "object.metadata.labels.all(k, k.size() > 2)",
-        "object.metadata.labels.all(k, v, v.size() > 2)",
-        "object.metadata.labels.transformMap(k, v, v + '!')",
-        "object.spec.containers.transformList(i, c, i)",
-        "type(object.spec.containers[0].ports[0].containerPort) == int",
-        "oldObject == null ? 'create' : 'update'",
-        "timestamp('2024-01-01T00:00:00Z') + duration('36h') > timestamp('2024-01-02T00:00:00Z')",
-        "duration('90m').getHours()",
-        "string(duration('1h30m'))",
-        "cidr('10.0.0.0/8').containsIP('10.1.2.3') && ip('10.1.2.3').family() == 4",
-        "isIP('300.1.1.1') || isCIDR('10.0.0.0/33')",
-        "math.greatest(object.spec.containers.map(c, c.name.size()))",
-        "base64.encode(bytes(object.metadata.name))",
-        "cel.bind(names, object.spec.containers.map(c, c.name), names.size() == 2 && 'app' in names)",
-        "[1, 2, 3].map(x, x * 2).filter(x, x > 2)",
-        "{'a': 1, 'b': 2}.exists(k, k == 'b')",
-        "1u + 2u", "uint(3) - uint(4)", "-9223372036854775808 / -1", "7 % 0", "0.1 + 0.2", "dyn(1) == 1.0",
-        "'abc' < 'abd'", "b'abc' + b'def'", "dyn(1) == dyn(1u)", "[1, 2] + [3]", "{'x': 1}.x",
-        "'\\u00e9'.size()", "'résumé'.charAt(1)", "string(1.5e10)", "double('1e3')", "int('0x10')",
-        "optional.of(1).hasValue()", "optional.none().orValue(3)",
-    ]
+    struct Case {
+        var expression: String
+        var object: JSONValue
+    }
 
-    @Test func vigilAgreesWithCelGo() throws {
+    @Test(arguments: ["k8s", "kyverno"])
+    func vigilAgreesWithCelGo(environmentName: String) throws {
+        var cases = Self.podExpressions.map { Case(expression: $0, object: Self.pod) }
+        cases += Self.deploymentExpressions.map { Case(expression: $0, object: Self.deployment) }
+        if environmentName == "kyverno" {
+            cases += Self.kyvernoExpressions.map { Case(expression: $0, object: Self.deployment) }
+        }
+        try compare(cases, environmentName: environmentName)
+    }
+
+    /// The expressions of Kyverno's own CEL policy library over their test resources (Kyverno's environment;
+    /// expressions using Kyverno's own functions, which neither side has, are errors on both sides).
+    @Test func policyLibraryAgreesWithCelGo() throws {
+        let cases = try Self.policyCases()
+        guard !cases.isEmpty else {
+            print("SKIPPED: no ValidatingPolicy documents under ../shared/testdata/kyverno/policies")
+            return
+        }
+        try compare(cases, environmentName: "kyverno")
+    }
+
+    /// Runs the cases through the oracle and Vigil's environment of the same name and expects the same
+    /// outcomes.
+    func compare(_ cases: [Case], environmentName: String) throws {
         let setup = Self.peers.appendingPathComponent("setup")
         guard FileManager.default.isExecutableFile(atPath: setup.path) else {
             print("SKIPPED: the cel-go oracle is not at \(setup.path)")
             return
         }
+        let environment = environmentName == "kyverno" ? CELEnvironment.kyverno() : CELEnvironment.kubernetes()
         let oracle = try Self.run(setup.path, arguments: [], input: Data())
         let path = String(decoding: oracle, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         var input = ""
-        for expression in Self.expressions {
-            let line: JSONValue = ["expr": .string(expression), "vars": ["object": Self.pod]]
+        for item in cases {
+            let line: JSONValue = ["expr": .string(item.expression), "vars": ["object": item.object]]
             input += line.serialized(pretty: false) + "\n"
         }
-        let output = String(decoding: try Self.run(path, arguments: [], input: Data(input.utf8)), as: UTF8.self)
+        let output = String(
+            decoding: try Self.run(path, arguments: ["-env", environmentName], input: Data(input.utf8)), as: UTF8.self)
         let replies = output.split(separator: "\n")
-        try #require(replies.count == Self.expressions.count)
+        try #require(replies.count == cases.count)
         var agreed = 0
-        for (expression, reply) in zip(Self.expressions, replies) {
+        var errors = 0
+        for (item, reply) in zip(cases, replies) {
+            let expression = item.expression
             let expected = try JSONValue.parse(Array(reply.utf8))
-            let program = try CELEnvironment.kyverno().compile(expression)
-            let result = program.evaluate(["object": CELValue(json: Self.pod)])
-            if expected["error"] != nil {
-                #expect(result.isError, "\(expression): cel-go fails (\(expected["error"]!)), Vigil gives \(result)")
-                if result.isError { agreed += 1 }
+            let result: CELValue
+            do {
+                result = try environment.compile(expression).evaluate(["object": CELValue(json: item.object)])
+            } catch {
+                #expect(expected["error"] != nil, "\(expression): cel-go gives \(expected), Vigil: \(error)")
+                if expected["error"] != nil {
+                    agreed += 1
+                    errors += 1
+                }
+                continue
+            }
+            if let error = expected["error"] {
+                #expect(result.isError, "\(expression): cel-go fails (\(error)), Vigil gives \(result)")
+                if result.isError {
+                    agreed += 1
+                    errors += 1
+                }
                 continue
             }
             guard !result.isError else {
@@ -112,16 +109,43 @@ struct DifferentialTests {
                 continue
             }
             let sameType = result.celType.name == expected["type"]?.stringValue
-            // The oracle writes bytes in base64, as protobuf JSON does.
-            let json =
-                if case .bytes(let bytes) = result { JSONValue.string(Data(bytes).base64EncodedString()) } else {
-                    result.json
-                }
-            let sameValue = Self.sameJSON(json, expected["value"])
+            let sameValue = Self.sameJSON(Self.oracleJSON(result), expected["value"])
             #expect(sameType && sameValue, "\(expression): cel-go \(expected), Vigil \(result)")
             if sameType && sameValue { agreed += 1 }
         }
-        print("differential: \(agreed) of \(Self.expressions.count) expressions agree with cel-go")
+        print(
+            "differential (\(environmentName)): \(agreed) of \(cases.count) cases agree with cel-go "
+                + "(\(errors) of them errors on both sides)")
+    }
+
+    /// A result as the oracle writes it: bytes in base64 (as protobuf JSON), optionals as
+    /// `{"hasValue": ..., "value": ...}`, map keys as strings.
+    static func oracleJSON(_ value: CELValue) -> JSONValue? {
+        switch value {
+        case .bytes(let bytes): return .string(Data(bytes).base64EncodedString())
+        case .optional(let wrapped):
+            guard let wrapped else { return ["hasValue": false] }
+            return ["hasValue": true, "value": oracleJSON(wrapped) ?? .null]
+        case .list(let list):
+            var elements: [JSONValue] = []
+            for element in list.values {
+                guard let json = oracleJSON(element) else { return nil }
+                elements.append(json)
+            }
+            return .array(elements)
+        case .map(let map):
+            var object = JSONObject()
+            for (key, element) in map.entries {
+                guard let json = oracleJSON(element) else { return nil }
+                if case .string(let text) = key.value {
+                    object[text] = json
+                } else if let keyJSON = key.value.json {
+                    object[keyJSON.serialized(pretty: false)] = json
+                }
+            }
+            return .object(object)
+        default: return value.json
+        }
     }
 
     /// JSON equality with numbers compared by value (cel-go writes 2.0 as 2).

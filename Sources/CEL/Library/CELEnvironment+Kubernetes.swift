@@ -1,7 +1,16 @@
 extension CELEnvironment {
-    /// The libraries Kubernetes enables beyond the standard library, as far as this module has them
-    /// (today `ext.Strings` v2, ``CELStringsLibrary``, and the IP and CIDR libraries, ``CELNetworkLibrary``).
-    public static let kubernetesLibraries: [any CELLibrary] = [CELStringsLibrary(), CELNetworkLibrary()]
+    /// The libraries of Kubernetes' base CEL environment (k8s.io/apiserver/pkg/cel/environment, 1.36,
+    /// stored expressions) beyond the standard library: ext.Strings v2 (``CELStringsLibrary``), ext.Sets
+    /// (``CELSetsLibrary``), ext.Lists v3 (``CELListsLibrary``), and Kubernetes' URLs (``CELURLLibrary``),
+    /// regex (``CELRegexLibrary``), lists (``CELKubernetesListsLibrary``), authz (``CELAuthzLibrary``, which
+    /// only reports that no authorizer exists), quantity (``CELQuantityLibrary``), IP and CIDR
+    /// (``CELNetworkLibrary``), format (``CELFormatLibrary``) and semver (``CELSemverLibrary``). Two-variable
+    /// comprehensions and optional syntax are part of the parser.
+    public static let kubernetesLibraries: [any CELLibrary] = [
+        CELStringsLibrary(), CELSetsLibrary(), CELListsLibrary(), CELURLLibrary(), CELRegexLibrary(),
+        CELKubernetesListsLibrary(), CELAuthzLibrary(), CELQuantityLibrary(), CELNetworkLibrary(), CELFormatLibrary(),
+        CELSemverLibrary(),
+    ]
 
     /// The variables of Kubernetes' admission expressions, which Kyverno's CEL policies use too.
     public static let kubernetesVariables = ["object", "oldObject", "request", "params", "namespaceObject"]
@@ -9,6 +18,8 @@ extension CELEnvironment {
     /// An environment like Kubernetes' for stored expressions: the standard library, the libraries in
     /// ``kubernetesLibraries``, and `variables` (by default ``kubernetesVariables``).
     public static func kubernetes(variables: [String] = kubernetesVariables) -> CELEnvironment {
-        CELEnvironment(variables: variables, libraries: kubernetesLibraries)
+        var environment = CELEnvironment(variables: variables, libraries: kubernetesLibraries)
+        environment.homogeneousAggregateLiterals = true
+        return environment
     }
 }

@@ -7,6 +7,8 @@ extension CELEnvironment {
     /// An environment like Kyverno's for its CEL policies: ``kubernetes(variables:)`` plus
     /// ``kyvernoLibraries``.
     public static func kyverno(variables: [String] = kubernetesVariables) -> CELEnvironment {
-        CELEnvironment(variables: variables, libraries: kyvernoLibraries)
+        var environment = CELEnvironment(variables: variables, libraries: kyvernoLibraries)
+        environment.homogeneousAggregateLiterals = true
+        return environment
     }
 }

@@ -76,6 +76,9 @@ public struct CELFunctionRegistry: Sendable {
     private(set) var overloads: [String: [CELOverload]] = [:]
     /// Type names libraries define (`net.IP`): identifiers that denote ``CELType/opaque(_:)`` type values.
     public private(set) var typeNames: Set<String> = []
+    /// Named values a library defines (`authorizer`), by plain or dotted name. Declared variables of the
+    /// same name take precedence.
+    public private(set) var constants: [String: CELValue] = [:]
 
     public init() {}
 
@@ -95,6 +98,9 @@ public struct CELFunctionRegistry: Sendable {
 
     /// Declares a library type name, so `type(x) == net.IP` compiles.
     public mutating func addType(_ name: String) { typeNames.insert(name) }
+
+    /// Defines a named value (a library's constant, or an identifier that always evaluates to an error).
+    public mutating func addConstant(_ name: String, _ value: CELValue) { constants[name] = value }
 
     /// Whether any overload has this name.
     public func contains(_ name: String) -> Bool { overloads[name] != nil }

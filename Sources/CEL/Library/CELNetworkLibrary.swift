@@ -7,7 +7,7 @@ import Foundation
 #endif
 
 /// An IP address (`net.IP`) of Kubernetes' IP library: 4 or 16 bytes.
-public struct CELIPAddress: CELOpaqueValue, Hashable {
+public struct CELIPAddress: CELStringConvertible, Hashable {
     public let bytes: [UInt8]
     public var celTypeName: String { "net.IP" }
     public var family: Int64 { bytes.count == 4 ? 4 : 6 }
@@ -65,7 +65,7 @@ public struct CELIPAddress: CELOpaqueValue, Hashable {
 }
 
 /// A network (`net.CIDR`) of Kubernetes' CIDR library: an address and a prefix length.
-public struct CELCIDR: CELOpaqueValue, Hashable {
+public struct CELCIDR: CELStringConvertible, Hashable {
     public let address: CELIPAddress
     public let prefixLength: Int
     public var celTypeName: String { "net.CIDR" }

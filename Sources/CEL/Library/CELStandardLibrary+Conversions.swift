@@ -88,8 +88,7 @@ extension CELStandardLibrary {
             return .string(text)
         case .timestamp(let t): return .string(t.description)
         case .duration(let d): return .string(d.description)
-        case .type(let t): return .string(t.name)
-        case .opaque(let o): return .string(o.description)
+        case .opaque(let o) where o is any CELStringConvertible: return .string(o.description)
         default: return .error(.noMatchingOverload("string"))
         }
     }

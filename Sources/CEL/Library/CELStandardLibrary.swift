@@ -96,14 +96,15 @@ public struct CELStandardLibrary: CELLibrary {
                 return wrapped
             })
         registry.add(
-            .binary("orValue", receiver: true, .optional, .any) { value, fallback in
-                guard case .optional(let wrapped) = value else { return fallback }
+            .binary("orValue", receiver: true, .any, .any) { value, fallback in
+                // cel-go returns a receiver that is not an optional as it is (`dyn` fields of JSON objects).
+                guard case .optional(let wrapped) = value else { return value }
                 return wrapped ?? fallback
             })
         registry.add(
-            .binary("or", receiver: true, .optional, .optional) { value, other in
-                guard case .optional(let wrapped) = value, wrapped != nil else { return other }
-                return value
+            .binary("or", receiver: true, .any, .any) { value, other in
+                guard case .optional(let wrapped) = value else { return value }
+                return wrapped == nil ? other : value
             })
     }
 

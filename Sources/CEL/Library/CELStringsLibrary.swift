@@ -1,11 +1,26 @@
 /// cel-go's `ext.Strings` at version 2, as Kubernetes and Kyverno enable it: `charAt`, `indexOf`,
 /// `lastIndexOf`, `lowerAscii`, `upperAscii`, `replace`, `split`, `substring`, `trim`, `join`, `format` and
 /// `strings.quote`.
-/// Indexes count Unicode code points, as cel-go does. (`reverse` is v3, which Kubernetes does not enable.)
+/// Indexes count Unicode code points, as cel-go does. Version 3 adds `reverse()`, which Kubernetes does not
+/// enable (it pins version 2); the conformance suite runs with it.
 public struct CELStringsLibrary: CELLibrary {
-    public init() {}
+    /// The ext.Strings version: 2 (Kubernetes', the default) or 3 (adds `reverse`).
+    public let version: Int
+
+    public init() { version = 2 }
+
+    public init(version: Int) { self.version = version }
 
     public func register(into registry: inout CELFunctionRegistry) {
+        if version >= 3 {
+            registry.add(
+                .unary("reverse", receiver: true, .string) { text in
+                    guard case .string(let text) = text else { return Self.overload("reverse") }
+                    var reversed = String.UnicodeScalarView()
+                    reversed.append(contentsOf: text.unicodeScalars.reversed())
+                    return .string(String(reversed))
+                })
+        }
         registry.add(
             .binary("charAt", receiver: true, .string, .int) { text, index in
                 guard case .string(let text) = text, case .int(let index) = index else {

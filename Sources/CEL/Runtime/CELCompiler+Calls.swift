@@ -2,6 +2,9 @@ extension CELCompiler {
     mutating func call(
         _ function: String, target: CELExpr?, arguments: [CELExpr], at offset: Int
     ) throws(CELCompileError) -> CELEval {
+        let exempt = function == "format"
+        if exempt { homogeneityExemptions += 1 }
+        defer { if exempt { homogeneityExemptions -= 1 } }
         // `optional.of(x)`, `math.greatest(...)`: a namespaced global function, not a receiver call.
         if let target, let namespace = target.qualifiedName,
             resolveLocal(namespace.prefix { $0 != "." }.description) == nil,

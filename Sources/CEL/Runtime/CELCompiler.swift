@@ -8,6 +8,9 @@ struct CELCompiler {
     /// Comprehension variables in scope, innermost last, with their slots.
     var scopes: [(name: String, slot: Int)] = []
     var slotCount: Int
+    /// How many enclosing calls exempt their literals from the homogeneity check (cel-go exempts
+    /// everything under a call to `format`, whose argument list mixes types by design).
+    var homogeneityExemptions = 0
 
     init(environment: CELEnvironment, source: String) {
         self.environment = environment
@@ -32,6 +35,12 @@ struct CELCompiler {
             {
                 return { frame in frame.slots[slot] }
             }
+            if !testOnly, let name = expr.qualifiedName, let constant = environment.functions.constants[name],
+                let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
+                !environment.variables.contains(root)
+            {
+                return { _ in constant }
+            }
             if !testOnly, let name = expr.qualifiedName, let type = namedType(name),
                 let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
                 !environment.variables.contains(root)
@@ -46,6 +55,10 @@ struct CELCompiler {
         case .call(let function, let target, let arguments):
             return try call(function, target: target, arguments: arguments, at: expr.offset)
         case .list(let elements, let optionalIndices):
+            if environment.homogeneousAggregateLiterals, homogeneityExemptions == 0 {
+                try checkHomogeneous(
+                    elements.enumerated().filter { !optionalIndices.contains($0.offset) }.map(\.element))
+            }
             let compiled = try elements.map { (element) throws(CELCompileError) in try compile(element) }
             if optionalIndices.isEmpty {
                 if compiled.isEmpty { return { _ in .list(CELList([])) } }
@@ -78,6 +91,11 @@ struct CELCompiler {
                 return .list(CELList(values))
             }
         case .map(let entries):
+            if environment.homogeneousAggregateLiterals, homogeneityExemptions == 0 {
+                let required = entries.filter { !$0.optional }
+                try checkHomogeneous(required.map(\.key))
+                try checkHomogeneous(required.map(\.value))
+            }
             let compiled = try entries.map { (entry) throws(CELCompileError) in
                 (try compile(entry.key), try compile(entry.value), entry.optional)
             }
@@ -122,6 +140,9 @@ struct CELCompiler {
     mutating func identifier(_ name: String, at offset: Int) throws(CELCompileError) -> CELEval {
         if let slot = resolveLocal(name) ?? environment.variables.firstIndex(of: name) {
             return { frame in frame.slots[slot] }
+        }
+        if let constant = environment.functions.constants[name] {
+            return { _ in constant }
         }
         if name != "dyn", let type = namedType(name) {  // `dyn` is a function, not a type value
             return { _ in .type(type) }

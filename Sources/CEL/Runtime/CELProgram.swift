@@ -57,6 +57,11 @@ public struct CELEnvironment: Sendable {
     /// When true, an undeclared identifier or unknown function compiles to an evaluation error instead of
     /// failing compilation (cel-go's unchecked evaluation, the conformance suite's `disableCheck`).
     public var defersUndeclaredReferences = false
+    /// When true, list and map literals whose elements (or keys, or values) have different static types
+    /// fail to compile, as in Kubernetes' environment (`cel.HomogeneousAggregateLiterals`): `[1, 'a']`,
+    /// `[object.name, 'x']` (`dyn` and `string`). ``kubernetes(variables:)`` and ``kyverno(variables:)`` set
+    /// it; the conformance suite runs without it.
+    public var homogeneousAggregateLiterals = false
 
     /// An environment with the standard library and `libraries` on top.
     public init(variables: [String] = [], libraries: [any CELLibrary] = []) {

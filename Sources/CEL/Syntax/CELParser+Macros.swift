@@ -28,6 +28,12 @@ extension CELParser {
                         initial: arguments[1], condition: literal(.bool(false), at),
                         step: CELExpr(offset: at, kind: .ident(variable)), result: arguments[2])))
         }
+        if case .ident("cel") = target.kind, let expanded = try blockMacro(name, arguments: arguments, at: at) {
+            return expanded
+        }
+        if name == "sortBy", arguments.count == 2 {
+            return try sortBy(target: target, arguments: arguments, at: at)
+        }
         if name == "optMap" || name == "optFlatMap", arguments.count == 2 {
             return try optionalMap(flat: name == "optFlatMap", target: target, arguments: arguments, at: at)
         }
@@ -75,6 +81,74 @@ extension CELParser {
         let some = flat ? bound : call("optional.of", [bound], at: at)
         return call(
             "_?_:_", [call("hasValue", [], at: at, target: target), some, call("optional.none", [], at: at)], at: at)
+    }
+
+    /// cel-go's `cel.block([b0, b1, ...], result)` (the common-subexpression form its optimizer writes):
+    /// `cel.index(i)` names binding `i`, `cel.iterVar(i, j)` and `cel.accuVar(i, j)` name comprehension
+    /// variables. Expanded as nested `cel.bind`s, so each binding sees the ones before it; bindings are
+    /// evaluated in order when the block is (cel-go evaluates them lazily: an unused failing binding is an
+    /// error here).
+    private mutating func blockMacro(_ name: String, arguments: [CELExpr], at: Int) throws(CELCompileError) -> CELExpr?
+    {
+        func index(_ expr: CELExpr) -> Int64? {
+            if case .literal(.int(let value)) = expr.kind { return value }
+            return nil
+        }
+        switch (name, arguments.count) {
+        case ("index", 1):
+            guard let i = index(arguments[0]) else { throw error("cel.index requires a literal int", at: at) }
+            return CELExpr(offset: at, kind: .ident("@index\(i)"))
+        case ("iterVar", 2), ("accuVar", 2):
+            guard let i = index(arguments[0]), let j = index(arguments[1]) else {
+                throw error("cel.\(name) requires literal ints", at: at)
+            }
+            return CELExpr(offset: at, kind: .ident((name == "iterVar" ? "@it:" : "@ac:") + "\(i):\(j)"))
+        case ("block", 2):
+            guard case .list(let bindings, let optionalIndices) = arguments[0].kind, optionalIndices.isEmpty else {
+                throw error("cel.block requires the bindings as a list literal", at: arguments[0].offset)
+            }
+            var result = arguments[1]
+            let empty = CELExpr(offset: at, kind: .list(elements: [], optionalIndices: []))
+            for (i, binding) in bindings.enumerated().reversed() {
+                let variable = "@index\(i)"
+                result = CELExpr(
+                    offset: at,
+                    kind: .comprehension(
+                        CELExpr.Comprehension(
+                            iterationVariable: "#unused", iterationVariable2: nil, range: empty, accumulator: variable,
+                            initial: binding, condition: literal(.bool(false), at),
+                            step: CELExpr(offset: at, kind: .ident(variable)), result: result)))
+            }
+            return result
+        default:
+            return nil
+        }
+    }
+
+    /// ext.Lists' `list.sortBy(x, key)`: cel-go's expansion, `cel.bind(@__sortBy_input__, list,
+    /// @__sortBy_input__.@sortByAssociatedKeys(@__sortBy_input__.map(x, key)))`.
+    private mutating func sortBy(target: CELExpr, arguments: [CELExpr], at: Int) throws(CELCompileError) -> CELExpr {
+        guard case .ident(let variable) = arguments[0].kind else {
+            throw error("argument must be a simple name", at: arguments[0].offset)
+        }
+        switch target.kind {
+        case .list, .select, .ident, .comprehension, .call: break
+        default:
+            throw error(
+                "sortBy can only be applied to a list, identifier, comprehension, call or select expression",
+                at: target.offset)
+        }
+        let input = "@__sortBy_input__"
+        let inputIdent = CELExpr(offset: at, kind: .ident(input))
+        let keys = try comprehension("map", variable: variable, range: inputIdent, arguments: [arguments[1]], at: at)
+        let empty = CELExpr(offset: at, kind: .list(elements: [], optionalIndices: []))
+        return CELExpr(
+            offset: at,
+            kind: .comprehension(
+                CELExpr.Comprehension(
+                    iterationVariable: "#unused", iterationVariable2: nil, range: empty, accumulator: input,
+                    initial: target, condition: literal(.bool(false), at), step: inputIdent,
+                    result: call("@sortByAssociatedKeys", [keys], at: at, target: inputIdent))))
     }
 
     private mutating func comprehension(

@@ -157,6 +157,10 @@ public protocol CELOpaqueValue: Sendable, CustomStringConvertible {
     func isEqual(to other: any CELOpaqueValue) -> Bool
 }
 
+/// A library type whose values `string(x)` converts (to their ``CustomStringConvertible/description``), as
+/// Kubernetes declares `string` for `net.IP` and `net.CIDR` but not for quantities, semvers or URLs.
+public protocol CELStringConvertible: CELOpaqueValue {}
+
 extension CELValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByFloatLiteral, ExpressibleByNilLiteral
 {

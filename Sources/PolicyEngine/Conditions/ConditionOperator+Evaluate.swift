@@ -1,4 +1,5 @@
 import JSONValue
+import KubeValues
 
 /// Kyverno's operator handlers (pkg/engine/variables/operator), on substituted keys and values.
 ///

@@ -1,5 +1,6 @@
 import JMESPath
 import JSONValue
+import KubeValues
 
 /// Arithmetic on numbers, Kubernetes quantities and Go durations: `add`, `sum`, `subtract`, `multiply`,
 /// `divide`, `modulo`, `round` (Kyverno's `arithmetic.go`).

@@ -1,6 +1,7 @@
 import ContainerImages
 import JMESPath
 import JSONValue
+import KubeValues
 
 /// `image_normalize` (see ``ImageReference``) and `semver_compare` (see ``SemanticVersionRange``).
 extension KyvernoFunctions {

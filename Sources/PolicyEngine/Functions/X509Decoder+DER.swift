@@ -1,4 +1,5 @@
 import JSONValue
+import KubeValues
 import SwiftASN1
 
 /// DER helpers for ``X509Decoder``: every failure becomes an `X509Decoder.Failure`, never a trap.

@@ -1,4 +1,5 @@
 import JSONValue
+import KubeValues
 
 /// Kyverno's `pattern.Validate`: whether one resource value satisfies one scalar pattern value.
 ///

@@ -1,3 +1,5 @@
+import KubeValues
+
 /// A version range in `blang/semver` v4 syntax: comparisons (`>=1.2.3`, `!1.0.0`, `=`, `==`, `!=`, `<`,
 /// `<=`, `>`) separated by spaces (AND) and `||` (OR), with `x` wildcards (`1.2.x`, `>=4.1.x`, `3.x`).
 ///

@@ -1,3 +1,4 @@
+import KubeValues
 import PolicyEngine
 import Testing
 

@@ -91,7 +91,7 @@ extension Quantity {
             format = .decimalSI
         }
         if !parts.positive { mantissa = -mantissa }
-        self.init(mantissa: mantissa, exponent: exponent, format: format)
+        self.init(mantissa: mantissa, exponent: exponent, format: format, isDecimal: true)
     }
 
     /// The magnitude `digits × 10^decimalExponent × 2^binaryExponent` in nano units, rounded up;

@@ -1,20 +1,20 @@
 /// A small arbitrary-precision unsigned integer (32-bit limbs, least significant first), only as much as
 /// ``Quantity`` parsing needs: build from decimal digits, multiply and divide by small numbers.
-struct BigMagnitude: Sendable, Equatable {
-    private(set) var limbs: [UInt32] = []
+package struct BigMagnitude: Sendable, Equatable {
+    package private(set) var limbs: [UInt32] = []
 
-    init() {}
+    package init() {}
 
-    init<S: Sequence>(decimalDigits digits: S) where S.Element == Int {
+    package init<S: Sequence>(decimalDigits digits: S) where S.Element == Int {
         for digit in digits {
             multiply(by: 10)
             add(UInt32(digit))
         }
     }
 
-    var isZero: Bool { limbs.isEmpty }
+    package var isZero: Bool { limbs.isEmpty }
 
-    mutating func multiply(by factor: UInt32) {
+    package mutating func multiply(by factor: UInt32) {
         var carry: UInt64 = 0
         for index in limbs.indices {
             let product = UInt64(limbs[index]) * UInt64(factor) + carry
@@ -25,7 +25,7 @@ struct BigMagnitude: Sendable, Equatable {
         normalize()
     }
 
-    mutating func add(_ value: UInt32) {
+    package mutating func add(_ value: UInt32) {
         var carry = UInt64(value)
         var index = 0
         while carry > 0 {
@@ -38,7 +38,7 @@ struct BigMagnitude: Sendable, Equatable {
     }
 
     /// Divides in place and returns the remainder.
-    mutating func divide(by divisor: UInt32) -> UInt32 {
+    package mutating func divide(by divisor: UInt32) -> UInt32 {
         var remainder: UInt64 = 0
         for index in limbs.indices.reversed() {
             let current = (remainder << 32) | UInt64(limbs[index])
@@ -50,7 +50,7 @@ struct BigMagnitude: Sendable, Equatable {
     }
 
     /// The value when it fits in 128 bits.
-    var uint128: UInt128? {
+    package var uint128: UInt128? {
         guard limbs.count <= 4 else { return nil }
         var result: UInt128 = 0
         for limb in limbs.reversed() { result = (result << 32) | UInt128(limb) }

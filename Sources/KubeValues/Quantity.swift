@@ -27,12 +27,17 @@ public struct Quantity: Sendable {
     public var format: Format
     /// The text the quantity was parsed from, when Kubernetes would print it back unchanged.
     var cachedText: String?
+    /// Whether Kubernetes would hold this value as an arbitrary-precision decimal (`inf.Dec`) rather than
+    /// its fast `int64` amount with a decimal scale: parsed on the slow path, or the result of arithmetic
+    /// that left 64 bits. Such a quantity is never ``kubernetesInteger`` (as `AsInt64` fails on it).
+    var isDecimal: Bool
 
-    init(mantissa: Int128, exponent: Int, format: Format, cachedText: String? = nil) {
+    init(mantissa: Int128, exponent: Int, format: Format, cachedText: String? = nil, isDecimal: Bool = false) {
         self.mantissa = mantissa
         self.exponent = exponent
         self.format = format
         self.cachedText = cachedText
+        self.isDecimal = isDecimal
     }
 
     /// A whole number in the given format, like Kubernetes' `NewQuantity`.
@@ -71,8 +76,22 @@ public struct Quantity: Sendable {
         return Int64(exactly: value)
     }
 
+    /// The value as Kubernetes' `Quantity.AsInt64` gives it: only for a 64-bit amount whose decimal scale is
+    /// not negative and whose value fits (`1k`, `1e3`, `2Gi`), nil otherwise (`1m`, `1.0`, `1.5Gi`, and any
+    /// value held as an arbitrary-precision decimal). CEL's `isInteger` and `asInteger` use it.
+    public var kubernetesInteger: Int64? {
+        if isDecimal || exponent < 0 { return nil }
+        guard var value = Int64(exactly: mantissa) else { return nil }
+        for _ in 0..<exponent {
+            let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            value = product
+        }
+        return value
+    }
+
     /// 10^exponent as a correctly rounded `Double` (like Go's `math.Pow10`).
-    static func powerOfTen(_ exponent: Int) -> Double {
+    package static func powerOfTen(_ exponent: Int) -> Double {
         if exponent > 308 { return .infinity }
         if exponent < -323 { return 0 }
         return Double("1e\(exponent)") ?? 0

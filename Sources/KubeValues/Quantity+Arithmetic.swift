@@ -6,26 +6,44 @@ public struct QuantityOverflowError: Error, Sendable, Equatable, CustomStringCon
 }
 
 extension Quantity {
-    /// The exact sum, as Kubernetes' `Quantity.Add`: the format stays this one's unless this is zero.
+    /// The exact sum, as Kubernetes' `Quantity.Add`: the format stays this one's unless this is zero; two
+    /// 64-bit amounts add at the finer scale (a zero operand leaves the other as it is) and the result
+    /// becomes a decimal when it leaves 64 bits.
     /// - Throws: ``QuantityOverflowError`` when the result does not fit.
     public func adding(_ other: Quantity) throws(QuantityOverflowError) -> Quantity {
-        guard let (left, right, exponent) = Self.aligned(self, other) else {
-            throw QuantityOverflowError(operation: "addition")
-        }
-        let (sum, overflow) = left.addingReportingOverflow(right)
-        if overflow { throw QuantityOverflowError(operation: "addition") }
-        return Quantity(mantissa: sum, exponent: exponent, format: isZero ? other.format : format)
+        try combined(with: other, negatingOther: false, operation: "addition")
     }
 
     /// The exact difference, as Kubernetes' `Quantity.Sub`.
     /// - Throws: ``QuantityOverflowError`` when the result does not fit.
     public func subtracting(_ other: Quantity) throws(QuantityOverflowError) -> Quantity {
-        guard let (left, right, exponent) = Self.aligned(self, other) else {
-            throw QuantityOverflowError(operation: "subtraction")
+        try combined(with: other, negatingOther: true, operation: "subtraction")
+    }
+
+    private func combined(
+        with other: Quantity, negatingOther: Bool, operation: String
+    ) throws(QuantityOverflowError) -> Quantity {
+        let resultFormat = isZero ? other.format : format
+        let otherMantissa = negatingOther ? -other.mantissa : other.mantissa
+        if !isDecimal, !other.isDecimal {
+            // Kubernetes' int64Amount.Add: a zero operand leaves the other amount and its scale unchanged.
+            if other.mantissa == 0 { return Quantity(mantissa: mantissa, exponent: exponent, format: resultFormat) }
+            if mantissa == 0, Int64(exactly: otherMantissa) != nil {
+                return Quantity(mantissa: otherMantissa, exponent: other.exponent, format: resultFormat)
+            }
         }
-        let (difference, overflow) = left.subtractingReportingOverflow(right)
-        if overflow { throw QuantityOverflowError(operation: "subtraction") }
-        return Quantity(mantissa: difference, exponent: exponent, format: isZero ? other.format : format)
+        guard let (left, right, exponent) = Self.aligned(self, other) else {
+            throw QuantityOverflowError(operation: operation)
+        }
+        let (result, overflow) =
+            negatingOther ? left.subtractingReportingOverflow(right) : left.addingReportingOverflow(right)
+        if overflow { throw QuantityOverflowError(operation: operation) }
+        let fits =
+            Int64(exactly: left) != nil && Int64(exactly: right) != nil && Int64(exactly: result) != nil
+            && Int64(exactly: otherMantissa) != nil
+        return Quantity(
+            mantissa: result, exponent: exponent, format: resultFormat,
+            isDecimal: isDecimal || other.isDecimal || !fits)
     }
 
     /// The exact product, in this quantity's format.

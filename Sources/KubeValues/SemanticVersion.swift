@@ -122,7 +122,7 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         hasher.combine(prerelease)
     }
 
-    static func compare(_ lhs: SemanticVersion, _ rhs: SemanticVersion) -> Int {
+    public static func compare(_ lhs: SemanticVersion, _ rhs: SemanticVersion) -> Int {
         for (a, b) in [(lhs.major, rhs.major), (lhs.minor, rhs.minor), (lhs.patch, rhs.patch)] where a != b {
             return a < b ? -1 : 1
         }
