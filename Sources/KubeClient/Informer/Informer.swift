@@ -124,7 +124,6 @@ public final class Informer: Sendable {
             if needsList {
                 do {
                     try await relist(from: listFrom, handler)
-                    setAccess("list", forbidden: false)
                     needsList = false
                     // While the watch is forbidden every watch fails at once and relists: keep backing off.
                     if !forbiddenVerbs.contains("watch") { backoff.reset() }
@@ -199,16 +198,23 @@ public final class Informer: Sendable {
                 if let event { await handler(event) }
             }
         }
-        let (deletions, total, waiters) = state.withLock { state in
+        let (deletions, total) = state.withLock { state in
             let deletions = state.store.finishRelist(relist)
             state.resourceVersion = listVersion
-            let waiters = state.syncWaiters
-            state.syncWaiters = []
-            return (deletions, state.store.count, waiters)
+            return (deletions, state.store.count)
         }
         for event in deletions { await handler(event) }
         await handler(.resynced(resourceVersion: listVersion, count: total))
-        state.withLock { $0.synced = true }
+        // The list is permitted again before anyone waiting for the sync sees it; and the waiters are taken in
+        // the same critical section that marks the informer synced, so one that registers meanwhile is not
+        // left waiting for the next relist.
+        setAccess("list", forbidden: false)
+        let waiters = state.withLock { state in
+            state.synced = true
+            let waiters = state.syncWaiters
+            state.syncWaiters = []
+            return waiters
+        }
         for waiter in waiters { waiter.resume() }
     }
 

@@ -45,12 +45,6 @@ public struct KyvernoCELLibrary: CELLibrary {
                     return .error(CELError("failed to decode yaml: \(error)"))
                 }
             })
-        // cel-go gives back a receiver that is not an optional from `orValue` and `or` (checked against the
-        // oracle: `object.a.orValue(5)` is `object.a` when that is a list, a string or null), and policies
-        // rely on it (`container.securityContext.capabilities.add.orValue([])`). The standard library's
-        // optional overloads come first, so these only catch other receivers.
-        registry.add(.binary("orValue", receiver: true, .any, .any) { value, _ in value })
-        registry.add(.binary("or", receiver: true, .any, .any) { value, _ in value })
         registry.add(
             .binary("math.round", .double, .int) { value, digits in
                 guard case .double(let number) = value, case .int(let places) = digits else {
