@@ -64,24 +64,67 @@ enum EngineBench {
         return (try? JSONValue.parse(text)) ?? .null
     }
 
+    /// The in-scope policies of a Kyverno policy library: the pattern set (ClusterPolicy/Policy without
+    /// `validate.cel`) and the CEL set (ClusterPolicy/Policy with `validate.cel` rules, ValidatingPolicies).
+    struct Corpus {
+        var patterns: [CompiledPolicy] = []
+        var celRules: [CompiledPolicy] = []
+        var validatingPolicies: [CompiledValidatingPolicy] = []
+    }
+
     /// Every policy under `directory` (the Kyverno policy library) that decodes, compiles and runs in
-    /// background, once per name: the in-scope corpus.
-    static func corpusPolicies(_ directory: String) -> [CompiledPolicy] {
+    /// background, once per name, split into the pattern and the CEL set.
+    static func corpus(_ directory: String) -> Corpus {
         let files = (FileManager.default.enumerator(atPath: directory)?.allObjects.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         var byName: [String: CompiledPolicy] = [:]
+        var validating: [String: CompiledValidatingPolicy] = [:]
         for file in files {
             guard let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8),
                 let documents = try? YAML.load(text)
             else { continue }
-            for document in documents where PolicyDecoder.isPolicyDocument(document) {
-                guard let policy = try? PolicyDecoder.decode(document), byName[policy.reportName] == nil,
-                    let prepared = try? CompiledPolicy(policy), prepared.runsInBackground
-                else { continue }
-                byName[policy.reportName] = prepared
+            for document in documents {
+                if PolicyDecoder.isPolicyDocument(document) {
+                    guard let policy = try? PolicyDecoder.decode(document), byName[policy.reportName] == nil,
+                        let prepared = try? CompiledPolicy(policy), prepared.runsInBackground
+                    else { continue }
+                    byName[policy.reportName] = prepared
+                } else if ValidatingPolicyDecoder.isValidatingPolicyDocument(document) {
+                    guard let policy = try? ValidatingPolicyDecoder.decode(document),
+                        validating[policy.reportName] == nil, let prepared = try? CompiledValidatingPolicy(policy),
+                        prepared.runsInBackground
+                    else { continue }
+                    validating[policy.reportName] = prepared
+                }
             }
         }
-        return byName.keys.sorted().compactMap { byName[$0] }
+        var corpus = Corpus()
+        for name in byName.keys.sorted() {
+            guard let policy = byName[name] else { continue }
+            if policy.policy.spec.rules.contains(where: { $0.validation?.cel != nil }) {
+                corpus.celRules.append(policy)
+            } else {
+                corpus.patterns.append(policy)
+            }
+        }
+        corpus.validatingPolicies = validating.keys.sorted().compactMap { validating[$0] }
+        return corpus
+    }
+
+    /// Runs `body` on a task and waits for it (the benchmark's `main` is synchronous).
+    static func timed(_ body: @escaping @Sendable () async -> Int) -> (results: Int, seconds: Double) {
+        let outcome = Mutex<(results: Int, seconds: Double)>((0, 0))
+        let semaphore = DispatchSemaphore(value: 0)
+        Task {
+            let start = ContinuousClock.now
+            let results = await body()
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            outcome.withLock { $0 = (results, seconds) }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        return outcome.withLock { $0 }
     }
 
     static func main(_ arguments: [String]) -> Int32 {
@@ -89,8 +132,11 @@ enum EngineBench {
         // The resource count comes first: `engine [resources] [--corpus DIR]`.
         let count = arguments.first.flatMap(Int.init) ?? 20_000
         var compiled: [CompiledPolicy] = []
+        var cel = Corpus()
         if let corpus {
-            compiled = corpusPolicies(corpus)
+            let found = Self.corpus(corpus)
+            compiled = found.patterns
+            cel = found
             guard !compiled.isEmpty else {
                 FileHandle.standardError.write(Data("no background policies under \(corpus)\n".utf8))
                 return 1
@@ -110,29 +156,50 @@ enum EngineBench {
         let set = PolicySet(compiled)
         let evaluator = PolicyEvaluator(queries: .kyverno())
         let resources = (0..<count).map(resource)
-        let outcome = Mutex<(results: Int, seconds: Double)>((0, 0))
-        let semaphore = DispatchSemaphore(value: 0)
-        Task {
-            let start = ContinuousClock.now
+        let (results, seconds) = timed {
             var results = 0
             for resource in resources {
                 for evaluation in await set.evaluate(resource, evaluator: evaluator, provider: EmptyContextProvider()) {
                     results += evaluation.results.count
                 }
             }
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            outcome.withLock { $0 = (results, seconds) }
-            semaphore.signal()
+            return results
         }
-        semaphore.wait()
-        let (results, seconds) = outcome.withLock { $0 }
         let resourcesPerSecond = Double(count) / max(seconds, 1e-9)
         let resultsPerSecond = Double(results) / max(seconds, 1e-9)
-        print("resources=\(count) rule_results=\(results) seconds=\(String(format: "%.3f", seconds))")
-        print(
+        print("pattern set: resources=\(count) rule_results=\(results) seconds=\(String(format: "%.3f", seconds))")
+        var summary =
             "policies=\(compiled.count) engine_resources_per_s=\(Int(resourcesPerSecond)) engine_rule_results_per_s=\(Int(resultsPerSecond)) engine_us_per_resource=\(String(format: "%.1f", 1e6 / resourcesPerSecond))"
-        )
+        let celPolicies = cel.celRules.count + cel.validatingPolicies.count
+        if celPolicies > 0 {
+            // The CEL set: `validate.cel` rules through the same evaluator, ValidatingPolicies through theirs,
+            // over the same resources; the namespace object comes from the (empty) provider.
+            let celSet = PolicySet(cel.celRules)
+            let validating = cel.validatingPolicies
+            let vpolEvaluator = ValidatingPolicyEvaluator()
+            let (celResults, celSeconds) = timed {
+                var results = 0
+                let provider = EmptyContextProvider()
+                for resource in resources {
+                    for evaluation in await celSet.evaluate(resource, evaluator: evaluator, provider: provider) {
+                        results += evaluation.results.count
+                    }
+                    let attributes = AdmissionAttributes(object: resource)
+                    for policy in validating {
+                        results += await vpolEvaluator.evaluate(policy, attributes: attributes, provider: provider)
+                            .results.count
+                    }
+                }
+                return results
+            }
+            let celPerSecond = Double(count) / max(celSeconds, 1e-9)
+            print(
+                "CEL set (\(cel.celRules.count) validate.cel policies, \(validating.count) ValidatingPolicies): resources=\(count) rule_results=\(celResults) seconds=\(String(format: "%.3f", celSeconds))"
+            )
+            summary +=
+                " cel_policies=\(celPolicies) cel_resources_per_s=\(Int(celPerSecond)) cel_rule_results_per_s=\(Int(Double(celResults) / max(celSeconds, 1e-9))) cel_us_per_resource=\(String(format: "%.1f", 1e6 / celPerSecond))"
+        }
+        print(summary)
         return 0
     }
 }
