@@ -81,7 +81,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "KubeClient", dependencies: ["JSONValue", "YAML", "HTTPClient"]),
+        .target(
+            name: "KubeClient",
+            dependencies: ["JSONValue", "YAML", "HTTPClient", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "LocalAPIServer",
             dependencies: [

@@ -137,7 +137,8 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = VigilMetrics.bootstrap(version: VersionInfo.version, logger: logger)
         let requestMetrics = APIRequestMetrics(factory: metrics)
         let client = KubeClient(
-            configuration: clientConfiguration, transport: transport, metrics: requestMetrics.hook)
+            configuration: clientConfiguration, transport: transport, metrics: requestMetrics.hook,
+            logger: Logger(label: "vigil.k8s"))
         var controllerConfiguration = settings.controller
         if settings.leaderElect {
             let leaseName =

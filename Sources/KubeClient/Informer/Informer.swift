@@ -1,4 +1,5 @@
 import JSONValue
+import Logging
 import Synchronization
 
 /// Lists then watches one resource and reports changes, as client-go's reflector and informer do.
@@ -144,6 +145,7 @@ public final class Informer: Sendable {
                 switch outcome {
                 case .expired:
                     count(\.expiredRelists)
+                    logRelist(from: resourceVersion)
                     needsList = true
                     listFrom = resourceVersion.isEmpty ? nil : resourceVersion
                 case .ended(let events, let duration):
@@ -157,6 +159,7 @@ public final class Informer: Sendable {
                 }
             } catch let error as KubeAPIError where error.isExpired {
                 count(\.expiredRelists)
+                logRelist(from: resourceVersion)
                 needsList = true
                 listFrom = resourceVersion.isEmpty ? nil : resourceVersion
             } catch {
@@ -271,6 +274,13 @@ public final class Informer: Sendable {
         }
         if let report { await handler(report) }
         return nil
+    }
+
+    /// The watch's resource version is gone (410 Expired): the informer lists again.
+    private func logRelist(from version: String) {
+        client.logger.info(
+            "watch expired; relisting",
+            metadata: ["k8s.resource": "\(configuration.resource.metricLabel)", "k8s.resourceVersion": "\(version)"])
     }
 
     /// Records whether `verb` is forbidden now and tells the observer when the set changed.

@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import Logging
 import Synchronization
 
 /// Leader election with a `coordination.k8s.io/v1` Lease, as client-go's `tools/leaderelection`.
@@ -78,6 +79,7 @@ public final class LeaderElector: Sendable {
                 try await releaseIfCancelled(error)
             }
             state.withLock { $0.leading = true }
+            logLeadership("acquired lease; leading")
             do {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await work() }
@@ -89,11 +91,23 @@ public final class LeaderElector: Sendable {
             } catch {
                 state.withLock { $0.leading = false }
                 try await releaseIfCancelled(error)
+                logLeadership("lost lease; campaigning again")
                 continue
             }
             state.withLock { $0.leading = false }
+            logLeadership("stopped leading")
             if Task.isCancelled { try await releaseIfCancelled(CancellationError()) }
         }
+    }
+
+    /// One line per leadership change, with the lease, this candidate and the holder last observed.
+    private func logLeadership(_ message: Logger.Message) {
+        client.logger.info(
+            message,
+            metadata: [
+                "k8s.lease": "\(configuration.namespace)/\(configuration.name)",
+                "k8s.identity": "\(configuration.identity)", "k8s.holder": "\(observedHolder ?? "")",
+            ])
     }
 
     private func releaseIfCancelled(_ error: any Error) async throws {

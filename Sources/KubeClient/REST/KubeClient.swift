@@ -1,4 +1,5 @@
 import JSONValue
+import Logging
 import Synchronization
 
 /// A Kubernetes API client for any resource as ``JSONValue``.
@@ -7,6 +8,10 @@ import Synchronization
 /// retried per ``RetryPolicy`` (429/5xx with `Retry-After`, connection failures for safe requests), and
 /// refresh credentials once after a 401. Watches bypass the rate limiter, as client-go's do. Errors from
 /// the server are ``KubeAPIError``; transport failures are ``KubeTransportError``.
+///
+/// What an operator needs to see goes to ``logger`` with `k8s.*` metadata: retries (`info`), refused
+/// requests (`debug`; their callers decide what to warn about), and, from the informers and the leader
+/// elector built on this client, relists and lease changes.
 public final class KubeClient: Sendable {
     public let configuration: ClientConfiguration
     public let retryPolicy: RetryPolicy
@@ -15,6 +20,8 @@ public final class KubeClient: Sendable {
     let rateLimiter: TokenBucketRateLimiter
     let metricsHook: RequestMetricsHook?
     let mapperState = Mutex<RESTMapper?>(nil)
+    /// Where the client, its informers and its leader electors log; silent unless given.
+    public let logger: Logger
 
     /// - Parameters:
     ///   - configuration: where and who.
@@ -22,13 +29,16 @@ public final class KubeClient: Sendable {
     ///   - retryPolicy: when to retry.
     ///   - credentialProvider: supplies credentials; built from the configuration when `nil`.
     ///   - metrics: called after every attempt.
+    ///   - logger: retries, relists and lease changes (`k8s.*` metadata); silent by default.
     public init(
         configuration: ClientConfiguration,
         transport: any KubeTransport,
         retryPolicy: RetryPolicy = .default,
         credentialProvider: CredentialProvider? = nil,
-        metrics: RequestMetricsHook? = nil
+        metrics: RequestMetricsHook? = nil,
+        logger: Logger = Logger(label: "vigil.k8s", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
+        self.logger = logger
         self.configuration = configuration
         self.transport = transport
         self.retryPolicy = retryPolicy
@@ -95,10 +105,29 @@ public final class KubeClient: Sendable {
             guard
                 let delay = retryPolicy.delay(
                     after: outcome, retriesSoFar: retries, idempotent: idempotent, backoff: &backoff)
-            else { throw failure }
+            else {
+                logger.debug(
+                    "request failed", metadata: Self.metadata(verb, resource, outcome, failure, retries: retries))
+                throw failure
+            }
+            var metadata = Self.metadata(verb, resource, outcome, failure, retries: retries + 1)
+            metadata["k8s.delay"] = "\(delay)"
+            logger.info("retrying request", metadata: metadata)
             retries += 1
             try await Task.sleep(for: delay)
         }
+    }
+
+    /// `k8s.verb`, `k8s.resource`, `k8s.status` (or `connection`), `k8s.attempt` and the error.
+    private static func metadata(
+        _ verb: String, _ resource: String, _ outcome: RetryPolicy.Outcome, _ failure: any Error, retries: Int
+    ) -> Logger.Metadata {
+        var status = "connection"
+        if case .response(let code, _) = outcome { status = "\(code)" }
+        return [
+            "k8s.verb": "\(verb)", "k8s.resource": "\(resource)", "k8s.status": "\(status)",
+            "k8s.attempt": "\(retries)", "error": "\(failure)",
+        ]
     }
 
     private func record(_ verb: String, _ resource: String, _ status: Int?, _ duration: Duration, _ attempt: Int) {
