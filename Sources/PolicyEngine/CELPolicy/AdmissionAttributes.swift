@@ -154,19 +154,6 @@ extension LabelSelector {
     /// Kubernetes' label selector semantics, without Kyverno's wildcards.
     func matchesExactly(_ labels: [String: String]) -> Bool {
         for (key, value) in matchLabels where labels[key] != value { return false }
-        for requirement in matchExpressions {
-            let actual = labels[requirement.key]
-            switch requirement.operator {
-            case .in:
-                guard let actual, requirement.values.contains(actual) else { return false }
-            case .notIn:
-                if let actual, requirement.values.contains(actual) { return false }
-            case .exists:
-                if actual == nil { return false }
-            case .doesNotExist:
-                if actual != nil { return false }
-            }
-        }
-        return true
+        return matchesExpressions(labels)
     }
 }

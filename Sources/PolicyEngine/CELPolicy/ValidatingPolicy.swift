@@ -19,25 +19,9 @@ public struct ValidatingPolicy: Sendable {
     public var spec: ValidatingPolicySpec
     /// The document as it was given.
     public var document: JSONValue
-
-    /// The name reports use: `name`, or `namespace/name` for a namespaced policy (Kyverno's `MetaNamespaceKey`).
-    public var reportName: String {
-        if let namespace, !namespace.isEmpty { return namespace + "/" + name }
-        return name
-    }
-
-    /// `policies.kyverno.io/scored`: false turns failures into warnings in reports.
-    public var scored: Bool { annotations[PolicyAnnotation.scored] != "false" }
-
-    /// `policies.kyverno.io/category`, when set.
-    public var category: String? { annotations[PolicyAnnotation.category] }
-
-    /// `policies.kyverno.io/severity` when it is one of Kyverno's severities.
-    public var severity: String? {
-        guard let value = annotations[PolicyAnnotation.severity] else { return nil }
-        return ["critical", "high", "medium", "low", "info"].contains(value) ? value : nil
-    }
 }
+
+extension ValidatingPolicy: ReportedPolicy {}
 
 /// `spec` of a ValidatingPolicy, with Kyverno's defaults applied.
 public struct ValidatingPolicySpec: Sendable {

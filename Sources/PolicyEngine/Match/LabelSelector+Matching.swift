@@ -13,6 +13,11 @@ extension LabelSelector {
                 return false
             }
         }
+        return matchesExpressions(labels)
+    }
+
+    /// Whether `labels` satisfy every `matchExpressions` requirement (Kubernetes' semantics).
+    func matchesExpressions(_ labels: [String: String]) -> Bool {
         for requirement in matchExpressions {
             let actual = labels[requirement.key]
             switch requirement.operator {

@@ -19,8 +19,22 @@ public struct Policy: Sendable {
     public var spec: PolicySpec
     /// The document as it was given.
     public var document: JSONValue
+}
 
-    /// The name reports use: `name` for a ClusterPolicy, `namespace/name` for a Policy.
+extension Policy: ReportedPolicy {}
+
+/// What reports read from any Kyverno policy kind (ClusterPolicy, Policy, ValidatingPolicy, ...): its name,
+/// namespace and annotations.
+public protocol ReportedPolicy {
+    var name: String { get }
+    /// The namespace of a namespaced kind; nil for a cluster-scoped one.
+    var namespace: String? { get }
+    var annotations: [String: String] { get }
+}
+
+extension ReportedPolicy {
+    /// The name reports use: `name`, or `namespace/name` for a namespaced policy (Kyverno's
+    /// `MetaNamespaceKey`).
     public var reportName: String {
         if let namespace, !namespace.isEmpty { return namespace + "/" + name }
         return name
