@@ -186,10 +186,13 @@ struct ControllerHarness {
     // MARK: - Reading reports and the oracle
 
     /// Every report in the cluster as `uid → sorted result lines`; also checks names are UIDs.
-    func reports() async throws -> [String: [String]] { try await Self.reports(client) }
+    func reports(detailed: Bool = false) async throws -> [String: [String]] {
+        try await Self.reports(client, detailed: detailed)
+    }
 
     /// Every report in the cluster `client` talks to, as ``reports()``.
-    static func reports(_ client: KubeClient) async throws -> [String: [String]] {
+    /// - Parameter detailed: lines name the source and the properties too (``line(_:detailed:)``).
+    static func reports(_ client: KubeClient, detailed: Bool = false) async throws -> [String: [String]] {
         var reports: [String: [String]] = [:]
         for resource in [Self.policyReports, Self.clusterPolicyReports] {
             for document in try await client.listAll(resource).items {
@@ -199,19 +202,18 @@ struct ControllerHarness {
                 }
                 #expect(document[path: "metadata", "name"]?.stringValue == report.subject.uid)
                 #expect(reports[report.subject.uid] == nil, "two reports for \(report.subject.uid)")
-                reports[report.subject.uid] = report.results.map(Self.line)
+                reports[report.subject.uid] = report.results.map { Self.line($0, detailed: detailed) }
             }
         }
         return reports
     }
 
-    static func line(_ result: ReportResult) -> String {
-        "\(result.source) \(result.policy) \(result.rule) \(result.result.rawValue) \(result.message)"
-            + (result.properties.isEmpty
-                ? ""
-                : " "
-                    + result.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
-                        separator: ","))
+    /// `policy rule result message`; `detailed` puts the source first and appends the sorted properties.
+    static func line(_ result: ReportResult, detailed: Bool = false) -> String {
+        let line = "\(result.policy) \(result.rule) \(result.result.rawValue) \(result.message)"
+        guard detailed else { return line }
+        let properties = result.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return "\(result.source) " + line + (properties.isEmpty ? "" : " " + properties.joined(separator: ","))
     }
 
     /// What the engine computes offline for the cluster's current policies and workloads, as `vigil apply`
@@ -291,7 +293,9 @@ struct ControllerHarness {
                         validatingPolicy: policy.policy, results: evaluation.results, timestamp: 0)
                 }
                 if !results.isEmpty {
-                    expected[subject.uid] = PolicyReport(subject: subject, results: results).results.map(Self.line)
+                    expected[subject.uid] = PolicyReport(subject: subject, results: results).results.map {
+                        Self.line($0, detailed: celPolicies)
+                    }
                 }
             }
         }
@@ -306,7 +310,7 @@ struct ControllerHarness {
         let deadline = clock.now + limit
         while true {
             let expected = try await oracle(celPolicies: celPolicies)
-            let actual = try await reports()
+            let actual = try await reports(detailed: celPolicies)
             if actual == expected || clock.now > deadline { return (actual, expected) }
             try await Task.sleep(for: .milliseconds(50))
         }
