@@ -184,6 +184,9 @@ struct InstallTests {
         metadata: {name: vigil-limited}
         rules:
         - {apiGroups: [kyverno.io], resources: [clusterpolicies, policies], verbs: [get, list, watch]}
+        - apiGroups: [policies.kyverno.io]
+          resources: [validatingpolicies, namespacedvalidatingpolicies, policyexceptions]
+          verbs: [get, list, watch]
         - {apiGroups: [""], resources: [namespaces, pods, services], verbs: [get, list, watch]}
         - {apiGroups: [apps], resources: [deployments, daemonsets, statefulsets, replicasets], verbs: [get, list, watch]}
         - {apiGroups: [batch], resources: [jobs, cronjobs], verbs: [get, list, watch]}
