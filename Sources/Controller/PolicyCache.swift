@@ -233,6 +233,12 @@ public final class PolicyCache: Sendable {
             entry.reason = "spec.evaluation.background.enabled is false"
             return entry
         }
+        if compiled.policy.spec.evaluationMode == "JSON" {
+            // JSON-mode policies validate JSON payloads (vigil apply --json-payload), not cluster objects.
+            entry.state = .unsupported
+            entry.reason = "spec.evaluation.mode is JSON"
+            return entry
+        }
         entry.state = .ready
         entry.validating = compiled
         return entry
