@@ -32,6 +32,18 @@ public struct ClusterContextProvider: ContextProvider {
         namespaces.labels(of: namespace)
     }
 
+    /// The Namespace object the informer keeps (CEL policies' `namespaceObject`); one it has not seen is
+    /// built from its labels.
+    public func namespaceObject(name: String) async throws -> JSONValue? {
+        if let object = namespaces.object(of: name) { return object }
+        var labels = JSONObject()
+        for (key, value) in namespaces.labels(of: name).sorted(by: { $0.key < $1.key }) { labels[key] = .string(value) }
+        return .object([
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": .object(["name": .string(name), "labels": .object(labels)]),
+        ])
+    }
+
     public func configMap(namespace: String, name: String) async throws -> JSONValue {
         do {
             return try await client.get(Self.configMaps, namespace: namespace, name: name)

@@ -56,11 +56,35 @@ final class KyvernoMetricsRecorder: Sendable {
             mode: policy.spec.validationFailureAction == .enforce ? "enforce" : "audit",
             type: policy.kind == .policy ? "namespaced" : "cluster", namespace: policy.namespace ?? "-",
             name: policy.name)
+        record(
+            labels, scored: policy.scored, results, resourceKind: resourceKind, resourceNamespace: resourceNamespace,
+            elapsed: elapsed)
+    }
+
+    /// Records one evaluation of a ValidatingPolicy or NamespacedValidatingPolicy (mode `enforce` when its
+    /// `validationActions` include `Deny`).
+    func record(
+        _ policy: ValidatingPolicy, _ results: [RuleResult], resourceKind: String, resourceNamespace: String,
+        elapsed: Duration
+    ) {
+        let labels = PolicyLabels(
+            mode: policy.spec.validationActions.contains("Deny") ? "enforce" : "audit",
+            type: policy.kind == .namespacedValidatingPolicy ? "namespaced" : "cluster",
+            namespace: policy.namespace ?? "-", name: policy.name)
+        record(
+            labels, scored: policy.scored, results, resourceKind: resourceKind, resourceNamespace: resourceNamespace,
+            elapsed: elapsed)
+    }
+
+    private func record(
+        _ labels: PolicyLabels, scored: Bool, _ results: [RuleResult], resourceKind: String,
+        resourceNamespace: String, elapsed: Duration
+    ) {
         let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         for result in results {
             let timerKey = TimerKey(
                 policy: labels, resourceKind: resourceKind, rule: result.ruleName,
-                status: result.reportStatus(scored: policy.scored).rawValue)
+                status: result.reportStatus(scored: scored).rawValue)
             let (counter, timer) = handles.withLock { handles in
                 let counterKey = CounterKey(timer: timerKey, resourceNamespace: resourceNamespace)
                 let counter = handles.counters[counterKey] ?? self.counter(counterKey)

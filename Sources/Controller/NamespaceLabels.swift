@@ -1,14 +1,22 @@
+public import JSONValue
 import Synchronization
 
-/// The labels of every namespace, kept up to date by the Namespace informer (for `namespaceSelector`).
+/// The labels (for `namespaceSelector`) and objects (for CEL policies' `namespaceObject`) of every namespace,
+/// kept up to date by the Namespace informer.
 public final class NamespaceLabels: Sendable {
     private let labels = Mutex<[String: [String: String]]>([:])
+    private let objects = Mutex<[String: JSONValue]>([:])
 
     public init() {}
 
     /// The labels of a namespace; empty when it is unknown.
     public func labels(of namespace: String) -> [String: String] {
         labels.withLock { $0[namespace] ?? [:] }
+    }
+
+    /// The Namespace object (without `managedFields`), when the informer has seen it.
+    public func object(of namespace: String) -> JSONValue? {
+        objects.withLock { $0[namespace] }
     }
 
     /// Records a namespace's labels; returns whether they changed.
@@ -20,7 +28,24 @@ public final class NamespaceLabels: Sendable {
         }
     }
 
+    /// Records a Namespace object; returns whether its labels changed.
+    @discardableResult
+    func set(object: JSONValue) -> Bool {
+        guard let name = object[path: "metadata", "name"]?.stringValue else { return false }
+        var stored = object
+        stored["metadata"]?["managedFields"] = nil
+        if stored["apiVersion"] == nil { stored["apiVersion"] = "v1" }
+        if stored["kind"] == nil { stored["kind"] = "Namespace" }
+        objects.withLock { $0[name] = stored }
+        var newLabels: [String: String] = [:]
+        for (key, value) in object[path: "metadata", "labels"]?.objectValue ?? [:] {
+            newLabels[key] = value.stringValue ?? ""
+        }
+        return set(name, newLabels)
+    }
+
     func remove(_ namespace: String) {
         _ = labels.withLock { $0.removeValue(forKey: namespace) }
+        _ = objects.withLock { $0.removeValue(forKey: namespace) }
     }
 }

@@ -32,6 +32,10 @@ public final class PolicyCache: Sendable {
         /// The kinds its rules match.
         public var kinds: Set<String>
         var version: String
+        /// A ValidatingPolicy or NamespacedValidatingPolicy (ready ones only).
+        public var validating: CompiledValidatingPolicy? = nil
+        /// The resources (plural names, `*` for any) a ValidatingPolicy matches.
+        public var resources: Set<String> = []
     }
 
     /// The label that turns reports off for a policy.
@@ -40,6 +44,10 @@ public final class PolicyCache: Sendable {
     private struct Contents {
         var entries: [String: Entry] = [:]
         var set = PolicySet([])
+        var validating: [(policy: CompiledValidatingPolicy, resources: Set<String>)] = []
+        /// CEL PolicyExceptions (policies.kyverno.io) by key, with their versions.
+        var exceptions: [String: (version: String, compiled: CompiledCELPolicyException)] = [:]
+        var exceptionList: [CompiledCELPolicyException] = []
     }
 
     private let contents = Mutex(Contents())
@@ -60,28 +68,109 @@ public final class PolicyCache: Sendable {
     /// The kinds ready policies match.
     public var kinds: Set<String> { contents.withLock { $0.set.kinds.subtracting(["*"]) } }
 
-    /// The key of a policy document: `ClusterPolicy/name` or `Policy/namespace/name`.
+    /// The ready ValidatingPolicies and NamespacedValidatingPolicies (background enabled), by key.
+    public var validatingPolicies: [CompiledValidatingPolicy] { contents.withLock { $0.validating.map(\.policy) } }
+
+    /// The ready ValidatingPolicies with the resources they match.
+    var validatingIndex: [(policy: CompiledValidatingPolicy, resources: Set<String>)] {
+        contents.withLock { $0.validating }
+    }
+
+    /// The resources (plural names) ready ValidatingPolicies match; `*` when one matches any resource.
+    public var validatingResources: Set<String> {
+        contents.withLock { contents in
+            contents.entries.values.reduce(into: Set<String>()) { resources, entry in
+                if entry.state == .ready && entry.validating != nil { resources.formUnion(entry.resources) }
+            }
+        }
+    }
+
+    /// The CEL PolicyExceptions (policies.kyverno.io).
+    public var celExceptions: [CompiledCELPolicyException] { contents.withLock { $0.exceptionList } }
+
+    /// The key of a policy document: `ClusterPolicy/name`, `Policy/namespace/name`,
+    /// `ValidatingPolicy/name` or `NamespacedValidatingPolicy/namespace/name`.
     static func key(of document: JSONValue) -> String {
         let kind = document["kind"]?.stringValue ?? "ClusterPolicy"
         let name = document[path: "metadata", "name"]?.stringValue ?? ""
-        if kind == "Policy" { return "Policy/\(document[path: "metadata", "namespace"]?.stringValue ?? "")/\(name)" }
-        return "ClusterPolicy/\(name)"
+        let namespace = document[path: "metadata", "namespace"]?.stringValue ?? ""
+        return key(kind: kind, namespace: namespace, name: name)
     }
 
-    /// Adds or replaces a policy. Returns the kinds whose results may change (those the old version matched
-    /// and those the new one matches), or `nil` when nothing changed (same version).
+    /// The key of a policy of `kind` (`ClusterPolicy` unless one of the other policy kinds).
+    static func key(kind: String, namespace: String, name: String) -> String {
+        switch kind {
+        case "Policy", "NamespacedValidatingPolicy": return "\(kind)/\(namespace)/\(name)"
+        case "ValidatingPolicy": return "ValidatingPolicy/\(name)"
+        default: return "ClusterPolicy/\(name)"
+        }
+    }
+
+    /// The key of a CEL PolicyException.
+    static func exceptionKey(namespace: String, name: String) -> String { "PolicyException/\(namespace)/\(name)" }
+
+    /// Adds or replaces a CEL PolicyException; returns whether it changed (a bad one is logged and left out).
     @discardableResult
-    func upsert(_ document: JSONValue, key explicitKey: String? = nil) -> Set<String>? {
+    func upsertException(_ document: JSONValue, key explicitKey: String? = nil) -> Bool {
+        let key =
+            explicitKey
+            ?? Self.exceptionKey(
+                namespace: document[path: "metadata", "namespace"]?.stringValue ?? "",
+                name: document[path: "metadata", "name"]?.stringValue ?? "")
+        let version = document[path: "metadata", "resourceVersion"]?.stringValue ?? document.contentHash
+        if contents.withLock({ $0.exceptions[key]?.version }) == version { return false }
+        let compiled: CompiledCELPolicyException
+        do {
+            compiled = try CompiledCELPolicyException(try CELPolicyException(decoding: document))
+        } catch {
+            logger.warning("policy exception not used", metadata: ["exception": "\(key)", "reason": "\(error)"])
+            return removeException(key: key)
+        }
+        logger.info("policy exception ready", metadata: ["exception": "\(key)"])
+        contents.withLock { contents in
+            contents.exceptions[key] = (version, compiled)
+            contents.exceptionList = contents.exceptions.keys.sorted().compactMap { contents.exceptions[$0]?.compiled }
+        }
+        return true
+    }
+
+    /// Removes a CEL PolicyException; returns whether there was one.
+    @discardableResult
+    func removeException(key: String) -> Bool {
+        contents.withLock { contents in
+            guard contents.exceptions.removeValue(forKey: key) != nil else { return false }
+            contents.exceptionList = contents.exceptions.keys.sorted().compactMap { contents.exceptions[$0]?.compiled }
+            return true
+        }
+    }
+
+    /// What a policy change may change: the kinds (ClusterPolicy, Policy) and resources (ValidatingPolicy,
+    /// plural names, `*` for any) the old and the new version matched.
+    struct Affected: Sendable, Hashable {
+        var kinds: Set<String> = []
+        var resources: Set<String> = []
+    }
+
+    /// Adds or replaces a policy. Returns the kinds and resources whose results may change (those the old
+    /// version matched and those the new one matches), or `nil` when nothing changed (same version).
+    @discardableResult
+    func upsert(_ document: JSONValue, key explicitKey: String? = nil) -> Affected? {
         let key = explicitKey ?? Self.key(of: document)
         let version = document[path: "metadata", "resourceVersion"]?.stringValue ?? document.contentHash
         if let existing = contents.withLock({ $0.entries[key] }), existing.version == version { return nil }
-        let entry = compile(document, key: key, version: version)
+        let entry =
+            ValidatingPolicyDecoder.isValidatingPolicyDocument(document)
+            ? compileValidating(document, key: key, version: version) : compile(document, key: key, version: version)
         if entry.state != .ready {
             logger.warning(
                 "policy not evaluated in background scans",
                 metadata: ["policy": "\(key)", "state": "\(entry.state.rawValue)", "reason": "\(entry.reason)"])
         } else {
-            logger.info("policy ready", metadata: ["policy": "\(key)", "kinds": "\(entry.kinds.sorted())"])
+            logger.info(
+                "policy ready",
+                metadata: [
+                    "policy": "\(key)", "kinds": "\(entry.kinds.sorted())", "resources": "\(entry.resources.sorted())",
+                ])
         }
         return contents.withLock { contents in
             let old = contents.entries.updateValue(entry, forKey: key)
@@ -90,32 +179,69 @@ public final class PolicyCache: Sendable {
         }
     }
 
-    /// Removes a policy; returns the kinds it matched.
+    /// Removes a policy; returns the kinds and resources it matched.
     @discardableResult
-    func remove(key: String) -> Set<String> {
+    func remove(key: String) -> Affected {
         contents.withLock { contents in
-            guard let old = contents.entries.removeValue(forKey: key) else { return [] }
+            guard let old = contents.entries.removeValue(forKey: key) else { return Affected() }
             rebuild(&contents)
             logger.info("policy removed", metadata: ["policy": "\(key)"])
-            return old.state == .ready ? old.kinds : []
+            return Self.affected(old, nil)
         }
     }
 
-    private static func affected(_ old: Entry?, _ new: Entry) -> Set<String> {
-        var kinds: Set<String> = []
-        if let old, old.state == .ready { kinds.formUnion(old.kinds) }
-        if new.state == .ready { kinds.formUnion(new.kinds) }
-        return kinds
+    private static func affected(_ old: Entry?, _ new: Entry?) -> Affected {
+        var affected = Affected()
+        for entry in [old, new].compactMap(\.self) where entry.state == .ready {
+            affected.kinds.formUnion(entry.kinds)
+            affected.resources.formUnion(entry.resources)
+        }
+        return affected
     }
 
     private func rebuild(_ contents: inout Contents) {
-        let ready = contents.entries.keys.sorted().compactMap { contents.entries[$0]?.compiled }
-        contents.set = PolicySet(ready)
+        let keys = contents.entries.keys.sorted()
+        contents.set = PolicySet(keys.compactMap { contents.entries[$0]?.compiled })
+        contents.validating = keys.compactMap { key in
+            contents.entries[key].flatMap { entry in entry.validating.map { ($0, entry.resources) } }
+        }
         var counts: [State: Int] = [:]
         for entry in contents.entries.values { counts[entry.state, default: 0] += 1 }
         for state in State.allCases {
             Gauge(label: "vigil_policies", dimensions: [("state", state.rawValue)]).record(counts[state, default: 0])
         }
+    }
+
+    /// A ValidatingPolicy or NamespacedValidatingPolicy: ready when it compiles and runs in background.
+    private func compileValidating(_ document: JSONValue, key: String, version: String) -> Entry {
+        var entry = Entry(key: key, state: .invalid, reason: "", compiled: nil, kinds: [], version: version)
+        let compiled: CompiledValidatingPolicy
+        do {
+            compiled = try CompiledValidatingPolicy(try ValidatingPolicyDecoder.decode(document))
+        } catch {
+            entry.reason = "\(error)"
+            return entry
+        }
+        entry.resources = compiled.matchedResources
+        if compiled.policy.labels[Self.disabledLabel] != nil {
+            entry.state = .disabled
+            entry.reason = "labelled \(Self.disabledLabel)"
+            return entry
+        }
+        if !compiled.runsInBackground {
+            entry.state = .notBackground
+            entry.reason = "spec.evaluation.background.enabled is false"
+            return entry
+        }
+        if compiled.policy.spec.evaluationMode == "JSON" {
+            // JSON-mode policies validate JSON payloads (vigil apply --json-payload), not cluster objects.
+            entry.state = .unsupported
+            entry.reason = "spec.evaluation.mode is JSON"
+            return entry
+        }
+        entry.state = .ready
+        entry.validating = compiled
+        return entry
     }
 
     private func compile(_ document: JSONValue, key: String, version: String) -> Entry {

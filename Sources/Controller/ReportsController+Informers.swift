@@ -10,9 +10,13 @@ extension ReportsController {
 
     /// Loads file policies, then starts the ClusterPolicy, Policy and Namespace informers in `group`.
     func startPolicySources(in group: inout ThrowingTaskGroup<Void, any Error>) async throws {
-        for (index, document) in configuration.policyDocuments.enumerated()
-        where PolicyDecoder.isPolicyDocument(document) {
-            policies.upsert(document, key: "file/\(index)/" + PolicyCache.key(of: document))
+        for (index, document) in configuration.policyDocuments.enumerated() {
+            if PolicyDecoder.isPolicyDocument(document) || ValidatingPolicyDecoder.isValidatingPolicyDocument(document)
+            {
+                policies.upsert(document, key: "file/\(index)/" + PolicyCache.key(of: document))
+            } else if CELPolicyException.isExceptionDocument(document) {
+                policies.upsertException(document, key: "file/\(index)")
+            }
         }
         let mapper = try await withRetries("discovery") { try await self.client.restMapper() }
         var informers: [Informer] = []
@@ -21,6 +25,20 @@ extension ReportsController {
                 guard let mapping = mapper.mapping(kind: kind, group: "kyverno.io") else {
                     logger.warning(
                         "kyverno.io policies are not served by this cluster; using file policies only",
+                        metadata: ["kind": "\(kind)"])
+                    continue
+                }
+                let informer = makeInformer(mapping.resource, kind: kind)
+                informers.append(informer)
+                group.addTask {
+                    try await informer.run { event in self.policyEvent(event, kind: kind, mapping: mapping) }
+                }
+            }
+            // The CEL kinds, only where the cluster serves them (their absence holds nothing back).
+            for kind in Self.celPolicyKinds {
+                guard let mapping = mapper.mapping(kind: kind, group: "policies.kyverno.io") else {
+                    logger.info(
+                        "policies.kyverno.io kind not served by this cluster; not watched",
                         metadata: ["kind": "\(kind)"])
                     continue
                 }
@@ -77,36 +95,46 @@ extension ReportsController {
                 accessObserver: { verbs in access.update(kind: kind, resource: resource, forbiddenVerbs: verbs) }))
     }
 
+    /// The policies.kyverno.io kinds the controller watches when the cluster serves them.
+    static let celPolicyKinds = ["ValidatingPolicy", "NamespacedValidatingPolicy", "PolicyException"]
+
     private func policyEvent(_ event: InformerEvent, kind: String, mapping: ResourceMapping) {
         informerMetrics(event, resource: mapping.resource)
-        let affected: Set<String>?
+        let isException = kind == "PolicyException" && mapping.resource.group == "policies.kyverno.io"
+        var affected: PolicyCache.Affected?
         switch event {
         case .added(var object), .updated(var object, _):
             if object["kind"] == nil { object["kind"] = .string(kind) }
             if object["apiVersion"] == nil { object["apiVersion"] = .string(mapping.resource.groupVersion) }
-            affected = policies.upsert(object)
+            if isException {
+                // An exception may change any CEL policy's results.
+                if policies.upsertException(object) { affected = PolicyCache.Affected(resources: ["*"]) }
+            } else {
+                affected = policies.upsert(object)
+            }
         case .deleted(let identity, _):
-            let key =
-                kind == "Policy" ? "Policy/\(identity.namespace)/\(identity.name)" : "ClusterPolicy/\(identity.name)"
-            affected = policies.remove(key: key)
+            if isException {
+                let key = PolicyCache.exceptionKey(namespace: identity.namespace, name: identity.name)
+                if policies.removeException(key: key) { affected = PolicyCache.Affected(resources: ["*"]) }
+            } else {
+                affected = policies.remove(
+                    key: PolicyCache.key(kind: kind, namespace: identity.namespace, name: identity.name))
+            }
         case .resynced:
             affected = nil
         }
         guard let affected else { return }
         let rescans = runtime.withLock { $0.started ? $0.rescans : nil }
-        rescans?.yield(RescanRequest(kinds: affected, reconcile: true))
+        rescans?.yield(RescanRequest(kinds: affected.kinds, resources: affected.resources, reconcile: true))
     }
 
     private func namespaceEvent(_ event: InformerEvent) {
         informerMetrics(event, resource: Self.namespacesResource)
         switch event {
         case .added(let object), .updated(let object, _):
-            guard let name = object[path: "metadata", "name"]?.stringValue else { return }
-            var labels: [String: String] = [:]
-            for (key, value) in object[path: "metadata", "labels"]?.objectValue ?? [:] {
-                labels[key] = value.stringValue ?? ""
+            guard let name = object[path: "metadata", "name"]?.stringValue, namespaces.set(object: object) else {
+                return
             }
-            guard namespaces.set(name, labels) else { return }
             // Rules with a namespaceSelector may match differently now: evaluate that namespace again.
             let (rescans, kinds) = runtime.withLock { ($0.started ? $0.rescans : nil, Set($0.watchers.keys)) }
             if case .updated = event { rescans?.yield(RescanRequest(kinds: kinds, namespace: name)) }
@@ -120,7 +148,7 @@ extension ReportsController {
     /// Starts informers for kinds ready policies now match and stops those no policy matches any more
     /// (queueing the deletion of their objects' reports). Returns the kinds it started.
     func reconcileWatchers(queue: WorkQueue<ScanItem>) async -> Set<String> {
-        let desired = policies.kinds
+        let desired = policies.kinds.union(await kinds(ofResources: policies.validatingResources))
         let current = runtime.withLock { Set($0.watchers.keys) }
         var started: Set<String> = []
         for kind in desired.subtracting(current).sorted() {
@@ -155,6 +183,36 @@ extension ReportsController {
         }
         status.setInformersSynced(watchersSynced())
         return started
+    }
+
+    /// The kinds of resources (plural names, as ValidatingPolicies' resource rules name them), from
+    /// discovery (refreshed once when one is unknown). `*` stands for no kind of its own.
+    func kinds(ofResources resources: Set<String>) async -> Set<String> {
+        let names = resources.subtracting(["*"])
+        guard !names.isEmpty else { return [] }
+        func lookUp(_ mapper: RESTMapper) -> (kinds: Set<String>, missing: Set<String>) {
+            var kinds: Set<String> = []
+            var missing = names
+            for mapping in mapper.mappings where names.contains(mapping.resource.resource) {
+                kinds.insert(mapping.kind)
+                missing.remove(mapping.resource.resource)
+            }
+            return (kinds, missing)
+        }
+        do {
+            var (kinds, missing) = lookUp(try await client.restMapper())
+            if !missing.isEmpty {
+                (kinds, missing) = lookUp(try await client.discover())
+                for resource in missing.sorted() {
+                    logger.warning(
+                        "resource is not served by this cluster; skipped", metadata: ["resource": "\(resource)"])
+                }
+            }
+            return kinds
+        } catch {
+            logger.warning("discovery failed", metadata: ["resources": "\(names.sorted())", "error": "\(error)"])
+            return []
+        }
     }
 
     private func mapping(forKind kind: String) async -> ResourceMapping? {

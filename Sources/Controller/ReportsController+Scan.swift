@@ -60,7 +60,7 @@ extension ReportsController {
                 if object["apiVersion"] == nil { object["apiVersion"] = .string(target.mapping.resource.groupVersion) }
             }
             guard let subject = ReportSubject(object: object) else { return }
-            let results = await evaluate(object, subject: subject)
+            let results = await evaluate(object, subject: subject, resource: target.mapping.resource.resource)
             if results.isEmpty {
                 try await writer.delete(uid: subject.uid)
             } else {
@@ -73,7 +73,8 @@ extension ReportsController {
     }
 
     /// The report entries of every ready policy for an object, with Kyverno's metrics.
-    func evaluate(_ object: JSONValue, subject: ReportSubject) async -> [ReportResult] {
+    /// - Parameter resource: the object's plural resource name (ValidatingPolicies match by it).
+    func evaluate(_ object: JSONValue, subject: ReportSubject, resource: String) async -> [ReportResult] {
         let timestamp = Int(Date().timeIntervalSince1970)
         let clock = ContinuousClock()
         var entries: [ReportResult] = []
@@ -85,6 +86,23 @@ extension ReportsController {
             entries += ReportResult.entries(
                 policy: compiled.policy, results: evaluation.results, source: configuration.reportSource,
                 timestamp: timestamp)
+            kyvernoMetrics.record(
+                compiled.policy, evaluation.results, resourceKind: subject.kind,
+                resourceNamespace: subject.namespace, elapsed: elapsed)
+        }
+        let validating = policies.validatingIndex
+        guard !validating.isEmpty else { return entries }
+        let exceptions = policies.celExceptions
+        let attributes = AdmissionAttributes(object: object, resource: resource)
+        for (compiled, resources) in validating {
+            guard resources.contains(resource) || resources.contains("*") else { continue }
+            let start = clock.now
+            let evaluation = await validatingEvaluator.evaluate(
+                compiled, attributes: attributes, provider: provider, exceptions: exceptions)
+            let elapsed = start.duration(to: clock.now)
+            guard !evaluation.results.isEmpty else { continue }
+            entries += ReportResult.entries(
+                validatingPolicy: compiled.policy, results: evaluation.results, timestamp: timestamp)
             kyvernoMetrics.record(
                 compiled.policy, evaluation.results, resourceKind: subject.kind,
                 resourceNamespace: subject.namespace, elapsed: elapsed)
@@ -101,8 +119,14 @@ extension ReportsController {
                 var started: Set<String> = []
                 if request.reconcile { started = await reconcileWatchers(queue: queue) }
                 let watchers = runtime.withLock { $0.watchers }
+                var kinds = request.kinds
+                if request.resources.contains("*") {
+                    kinds.formUnion(watchers.keys)
+                } else if !request.resources.isEmpty {
+                    kinds.formUnion(await self.kinds(ofResources: request.resources))
+                }
                 // A kind whose informer just started is scanned by its first list.
-                for kind in request.kinds.subtracting(started).sorted() {
+                for kind in kinds.subtracting(started).sorted() {
                     guard let watcher = watchers[kind] else { continue }
                     try await withRetries("rescan of \(kind)") {
                         try await self.rescan(

@@ -106,6 +106,7 @@ public final class ReportsController: Service, Sendable {
     /// The `apiCall.service` client, when service calls are enabled.
     let services: ServiceCallClient?
     let evaluator: PolicyEvaluator
+    let validatingEvaluator = ValidatingPolicyEvaluator()
     let runtime = Mutex(Runtime())
     let counters = Mutex((evaluations: 0, retries: 0))
     /// Kyverno's per-result metrics, with their handles cached.

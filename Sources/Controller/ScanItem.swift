@@ -56,6 +56,8 @@ extension JSONValue {
 /// resync), by listing them page by page.
 struct RescanRequest: Sendable {
     var kinds: Set<String>
+    /// Resources (plural names; `*` for every watched kind) whose kinds are rescanned too.
+    var resources: Set<String> = []
     /// Only objects in this namespace; nil for all.
     var namespace: String?
     /// Start or stop informers first (the policies changed).

@@ -30,7 +30,9 @@ enum DemoOutput {
             let subject = report.subject
             let resource =
                 (subject.namespace.isEmpty ? "" : subject.namespace + "/") + subject.kind + "/" + subject.name
-            print("  \(resource)  \(result.policy)/\(result.rule)  \(result.result.rawValue.uppercased())")
+            // CEL policies (ValidatingPolicy) have no rule names.
+            let policy = result.rule.isEmpty ? result.policy : result.policy + "/" + result.rule
+            print("  \(resource)  \(policy)  \(result.result.rawValue.uppercased())")
             print("    \(result.message)")
             let properties = result.properties.filter { $0.key != "process" }.sorted { $0.key < $1.key }
             if !properties.isEmpty {

@@ -21,11 +21,18 @@ struct ControllerHarness {
     static let shared = repository.appendingPathComponent("../shared").standardized.path
     static let policyCorpus = shared + "/testdata/kyverno/policies"
     static let kyvernoCRDs = shared + "/testdata/crds/kyverno/config/crds/kyverno"
+    static let celPolicyCRDs = shared + "/testdata/crds/kyverno/config/crds/policies.kyverno.io"
 
     static let pods = GroupVersionResource(group: "", version: "v1", resource: "pods")
     static let deployments = GroupVersionResource(group: "apps", version: "v1", resource: "deployments")
     static let namespaces = GroupVersionResource(group: "", version: "v1", resource: "namespaces")
     static let clusterPolicies = GroupVersionResource(group: "kyverno.io", version: "v1", resource: "clusterpolicies")
+    static let validatingPolicies = GroupVersionResource(
+        group: "policies.kyverno.io", version: "v1", resource: "validatingpolicies")
+    static let namespacedValidatingPolicies = GroupVersionResource(
+        group: "policies.kyverno.io", version: "v1", resource: "namespacedvalidatingpolicies")
+    static let celPolicyExceptions = GroupVersionResource(
+        group: "policies.kyverno.io", version: "v1", resource: "policyexceptions")
     static let policyReports = GroupVersionResource(
         group: "wgpolicyk8s.io", version: "v1alpha2", resource: "policyreports")
     static let clusterPolicyReports = GroupVersionResource(
@@ -59,16 +66,19 @@ struct ControllerHarness {
         return document
     }
 
-    /// Runs `body` with a started server (request bodies over `maxBodyBytes` get 413) and a client.
+    /// Runs `body` with a started server (request bodies over `maxBodyBytes` get 413) and a client; the
+    /// server serves the policies.kyverno.io kinds when `celPolicies` is set.
     static func with(
-        maxBodyBytes: Int = 3 * 1024 * 1024, _ body: (ControllerHarness) async throws -> Void
+        maxBodyBytes: Int = 3 * 1024 * 1024, celPolicies: Bool = false, _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         var serverLogger = Logger(label: "vigil.api-server.test")
         serverLogger.logLevel = .error
         let server = try LocalAPIServer(
             configuration: .init(port: 0, tokens: ["vigil-token"], maxBodyBytes: maxBodyBytes), logger: serverLogger)
         try await server.start()
-        _ = try server.load(paths: [repository.appendingPathComponent("manifests/crds").path, kyvernoCRDs])
+        _ = try server.load(
+            paths: [repository.appendingPathComponent("manifests/crds").path, kyvernoCRDs]
+                + (celPolicies ? [celPolicyCRDs] : []))
         let directory = NSTemporaryDirectory() + "vigil-controller-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -176,10 +186,13 @@ struct ControllerHarness {
     // MARK: - Reading reports and the oracle
 
     /// Every report in the cluster as `uid → sorted result lines`; also checks names are UIDs.
-    func reports() async throws -> [String: [String]] { try await Self.reports(client) }
+    func reports(detailed: Bool = false) async throws -> [String: [String]] {
+        try await Self.reports(client, detailed: detailed)
+    }
 
     /// Every report in the cluster `client` talks to, as ``reports()``.
-    static func reports(_ client: KubeClient) async throws -> [String: [String]] {
+    /// - Parameter detailed: lines name the source and the properties too (``line(_:detailed:)``).
+    static func reports(_ client: KubeClient, detailed: Bool = false) async throws -> [String: [String]] {
         var reports: [String: [String]] = [:]
         for resource in [Self.policyReports, Self.clusterPolicyReports] {
             for document in try await client.listAll(resource).items {
@@ -189,22 +202,30 @@ struct ControllerHarness {
                 }
                 #expect(document[path: "metadata", "name"]?.stringValue == report.subject.uid)
                 #expect(reports[report.subject.uid] == nil, "two reports for \(report.subject.uid)")
-                reports[report.subject.uid] = report.results.map(Self.line)
+                reports[report.subject.uid] = report.results.map { Self.line($0, detailed: detailed) }
             }
         }
         return reports
     }
 
-    static func line(_ result: ReportResult) -> String {
-        "\(result.policy) \(result.rule) \(result.result.rawValue) \(result.message)"
+    /// `policy rule result message`; `detailed` puts the source first and appends the sorted properties.
+    static func line(_ result: ReportResult, detailed: Bool = false) -> String {
+        let line = "\(result.policy) \(result.rule) \(result.result.rawValue) \(result.message)"
+        guard detailed else { return line }
+        let properties = result.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return "\(result.source) " + line + (properties.isEmpty ? "" : " " + properties.joined(separator: ","))
     }
 
     /// What the engine computes offline for the cluster's current policies and workloads, as `vigil apply`
     /// does: `uid → sorted result lines`, resources without results left out.
-    func oracle() async throws -> [String: [String]] { try await Self.oracle(client) }
+    func oracle(celPolicies: Bool = false) async throws -> [String: [String]] {
+        try await Self.oracle(client, celPolicies: celPolicies)
+    }
 
-    /// The offline engine's reports for the cluster `client` talks to, as ``oracle()``.
-    static func oracle(_ client: KubeClient) async throws -> [String: [String]] {
+    /// The offline engine's reports for the cluster `client` talks to, as ``oracle()``; ValidatingPolicies,
+    /// NamespacedValidatingPolicies and CEL PolicyExceptions too when `celPolicies` is set (the server
+    /// serves them), evaluated as `vigil apply` does with the cluster's Namespace objects.
+    static func oracle(_ client: KubeClient, celPolicies: Bool = false) async throws -> [String: [String]] {
         var compiled: [CompiledPolicy] = []
         for document in try await client.listAll(Self.clusterPolicies).items {
             var document = document
@@ -214,12 +235,40 @@ struct ControllerHarness {
             let candidate = try CompiledPolicy(policy)
             if candidate.runsInBackground { compiled.append(candidate) }
         }
+        var validating: [CompiledValidatingPolicy] = []
+        var exceptions: [CompiledCELPolicyException] = []
+        if celPolicies {
+            for (resource, kind) in [
+                (Self.validatingPolicies, "ValidatingPolicy"),
+                (Self.namespacedValidatingPolicies, "NamespacedValidatingPolicy"),
+            ] {
+                for var document in try await client.listAll(resource).items {
+                    document["kind"] = .string(kind)
+                    document["apiVersion"] = "policies.kyverno.io/v1"
+                    // One that does not compile is left out (`vigil apply` reports it and goes on).
+                    guard let candidate = try? CompiledValidatingPolicy(try ValidatingPolicyDecoder.decode(document))
+                    else { continue }
+                    if candidate.runsInBackground { validating.append(candidate) }
+                }
+            }
+            for var document in try await client.listAll(Self.celPolicyExceptions).items {
+                document["kind"] = "PolicyException"
+                document["apiVersion"] = "policies.kyverno.io/v1"
+                exceptions.append(try CompiledCELPolicyException(try CELPolicyException(decoding: document)))
+            }
+        }
         var labels: [String: [String: String]] = [:]
+        var namespaceObjects: [String: JSONValue] = [:]
         for namespace in try await client.listAll(Self.namespaces).items {
             let name = namespace[path: "metadata", "name"]?.stringValue ?? ""
             labels[name] = (namespace[path: "metadata", "labels"]?.objectValue ?? [:]).reduce(into: [:]) {
                 $0[$1.key] = $1.value.stringValue ?? ""
             }
+            var object = namespace
+            object["apiVersion"] = "v1"
+            object["kind"] = "Namespace"
+            object["metadata"]?["managedFields"] = nil
+            namespaceObjects[name] = object
         }
         let provider = NamespaceLabelsProvider(labels: labels)
         let set = PolicySet(compiled)
@@ -235,8 +284,18 @@ struct ControllerHarness {
                     let evaluation = await evaluator.evaluate(policy, resource: object, provider: provider)
                     results += ReportResult.entries(policy: policy.policy, results: evaluation.results, timestamp: 0)
                 }
+                for policy in validating {
+                    let evaluation = await ValidatingPolicyEvaluator().evaluate(
+                        policy, attributes: AdmissionAttributes(object: object, resource: resource.resource),
+                        provider: provider, namespaceObject: namespaceObjects[subject.namespace],
+                        exceptions: exceptions)
+                    results += ReportResult.entries(
+                        validatingPolicy: policy.policy, results: evaluation.results, timestamp: 0)
+                }
                 if !results.isEmpty {
-                    expected[subject.uid] = PolicyReport(subject: subject, results: results).results.map(Self.line)
+                    expected[subject.uid] = PolicyReport(subject: subject, results: results).results.map {
+                        Self.line($0, detailed: celPolicies)
+                    }
                 }
             }
         }
@@ -244,14 +303,14 @@ struct ControllerHarness {
     }
 
     /// Polls until the reports equal the oracle (or a generous limit passes), then returns both.
-    func converge(limit: Duration = .seconds(30)) async throws -> (
+    func converge(limit: Duration = .seconds(30), celPolicies: Bool = false) async throws -> (
         reports: [String: [String]], oracle: [String: [String]]
     ) {
         let clock = ContinuousClock()
         let deadline = clock.now + limit
         while true {
-            let expected = try await oracle()
-            let actual = try await reports()
+            let expected = try await oracle(celPolicies: celPolicies)
+            let actual = try await reports(detailed: celPolicies)
             if actual == expected || clock.now > deadline { return (actual, expected) }
             try await Task.sleep(for: .milliseconds(50))
         }

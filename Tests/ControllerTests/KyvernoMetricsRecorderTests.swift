@@ -54,4 +54,32 @@ struct KyvernoMetricsRecorderTests {
         }
         #expect(failCount?.hasSuffix(" 4") == true, "four timings under the fail labels: \(failCount ?? "")")
     }
+
+    @Test func labelsValidatingPolicyResultsByKindAndValidationActions() throws {
+        let factory = VigilMetricsFactory()
+        let recorder = KyvernoMetricsRecorder(factory: factory)
+        let namespaced = try ValidatingPolicyDecoder.decode([
+            "apiVersion": "policies.kyverno.io/v1", "kind": "NamespacedValidatingPolicy",
+            "metadata": ["name": "limits", "namespace": "shop"],
+            "spec": ["validationActions": ["Audit"], "validations": [["expression": "true"]]],
+        ])
+        let cluster = try ValidatingPolicyDecoder.decode([
+            "apiVersion": "policies.kyverno.io/v1", "kind": "ValidatingPolicy", "metadata": ["name": "labels"],
+            "spec": ["validations": [["expression": "true"]]],
+        ])
+        let fail = [RuleResult(ruleName: "", status: .fail, message: "no")]
+        recorder.record(namespaced, fail, resourceKind: "Pod", resourceNamespace: "shop", elapsed: .milliseconds(1))
+        recorder.record(cluster, fail, resourceKind: "Pod", resourceNamespace: "shop", elapsed: .milliseconds(1))
+        let counters = String(decoding: factory.exposition(), as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix("kyverno_policy_results_total{") }
+        let limits = counters.first { $0.contains(#"policy_name="limits""#) }
+        for label in [#"policy_type="namespaced""#, #"policy_namespace="shop""#, #"policy_validation_mode="audit""#] {
+            #expect(limits?.contains(label) == true, "\(label)")
+        }
+        // No validationActions means Deny: enforce.
+        let labels = counters.first { $0.contains(#"policy_name="labels""#) }
+        for label in [#"policy_type="cluster""#, #"policy_namespace="-""#, #"policy_validation_mode="enforce""#] {
+            #expect(labels?.contains(label) == true, "\(label)")
+        }
+    }
 }

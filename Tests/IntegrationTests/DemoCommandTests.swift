@@ -20,6 +20,9 @@ struct DemoCommandTests {
         }
         // Non-compliant workloads fail the pod-security rules.
         #expect(result.output.contains("legacy/Pod/debug-shell  disallow-host-namespaces/host-namespaces  FAIL"))
+        // The CEL sample (a ValidatingPolicy read from the samples folder) reports beside them.
+        #expect(result.output.contains("legacy/Pod/debug-shell  disallow-host-namespaces-cel  FAIL"))
+        #expect(!result.output.contains("shop/Pod/storefront-worker  disallow-host-namespaces-cel"))
         // The refused registry is an error classified as unreachable, with the image in the properties.
         let unreachable = try #require(
             lines.firstIndex { $0.contains("shop/Pod/unreachable-registry  check-image-user/") })

@@ -102,6 +102,15 @@ struct ManifestsIntegrationTests {
         }
         let aggregated = try #require(object(objects, kind: "ClusterRole", name: "vigil"))
         #expect(aggregated["aggregationRule"] != nil)
+        // The CEL policy kinds are read (get, list, watch) through the aggregated role.
+        let core = try #require(object(objects, kind: "ClusterRole", name: "vigil:core"))
+        let celRule = (core["rules"]?.arrayValue ?? []).first {
+            $0["apiGroups"]?.arrayValue?.contains("policies.kyverno.io") == true
+        }
+        #expect(
+            Set(celRule?["resources"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                == ["validatingpolicies", "namespacedvalidatingpolicies", "policyexceptions"])
+        #expect(Set(celRule?["verbs"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ["get", "list", "watch"])
     }
 
     @Test func serviceMonitorOnlyInThePrometheusOperatorVariant() async throws {

@@ -44,7 +44,8 @@ struct SamplePoliciesTests {
         // Non-compliant ones fail the pod-security and best-practice rules.
         for resource in ["Deployment legacy/legacy-batch", "Pod legacy/debug-shell"] {
             let failures = lines(output, "FAIL", resource)
-            #expect(failures.contains { $0.contains("policy disallow-host-namespaces") })
+            #expect(failures.contains { $0.contains("policy disallow-host-namespaces rule") })
+            #expect(failures.contains { $0.contains("policy disallow-host-namespaces-cel") })
             #expect(failures.contains { $0.contains("policy require-labels") })
             #expect(failures.contains { $0.contains("policy require-run-as-nonroot") })
         }

@@ -104,7 +104,9 @@ struct ControllerRealClusterTests {
     }
 
     /// What `vigil apply -o report` computes from the objects (and namespaces) the server holds now.
-    static func expectedReports(_ cluster: RealCluster, _ namespaces: [String]) async throws -> [String: JSONValue] {
+    static func expectedReports(
+        _ cluster: RealCluster, _ namespaces: [String], extraPolicies: [String] = []
+    ) async throws -> [String: JSONValue] {
         let objects = cluster.directory.appendingPathComponent("objects-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: objects) }
         var items: [JSONValue] = []
@@ -117,7 +119,8 @@ struct ControllerRealClusterTests {
         // One JSON document per object in a YAML stream.
         try Data(items.map { "---\n" + $0.serialized() + "\n" }.joined().utf8).write(to: objects)
         let applied = try await RealCluster.run(
-            VigilProcess.executable, ["apply", "-o", "report", "-r", objects.path] + policies.flatMap { ["-p", $0] })
+            VigilProcess.executable,
+            ["apply", "-o", "report", "-r", objects.path] + (policies + extraPolicies).flatMap { ["-p", $0] })
         guard applied.status == 0 else { throw RealCluster.Failure(description: "vigil apply: \(applied.error)") }
         let documents = try YAML.load(applied.output).filter { $0 != .null }
         return normalized(documents)
@@ -180,6 +183,88 @@ struct ControllerRealClusterTests {
             throw error
         }
         #expect(await vigil.stop())
+    }
+
+    static let celPolicyCRDs = RealCluster.repository.appendingPathComponent(
+        "../shared/testdata/crds/kyverno/config/crds/policies.kyverno.io"
+    ).standardized.path
+
+    /// A ValidatingPolicy on the Pods (and, by autogen, the Deployments) of namespaces labelled
+    /// `vigil-cel-test`, and a NamespacedValidatingPolicy in `cel-a`; `message` words the first one's failure.
+    static func celPolicies(message: String) -> String {
+        """
+        apiVersion: policies.kyverno.io/v1
+        kind: ValidatingPolicy
+        metadata: {name: cel-require-name-label}
+        spec:
+          validationActions: [Audit]
+          matchConstraints:
+            namespaceSelector: {matchLabels: {vigil-cel-test: "true"}}
+            resourceRules:
+            - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods]}
+          validations:
+          - expression: "has(object.metadata.labels) && 'app.kubernetes.io/name' in object.metadata.labels"
+            messageExpression: "'\(message) ' + object.metadata.name + ' of team ' + namespaceObject.metadata.labels.team"
+        ---
+        apiVersion: policies.kyverno.io/v1
+        kind: NamespacedValidatingPolicy
+        metadata: {name: cel-no-privileged, namespace: cel-a}
+        spec:
+          validationActions: [Audit]
+          matchConstraints:
+            resourceRules:
+            - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods]}
+          validations:
+          - expression: "object.spec.containers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || !c.securityContext.privileged)"
+            message: privileged containers are not allowed
+        """
+    }
+
+    @Test func validatingPoliciesAreReportedLikeApplyAndFollowChanges() async throws {
+        let cluster = try #require(SharedCluster.current)
+        try await Self.installPolicies(cluster)
+        try await cluster.kubectlOK("apply", "--server-side", "-f", Self.celPolicyCRDs)
+        try await cluster.waitUntilCRDsEstablished()
+        let namespaces = ["cel-a", "cel-b"]
+        for namespace in namespaces {
+            try await cluster.kubectlOK("apply", "-f", "-", input: Self.workloads(namespace))
+            try await cluster.kubectlOK("label", "namespace", namespace, "vigil-cel-test=true", "--overwrite")
+        }
+        let file = cluster.directory.appendingPathComponent("cel-policies.yaml")
+        try Data(Self.celPolicies(message: "name the pod").utf8).write(to: file)
+        try await cluster.kubectlOK("apply", "-f", file.path)
+        let vigil = try VigilProcess(
+            kubeconfig: cluster.kubeconfig,
+            ["--no-leader-elect", "--namespaces", namespaces.joined(separator: ","), "--registry-timeout", "2"],
+            log: cluster.directory.appendingPathComponent("vigil-cel.log"))
+        do {
+            #expect(try await vigil.waitUntilReady())
+            var expected = try await Self.expectedReports(cluster, namespaces, extraPolicies: [file.path])
+            let results = expected.values.flatMap { $0["results"]?.arrayValue ?? [] }
+            let celResults = results.filter { $0["source"]?.stringValue == "KyvernoValidatingPolicy" }
+            #expect(celResults.contains { $0["result"] == "fail" && $0["message"] == "name the pod bad of team cel-a" })
+            #expect(celResults.contains { $0["result"] == "pass" && $0["policy"] == "cel-require-name-label" })
+            #expect(celResults.contains { $0["policy"] == "cel-a/cel-no-privileged" && $0["result"] == "fail" })
+            #expect(
+                !expected.contains { key, report in
+                    key.contains("/cel-b/")
+                        && (report["results"]?.arrayValue ?? []).contains { $0["policy"] == "cel-a/cel-no-privileged" }
+                })
+            #expect(try await eventually { try await Self.clusterReports(cluster, namespaces) == expected })
+
+            // A changed ValidatingPolicy is evaluated again.
+            try Data(Self.celPolicies(message: "label the pod").utf8).write(to: file)
+            try await cluster.kubectlOK("apply", "-f", file.path)
+            expected = try await Self.expectedReports(cluster, namespaces, extraPolicies: [file.path])
+            #expect(try await eventually { try await Self.clusterReports(cluster, namespaces) == expected })
+        } catch {
+            await vigil.stop()
+            _ = try? await cluster.kubectlOK("delete", "-f", file.path, "--wait=false")
+            throw error
+        }
+        #expect(await vigil.stop())
+        // Other tests of the shared cluster do not expect these policies.
+        _ = try await cluster.kubectlOK("delete", "-f", file.path, "--wait=false")
     }
 
     /// A ClusterPolicy on the Pods of `namespace` whose rule reads the GlobalContextEntry `reference` and

@@ -32,6 +32,8 @@ struct InstallTests {
         let dryRun = try await cluster.kubectl(["apply", "-k", manifests, "--dry-run=server"])
         #expect(dryRun.status == 0, "\(dryRun.error)")
         try await cluster.kubectlOK("apply", "--server-side", "-f", kyvernoCRDs)
+        // The CEL sample (a ValidatingPolicy) needs the policies.kyverno.io CRDs.
+        try await cluster.kubectlOK("apply", "--server-side", "-f", ControllerRealClusterTests.celPolicyCRDs)
         try await cluster.waitUntilCRDsEstablished()
         try await cluster.kubectlOK("apply", "-R", "-f", samples.appendingPathComponent("policies").path)
         let aggregated = try await eventually {
@@ -182,6 +184,9 @@ struct InstallTests {
         metadata: {name: vigil-limited}
         rules:
         - {apiGroups: [kyverno.io], resources: [clusterpolicies, policies], verbs: [get, list, watch]}
+        - apiGroups: [policies.kyverno.io]
+          resources: [validatingpolicies, namespacedvalidatingpolicies, policyexceptions]
+          verbs: [get, list, watch]
         - {apiGroups: [""], resources: [namespaces, pods, services], verbs: [get, list, watch]}
         - {apiGroups: [apps], resources: [deployments, daemonsets, statefulsets, replicasets], verbs: [get, list, watch]}
         - {apiGroups: [batch], resources: [jobs, cronjobs], verbs: [get, list, watch]}
