@@ -41,4 +41,19 @@ struct LiveContextProvider: ContextProvider {
     func globalReference(name: String) async throws -> JSONValue {
         try await base.globalReference(name: name)
     }
+
+    /// The base's Namespace objects (not the labels-only default).
+    func namespaceObject(name: String) async throws -> JSONValue? {
+        try await base.namespaceObject(name: name)
+    }
+
+    /// CEL `http` calls: the base's mocks first, then the live service.
+    func celHTTPRequest(_ request: APICallRequest) async throws -> JSONValue {
+        do {
+            return try await base.celHTTPRequest(request)
+        } catch let error as ContextProviderError where error.kind == .unavailable {
+            guard let services, request.urlPath == nil, request.serviceURL != nil else { throw error }
+            return celHTTPResult(try await services.call(request))
+        }
+    }
 }

@@ -84,6 +84,55 @@ import Testing
             result("legacy")?["message"]?.stringValue == "rule is skipped due to policy exception: prod/legacy-pods")
     }
 
+    /// `namespaceObject` is the Namespace given among the resources, whole (annotations included), with or
+    /// without live calls (`--service-calls` wraps the provider).
+    @Test(arguments: [[], ["--service-calls"]])
+    func namespaceObjectIsTheGivenNamespace(_ extra: [String]) throws {
+        let policy = """
+            apiVersion: policies.kyverno.io/v1
+            kind: ValidatingPolicy
+            metadata: {name: namespace-owner}
+            spec:
+              matchConstraints:
+                resourceRules:
+                - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods]}
+              validations:
+              - expression: "namespaceObject.metadata.?annotations.?owner.orValue('') == 'team-a'"
+                message: "namespace has no owner"
+            """
+        let resources = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: owned, annotations: {owner: team-a}}
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: orphan}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: in-owned, namespace: owned}
+            spec: {containers: [{name: c, image: nginx}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: in-orphan, namespace: orphan}
+            spec: {containers: [{name: c, image: nginx}]}
+            """
+        let output = try ApplyCommandTests.apply(["policy.yaml": policy, "resources.yaml": resources]) { directory in
+            [
+                "-p", directory.appendingPathComponent("policy.yaml").path, "-r",
+                directory.appendingPathComponent("resources.yaml").path, "-o", "json",
+            ] + extra
+        }
+        let results = try #require(try JSONValue.parse(output.stdout)["results"]?.arrayValue, "\(output.stderr)")
+        func result(_ name: String) -> String? {
+            results.first { $0["resource"]?["name"]?.stringValue == name }?["result"]?.stringValue
+        }
+        #expect(result("in-owned") == "pass")
+        #expect(result("in-orphan") == "fail")
+    }
+
     @Test func reportsCarryKyvernosSource() throws {
         let output = try apply(["-o", "report"])
         #expect(output.status == 0)

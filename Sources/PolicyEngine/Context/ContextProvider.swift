@@ -35,12 +35,17 @@ public protocol ContextProvider: Sendable {
 
 extension ContextProvider {
     public func celHTTPRequest(_ request: APICallRequest) async throws -> JSONValue {
-        let body = try await apiCall(request)
+        celHTTPResult(try await apiCall(request))
+    }
+
+    /// What CEL's `http` functions give for a successful call's `body`: a JSON object with `statusCode`
+    /// added, any other body as `{body, statusCode}`.
+    public func celHTTPResult(_ body: JSONValue, statusCode: Int = 200) -> JSONValue {
         if case .object(var object) = body {
-            object["statusCode"] = 200
+            object["statusCode"] = .int(statusCode)
             return .object(object)
         }
-        return .object(["body": body, "statusCode": 200])
+        return .object(["body": body, "statusCode": .int(statusCode)])
     }
 
     public func namespaceObject(name: String) async throws -> JSONValue? {
