@@ -80,22 +80,31 @@ final class KyvernoMetricsRecorder: Sendable {
         _ labels: PolicyLabels, scored: Bool, _ results: [RuleResult], resourceKind: String,
         resourceNamespace: String, elapsed: Duration
     ) {
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let nanoseconds = elapsed.nanoseconds
         for result in results {
             let timerKey = TimerKey(
                 policy: labels, resourceKind: resourceKind, rule: result.ruleName,
                 status: result.reportStatus(scored: scored).rawValue)
+            let counterKey = CounterKey(timer: timerKey, resourceNamespace: resourceNamespace)
             let (counter, timer) = handles.withLock { handles in
-                let counterKey = CounterKey(timer: timerKey, resourceNamespace: resourceNamespace)
-                let counter = handles.counters[counterKey] ?? self.counter(counterKey)
-                handles.counters[counterKey] = counter
-                let timer = handles.timers[timerKey] ?? self.timer(timerKey)
-                handles.timers[timerKey] = timer
-                return (counter, timer)
+                (
+                    Self.cached(&handles.counters, counterKey) { self.counter(counterKey) },
+                    Self.cached(&handles.timers, timerKey) { self.timer(timerKey) }
+                )
             }
             counter.increment()
             timer.recordNanoseconds(nanoseconds)
         }
+    }
+
+    /// The handle kept under `key`, made on first use (a hit neither builds one nor writes the dictionary).
+    private static func cached<Key: Hashable, Handle>(
+        _ handles: inout [Key: Handle], _ key: Key, make: () -> Handle
+    ) -> Handle {
+        if let handle = handles[key] { return handle }
+        let handle = make()
+        handles[key] = handle
+        return handle
     }
 
     private func counter(_ key: CounterKey) -> Counter {

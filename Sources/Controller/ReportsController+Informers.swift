@@ -21,25 +21,21 @@ extension ReportsController {
         let mapper = try await withRetries("discovery") { try await self.client.restMapper() }
         var informers: [Informer] = []
         if configuration.watchesClusterPolicies {
-            for kind in ["ClusterPolicy", "Policy"] {
-                guard let mapping = mapper.mapping(kind: kind, group: "kyverno.io") else {
-                    logger.warning(
-                        "kyverno.io policies are not served by this cluster; using file policies only",
-                        metadata: ["kind": "\(kind)"])
-                    continue
-                }
-                let informer = makeInformer(mapping.resource, kind: kind)
-                informers.append(informer)
-                group.addTask {
-                    try await informer.run { event in self.policyEvent(event, kind: kind, mapping: mapping) }
-                }
-            }
-            // The CEL kinds, only where the cluster serves them (their absence holds nothing back).
-            for kind in Self.celPolicyKinds {
-                guard let mapping = mapper.mapping(kind: kind, group: "policies.kyverno.io") else {
-                    logger.info(
-                        "policies.kyverno.io kind not served by this cluster; not watched",
-                        metadata: ["kind": "\(kind)"])
+            // The CEL kinds only where the cluster serves them (their absence holds nothing back).
+            let kinds =
+                [("ClusterPolicy", "kyverno.io"), ("Policy", "kyverno.io")]
+                + Self.celPolicyKinds.map { ($0, "policies.kyverno.io") }
+            for (kind, apiGroup) in kinds {
+                guard let mapping = mapper.mapping(kind: kind, group: apiGroup) else {
+                    if apiGroup == "kyverno.io" {
+                        logger.warning(
+                            "kyverno.io policies are not served by this cluster; using file policies only",
+                            metadata: ["kind": "\(kind)"])
+                    } else {
+                        logger.info(
+                            "policies.kyverno.io kind not served by this cluster; not watched",
+                            metadata: ["kind": "\(kind)"])
+                    }
                     continue
                 }
                 let informer = makeInformer(mapping.resource, kind: kind)

@@ -46,17 +46,9 @@ public struct ReportResult: Sendable, Hashable {
     public static func entries(
         policy: Policy, results: [RuleResult], source: String = "kyverno", timestamp: Int
     ) -> [ReportResult] {
-        let scored = policy.scored
-        let process = policy.spec.background ? "background scan" : "admission review"
-        return results.map { result in
-            var properties = result.properties
-            properties["process"] = process
-            return ReportResult(
-                source: source, policy: policy.reportName, rule: result.ruleName,
-                result: result.reportStatus(scored: scored), message: result.reportMessage(scored: scored),
-                scored: scored, category: policy.category, severity: policy.severity, properties: properties,
-                timestamp: timestamp)
-        }
+        entries(
+            of: policy, process: policy.spec.background ? "background scan" : "admission review", source: source,
+            results: results, timestamp: timestamp)
     }
 
     /// The `source` Kyverno writes for ValidatingPolicy results.
@@ -69,15 +61,24 @@ public struct ReportResult: Sendable, Hashable {
     public static func entries(
         validatingPolicy policy: ValidatingPolicy, results: [RuleResult], timestamp: Int
     ) -> [ReportResult] {
-        let scored = policy.scored
         let process =
             policy.spec.backgroundEnabled
             ? "background scan" : policy.spec.admissionEnabled ? "admission review" : ""
+        return entries(
+            of: policy, process: process, source: validatingPolicySource, results: results, timestamp: timestamp)
+    }
+
+    /// One entry per result of `policy` (any kind): scoring, category and severity from its annotations,
+    /// the `process` property as given.
+    private static func entries(
+        of policy: some ReportedPolicy, process: String, source: String, results: [RuleResult], timestamp: Int
+    ) -> [ReportResult] {
+        let scored = policy.scored
         return results.map { result in
             var properties = result.properties
             properties["process"] = process
             return ReportResult(
-                source: validatingPolicySource, policy: policy.reportName, rule: result.ruleName,
+                source: source, policy: policy.reportName, rule: result.ruleName,
                 result: result.reportStatus(scored: scored), message: result.reportMessage(scored: scored),
                 scored: scored, category: policy.category, severity: policy.severity, properties: properties,
                 timestamp: timestamp)

@@ -22,26 +22,26 @@ struct ApplyReports {
     /// Adds one policy's results for one resource.
     mutating func add(resource: JSONValue, policy: Policy, results ruleResults: [RuleResult]) {
         guard !ruleResults.isEmpty else { return }
-        let subject = Self.subject(resource)
-        if results[subject.uid] == nil {
-            results[subject.uid] = (subject, [])
-            order.append(subject.uid)
-        }
-        results[subject.uid]?.entries += ReportResult.entries(
-            policy: policy, results: ruleResults, timestamp: timestamp)
+        add(resource: resource, ReportResult.entries(policy: policy, results: ruleResults, timestamp: timestamp))
     }
 
     /// Adds one ValidatingPolicy's results for one resource.
     mutating func add(resource: JSONValue, validatingPolicy policy: ValidatingPolicy, results ruleResults: [RuleResult])
     {
         guard !ruleResults.isEmpty else { return }
+        add(
+            resource: resource,
+            ReportResult.entries(validatingPolicy: policy, results: ruleResults, timestamp: timestamp))
+    }
+
+    /// Appends `entries` to the report of `resource`, which is created on first use.
+    private mutating func add(resource: JSONValue, _ entries: [ReportResult]) {
         let subject = Self.subject(resource)
         if results[subject.uid] == nil {
             results[subject.uid] = (subject, [])
             order.append(subject.uid)
         }
-        results[subject.uid]?.entries += ReportResult.entries(
-            validatingPolicy: policy, results: ruleResults, timestamp: timestamp)
+        results[subject.uid]?.entries += entries
     }
 
     /// The report documents, in the order their resources were first seen.
