@@ -233,8 +233,10 @@ extension ReportsController {
             await enqueue(object, mapping: mapping, queue: queue)
         case .updated(let object, let contentChanged):
             guard contentChanged, let uid = object[path: "metadata", "uid"]?.stringValue else { return }
+            // Content a finished evaluation already saw needs none, unless another version of the object is
+            // still queued or in progress (A → B → A: B would otherwise be reported last).
             let evaluated = runtime.withLock { $0.evaluatedHashes[uid] }
-            if let evaluated, evaluated == object.scanContentHash { return }
+            if let evaluated, evaluated == object.scanContentHash, !queue.holds(uid) { return }
             await enqueue(object, mapping: mapping, queue: queue)
         case .deleted(let identity, _):
             guard !identity.uid.isEmpty, configuration.scope.owns(uid: identity.uid) else { return }
@@ -246,7 +248,12 @@ extension ReportsController {
 
     /// Queues an object for evaluation when it is in scope and in this shard; an object out of scope has
     /// its report (if any) deleted.
-    func enqueue(_ listed: JSONValue, mapping: ResourceMapping, queue: WorkQueue<ScanItem>) async {
+    /// - Parameter informer: the kind's informer when the object comes from a rescan's list rather than
+    ///   from that informer: a listed copy older than what it has seen is read again instead
+    ///   (``ScanItem/listed(_:target:informedVersion:)``).
+    func enqueue(
+        _ listed: JSONValue, mapping: ResourceMapping, queue: WorkQueue<ScanItem>, informer: Informer? = nil
+    ) async {
         var object = listed
         if object["kind"] == nil { object["kind"] = .string(mapping.kind) }
         if object["apiVersion"] == nil { object["apiVersion"] = .string(mapping.resource.groupVersion) }
@@ -260,7 +267,15 @@ extension ReportsController {
         }
         let target = ScanTarget(
             mapping: mapping, namespace: identity.namespace, name: identity.name, uid: identity.uid)
-        await queue.add(identity.uid, .evaluate(target, object: object))
+        let item =
+            informer.flatMap { informer in
+                // Before its first list the informer knows nothing to compare with.
+                informer.hasSynced
+                    ? ScanItem.listed(
+                        object, target: target,
+                        informedVersion: informer.entry(forKey: identity.key)?.identity.resourceVersion) : nil
+            } ?? .evaluate(target, object: object)
+        await queue.add(identity.uid, item)
     }
 
     private func informerMetrics(_ event: InformerEvent, resource: GroupVersionResource) {

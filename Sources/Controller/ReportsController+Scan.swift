@@ -130,7 +130,7 @@ extension ReportsController {
                     guard let watcher = watchers[kind] else { continue }
                     try await withRetries("rescan of \(kind)") {
                         try await self.rescan(
-                            watcher.mapping, namespace: request.namespace, pacing: request.pacing, queue: queue)
+                            watcher, namespace: request.namespace, pacing: request.pacing, queue: queue)
                     }
                 }
             } catch {
@@ -142,8 +142,9 @@ extension ReportsController {
     }
 
     private func rescan(
-        _ mapping: ResourceMapping, namespace: String?, pacing: Duration, queue: WorkQueue<ScanItem>
+        _ watcher: KindWatcher, namespace: String?, pacing: Duration, queue: WorkQueue<ScanItem>
     ) async throws {
+        let mapping = watcher.mapping
         try await client.listPages(
             mapping.resource, namespace: mapping.namespaced ? namespace : nil, pageSize: configuration.pageSize
         ) { page, _ in
@@ -151,7 +152,7 @@ extension ReportsController {
                 if !mapping.namespaced, let namespace, object[path: "metadata", "name"]?.stringValue != namespace {
                     continue
                 }
-                await enqueue(object, mapping: mapping, queue: queue)
+                await enqueue(object, mapping: mapping, queue: queue, informer: watcher.informer)
             }
             if pacing > .zero { try await Task.sleep(for: pacing) }
         }

@@ -24,6 +24,25 @@ enum ScanItem: Sendable {
     }
 }
 
+extension ScanItem {
+    /// The item for an object a rescan listed, given what the kind's informer knows of it now: the listed
+    /// copy when the informer has seen no newer version; otherwise a fresh read (`object: nil`). A list
+    /// page can be older than watch events already evaluated, and evaluating it after them would leave a
+    /// report of a past version that no later event corrects; an object the informer no longer knows may be
+    /// gone (the read then deletes its report).
+    /// - Parameter informedVersion: the resource version the informer holds for the object; nil when it
+    ///   holds none.
+    static func listed(_ object: JSONValue, target: ScanTarget, informedVersion: String?) -> ScanItem {
+        guard let informedVersion else { return .evaluate(target, object: nil) }
+        let listedVersion = object[path: "metadata", "resourceVersion"]?.stringValue ?? ""
+        if informedVersion == listedVersion { return .evaluate(target, object: object) }
+        if let listed = UInt64(listedVersion), let known = UInt64(informedVersion), listed > known {
+            return .evaluate(target, object: object)
+        }
+        return .evaluate(target, object: nil)
+    }
+}
+
 /// The resource an evaluation is about.
 struct ScanTarget: Sendable, Hashable {
     var mapping: ResourceMapping

@@ -221,6 +221,14 @@ public final class WorkQueue<Item: Sendable>: Sendable {
         resumeIdleWaiters()
     }
 
+    /// Whether an item of `key` is waiting, in progress, queued behind the one in progress, or parked in
+    /// backoff.
+    public func holds(_ key: String) -> Bool {
+        state.withLock {
+            $0.waiting[key] != nil || $0.processing.contains(key) || $0.dirty[key] != nil || $0.delayed[key] != nil
+        }
+    }
+
     /// The number of consecutive failures of a key.
     public func failures(of key: String) -> Int { state.withLock { $0.failures[key, default: 0] } }
 

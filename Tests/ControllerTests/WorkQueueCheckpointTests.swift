@@ -46,6 +46,48 @@ struct WorkQueueCheckpointTests {
         queue.done("uid-1")
     }
 
+    @Test func aListedCopyOlderThanTheInformersIsReadAgain() throws {
+        let target = ScanTarget(mapping: Self.pods, namespace: "shop", name: "web", uid: "uid-1")
+        guard case .evaluate(_, let object) = Self.listed("uid-1", resourceVersion: "10") else { return }
+        let listed = try #require(object)
+        func entry(_ version: String) -> String { version }
+        func readsAgain(_ informed: String?) -> Bool {
+            guard case .evaluate(_, let object) = ScanItem.listed(listed, target: target, informedVersion: informed) else {
+                return false
+            }
+            return object == nil
+        }
+        // The watch delivered a newer version (maybe evaluated already): the page's copy is stale.
+        #expect(readsAgain(entry("12")))
+        // Gone since the page was read, or not seen yet: the read tells.
+        #expect(readsAgain(nil))
+        // An opaque version that differs cannot be ordered: read again.
+        #expect(readsAgain(entry("abc")))
+        // The same version, or the page is ahead of the watch: the listed copy is current.
+        #expect(!readsAgain(entry("10")))
+        #expect(!readsAgain(entry("7")))
+    }
+
+    @Test func holdsKnowsWaitingInProgressChangedAndBackedOffKeys() async {
+        let queue = WorkQueue<Int>(capacity: 10, backoff: ExponentialBackoff(initial: .seconds(60), maximum: .seconds(60), jitter: 0))
+        #expect(!queue.holds("a"))
+        await queue.add("a", 1)
+        #expect(queue.holds("a"))
+        #expect(await queue.next()?.0 == "a")
+        #expect(queue.holds("a"), "in progress")
+        queue.insert("a", 2)
+        queue.done("a")
+        #expect(queue.holds("a"), "changed while in progress, queued again")
+        #expect(await queue.next()?.0 == "a")
+        queue.retry("a", 2)
+        #expect(queue.holds("a"), "parked in backoff")
+        await queue.add("b", 3)
+        #expect(await queue.next()?.0 == "b")
+        queue.done("b")
+        #expect(!queue.holds("b"))
+        queue.shutDown()
+    }
+
     @Test func aCheckpointWaitsForItsKeysNotForAnIdleQueue() async throws {
         let queue = WorkQueue<Int>(capacity: 10, backoff: Self.fast)
         await queue.add("failing", 0)

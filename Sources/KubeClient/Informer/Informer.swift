@@ -100,6 +100,9 @@ public final class Informer: Sendable {
     /// A copy of the current view.
     public var store: InformerStore { state.withLock { $0.store } }
 
+    /// What the informer knows of one object now (by ``ObjectIdentity/key``), without copying the store.
+    public func entry(forKey key: String) -> InformerStore.Entry? { state.withLock { $0.store.entries[key] } }
+
     /// Returns once the first list has been delivered (immediately if it has).
     public func waitUntilSynced() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
