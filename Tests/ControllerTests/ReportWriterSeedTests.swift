@@ -29,7 +29,8 @@ struct ReportWriterSeedTests {
     }
 
     static func clusterResult(_ harness: ControllerHarness) async throws -> RuleResult.Status? {
-        let document = try await harness.client.get(ControllerHarness.policyReports, namespace: "team-a", name: "uid-web")
+        let document = try await harness.client.get(
+            ControllerHarness.policyReports, namespace: "team-a", name: "uid-web")
         return PolicyReport(document: document)?.results.first?.result
     }
 

@@ -50,26 +50,27 @@ struct WorkQueueCheckpointTests {
         let target = ScanTarget(mapping: Self.pods, namespace: "shop", name: "web", uid: "uid-1")
         guard case .evaluate(_, let object) = Self.listed("uid-1", resourceVersion: "10") else { return }
         let listed = try #require(object)
-        func entry(_ version: String) -> String { version }
         func readsAgain(_ informed: String?) -> Bool {
-            guard case .evaluate(_, let object) = ScanItem.listed(listed, target: target, informedVersion: informed) else {
+            guard case .evaluate(_, let object) = ScanItem.listed(listed, target: target, informedVersion: informed)
+            else {
                 return false
             }
             return object == nil
         }
         // The watch delivered a newer version (maybe evaluated already): the page's copy is stale.
-        #expect(readsAgain(entry("12")))
+        #expect(readsAgain("12"))
         // Gone since the page was read, or not seen yet: the read tells.
         #expect(readsAgain(nil))
         // An opaque version that differs cannot be ordered: read again.
-        #expect(readsAgain(entry("abc")))
+        #expect(readsAgain("abc"))
         // The same version, or the page is ahead of the watch: the listed copy is current.
-        #expect(!readsAgain(entry("10")))
-        #expect(!readsAgain(entry("7")))
+        #expect(!readsAgain("10"))
+        #expect(!readsAgain("7"))
     }
 
     @Test func holdsKnowsWaitingInProgressChangedAndBackedOffKeys() async {
-        let queue = WorkQueue<Int>(capacity: 10, backoff: ExponentialBackoff(initial: .seconds(60), maximum: .seconds(60), jitter: 0))
+        let queue = WorkQueue<Int>(
+            capacity: 10, backoff: ExponentialBackoff(initial: .seconds(60), maximum: .seconds(60), jitter: 0))
         #expect(!queue.holds("a"))
         await queue.add("a", 1)
         #expect(queue.holds("a"))
