@@ -28,7 +28,9 @@ public final class NamespaceLabels: Sendable {
         }
     }
 
-    /// Records a Namespace object; returns whether its labels changed.
+    /// Records a Namespace object; returns whether what a policy can see of it changed: its labels (for
+    /// `namespaceSelector`) or, for CEL policies' `namespaceObject`, its annotations or spec
+    /// (``JSONValue/scanContentHash``: status and resource-version-only updates are no change).
     @discardableResult
     func set(object: JSONValue) -> Bool {
         guard let name = object[path: "metadata", "name"]?.stringValue else { return false }
@@ -36,12 +38,13 @@ public final class NamespaceLabels: Sendable {
         stored["metadata"]?["managedFields"] = nil
         if stored["apiVersion"] == nil { stored["apiVersion"] = "v1" }
         if stored["kind"] == nil { stored["kind"] = "Namespace" }
-        objects.withLock { $0[name] = stored }
+        let previous = objects.withLock { $0.updateValue(stored, forKey: name) }
         var newLabels: [String: String] = [:]
         for (key, value) in object[path: "metadata", "labels"]?.objectValue ?? [:] {
             newLabels[key] = value.stringValue ?? ""
         }
-        return set(name, newLabels)
+        let labelsChanged = set(name, newLabels)
+        return labelsChanged || previous?.scanContentHash != stored.scanContentHash
     }
 
     func remove(_ namespace: String) {

@@ -131,7 +131,8 @@ extension ReportsController {
             guard let name = object[path: "metadata", "name"]?.stringValue, namespaces.set(object: object) else {
                 return
             }
-            // Rules with a namespaceSelector may match differently now: evaluate that namespace again.
+            // Rules with a namespaceSelector may match differently now, CEL policies may read other
+            // annotations: evaluate that namespace again.
             let (rescans, kinds) = runtime.withLock { ($0.started ? $0.rescans : nil, Set($0.watchers.keys)) }
             if case .updated = event { rescans?.yield(RescanRequest(kinds: kinds, namespace: name)) }
         case .deleted(let identity, _):

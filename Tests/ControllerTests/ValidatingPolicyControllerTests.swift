@@ -174,4 +174,36 @@ struct ValidatingPolicyControllerTests {
             #expect(Self.lines(reports, containing: "\(source) require-labels ").isEmpty)
         }
     }
+
+    @Test func anAnnotationOnlyNamespaceChangeReevaluatesItsObjects() async throws {
+        guard ControllerHarness.requireSharedData() else { return }
+        try await ControllerHarness.with(celPolicies: true) { harness in
+            try ReportsControllerTests.populate(harness, pods: 3)
+            var owned = Self.namespacedLimits
+            owned["spec"]?["validations"] = [
+                [
+                    "expression": "object.spec.containers.all(c, has(c.resources) && has(c.resources.limits))",
+                    "messageExpression":
+                        "'owner ' + namespaceObject.metadata.annotations['owner'] + ' needs limits on ' + object.metadata.name",
+                ]
+            ]
+            var namespace = try await harness.client.get(ControllerHarness.namespaces, name: "team-a")
+            namespace["metadata"]?["annotations"] = ["owner": "alice"]
+            _ = try await harness.client.update(ControllerHarness.namespaces, object: namespace)
+            try harness.apply(owned)
+            let (controller, task) = harness.start()
+            defer { task.cancel() }
+            await controller.status.waitUntilSettled()
+            var reports = try await Self.expectConverged(harness, "initial scan")
+            #expect(!Self.lines(reports, containing: "owner alice needs limits").isEmpty)
+            // Only the annotation changes: no label, so no namespaceSelector can match differently, but the
+            // policy reads the annotation through namespaceObject.
+            namespace = try await harness.client.get(ControllerHarness.namespaces, name: "team-a")
+            namespace["metadata"]?["annotations"] = ["owner": "bob"]
+            _ = try await harness.client.update(ControllerHarness.namespaces, object: namespace)
+            reports = try await Self.expectConverged(harness, "annotation changed")
+            #expect(!Self.lines(reports, containing: "owner bob needs limits").isEmpty)
+            #expect(Self.lines(reports, containing: "owner alice").isEmpty)
+        }
+    }
 }
