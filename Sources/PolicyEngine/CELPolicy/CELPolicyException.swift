@@ -21,9 +21,17 @@ public struct CELPolicyException: Sendable {
     public var allowedValues: [String]
     /// `reportResult`: `pass` reports an exempted resource as passing; anything else as skipped.
     public var reportResult: String?
+    /// `expiresAt` (RFC 3339) as seconds since 1970: after it the exception no longer applies.
+    public var expiresAt: Int64?
 
     /// `namespace/name`, or `name` without a namespace (Kyverno's `MetaNamespaceKey`).
     public var key: String { namespace.map { $0.isEmpty ? name : "\($0)/\(name)" } ?? name }
+
+    /// Whether `expiresAt` has passed at `now` (seconds since 1970), as Kyverno's `IsExpired`.
+    public func isExpired(now: Int64) -> Bool {
+        guard let expiresAt else { return false }
+        return now > expiresAt
+    }
 
     /// Whether the exception names a policy (by `metadata.name` and kind).
     public func refers(to name: String, kind: String) -> Bool {
@@ -55,5 +63,12 @@ public struct CELPolicyException: Sendable {
         images = try spec.optionalStrings("images")
         allowedValues = try spec.optionalStrings("allowedValues")
         reportResult = try spec.optionalString("reportResult")
+        if let text = try spec.optionalString("expiresAt") {
+            do {
+                expiresAt = try GoTime(parsing: text, layout: GoTime.rfc3339Layout).unixSeconds
+            } catch {
+                throw spec.error("is not an RFC 3339 time: \(error)", at: "expiresAt")
+            }
+        }
     }
 }

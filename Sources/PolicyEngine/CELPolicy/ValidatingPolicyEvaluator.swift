@@ -1,4 +1,5 @@
 import CEL
+import Foundation
 public import JSONValue
 
 /// Evaluates ValidatingPolicies (and NamespacedValidatingPolicies) against resources as Kyverno's vpol engine
@@ -30,7 +31,8 @@ public struct ValidatingPolicyEvaluator: Sendable {
     ///   - attributes: the request (``AdmissionAttributes``; background scans use `CREATE`).
     ///   - namespaceObject: the request namespace's object when the caller has it; otherwise it is read from
     ///     `provider` (``ContextProvider/namespaceObject(name:)``) when the request is namespaced.
-    ///   - exceptions: CEL PolicyExceptions; those whose `policyRefs` name this policy apply.
+    ///   - exceptions: CEL PolicyExceptions; those whose `policyRefs` name this policy and whose `expiresAt`
+    ///     has not passed apply.
     public func evaluate(
         _ policy: CompiledValidatingPolicy, attributes: AdmissionAttributes, provider: any ContextProvider,
         namespaceObject: JSONValue? = nil, exceptions: [CompiledCELPolicyException] = []
@@ -40,8 +42,10 @@ public struct ValidatingPolicyEvaluator: Sendable {
         if policy.policy.kind == .namespacedValidatingPolicy, attributes.namespace != policy.policy.namespace {
             return PolicyEvaluation(policyName: policy.policy.reportName, results: [])
         }
+        let now = Int64(Date().timeIntervalSince1970)
         let relevant = exceptions.filter {
             $0.exception.refers(to: policy.policy.name, kind: policy.policy.kind.rawValue)
+                && !$0.exception.isExpired(now: now)
         }
         var namespace = namespaceObject
         if namespace == nil, !attributes.namespace.isEmpty {

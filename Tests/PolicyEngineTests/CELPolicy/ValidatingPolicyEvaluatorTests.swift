@@ -164,6 +164,15 @@ func evaluate(
         let narrowing = try exception(#""allowedValues": ["nginx:latest"]"#)
         #expect(await evaluate(policy, unlabelled, exceptions: [narrowing]).map(\.status) == [.pass])
         #expect(await evaluate(policy, labelled, exceptions: [narrowing]).map(\.status) == [.fail])
+        // `expiresAt`: an exception past it no longer applies; one before it does.
+        let match = #""matchConditions": [{"name": "web", "expression": "object.metadata.name == 'nginx'"}]"#
+        let expired = try exception(match + #", "expiresAt": "2020-01-01T00:00:00Z""#)
+        #expect(expired.exception.isExpired(now: 1_577_836_801))
+        #expect(!expired.exception.isExpired(now: 1_577_836_800))
+        #expect(await evaluate(policy, unlabelled, exceptions: [expired]).map(\.status) == [.fail])
+        let current = try exception(match + #", "expiresAt": "2999-01-01T00:00:00+02:00""#)
+        #expect(await evaluate(policy, unlabelled, exceptions: [current]).map(\.status) == [.skip])
+        #expect(throws: PolicyDecodingError.self) { try exception(match + #", "expiresAt": "tomorrow""#) }
     }
 
     @Test func kyvernoLibrariesParseImagesAndServiceAccounts() async throws {
