@@ -45,18 +45,42 @@ public final class PolicyCache: Sendable {
         var entries: [String: Entry] = [:]
         var set = PolicySet([])
         var validating: [(policy: CompiledValidatingPolicy, resources: Set<String>)] = []
-        /// CEL PolicyExceptions (policies.kyverno.io) by key, with their versions.
-        var exceptions: [String: (version: String, compiled: CompiledCELPolicyException)] = [:]
-        var exceptionList: [CompiledCELPolicyException] = []
+        /// PolicyExceptions of both groups by key, with their versions.
+        var exceptions: [String: (version: String, exception: Exception)] = [:]
+        var celExceptions: [CompiledCELPolicyException] = []
+        var legacyExceptions: [PolicyException] = []
+
+        mutating func rebuildExceptions() {
+            let ordered = exceptions.values.map(\.exception).sorted { $0.order.lexicographicallyPrecedes($1.order) }
+            celExceptions = ordered.compactMap { if case .cel(let compiled) = $0 { compiled } else { nil } }
+            legacyExceptions = ordered.compactMap { if case .legacy(let exception) = $0 { exception } else { nil } }
+        }
+    }
+
+    /// A PolicyException of either group.
+    enum Exception: Sendable {
+        case cel(CompiledCELPolicyException)
+        case legacy(PolicyException)
+
+        /// Kyverno applies exceptions sorted by namespace, then name.
+        var order: [String] {
+            switch self {
+            case .cel(let compiled): [compiled.exception.namespace ?? "", compiled.exception.name]
+            case .legacy(let exception): [exception.namespace ?? "", exception.name]
+            }
+        }
     }
 
     private let contents = Mutex(Contents())
     private let queries: QueryEngine
     private let logger: Logger
+    /// Which PolicyExceptions apply.
+    let exceptionSettings: PolicyExceptionSettings
 
-    init(queries: QueryEngine, logger: Logger) {
+    init(queries: QueryEngine, logger: Logger, exceptionSettings: PolicyExceptionSettings = PolicyExceptionSettings()) {
         self.queries = queries
         self.logger = logger
+        self.exceptionSettings = exceptionSettings
     }
 
     /// The ready policies, indexed by kind.
@@ -85,8 +109,11 @@ public final class PolicyCache: Sendable {
         }
     }
 
-    /// The CEL PolicyExceptions (policies.kyverno.io).
-    public var celExceptions: [CompiledCELPolicyException] { contents.withLock { $0.exceptionList } }
+    /// The CEL PolicyExceptions (policies.kyverno.io) that apply, by namespace and name.
+    public var celExceptions: [CompiledCELPolicyException] { contents.withLock { $0.celExceptions } }
+
+    /// The kyverno.io PolicyExceptions that apply (none unless enabled), by namespace and name.
+    public var legacyExceptions: [PolicyException] { contents.withLock { $0.legacyExceptions } }
 
     /// The key of a policy document: `ClusterPolicy/name`, `Policy/namespace/name`,
     /// `ValidatingPolicy/name` or `NamespacedValidatingPolicy/namespace/name`.
@@ -106,40 +133,58 @@ public final class PolicyCache: Sendable {
         }
     }
 
-    /// The key of a CEL PolicyException.
-    static func exceptionKey(namespace: String, name: String) -> String { "PolicyException/\(namespace)/\(name)" }
+    /// The key of a PolicyException of `group` (`policies.kyverno.io` or `kyverno.io`).
+    static func exceptionKey(group: String, namespace: String, name: String) -> String {
+        group == "kyverno.io"
+            ? "kyverno.io/PolicyException/\(namespace)/\(name)" : "PolicyException/\(namespace)/\(name)"
+    }
 
-    /// Adds or replaces a CEL PolicyException; returns whether it changed (a bad one is logged and left out).
+    /// Adds or replaces a PolicyException of either group; returns whether what applies changed. One that
+    /// does not decode is logged and left out, as is one ``exceptionSettings`` does not allow.
     @discardableResult
     func upsertException(_ document: JSONValue, key explicitKey: String? = nil) -> Bool {
+        let isCEL = CELPolicyException.isExceptionDocument(document)
+        let namespace = document[path: "metadata", "namespace"]?.stringValue ?? ""
         let key =
             explicitKey
             ?? Self.exceptionKey(
-                namespace: document[path: "metadata", "namespace"]?.stringValue ?? "",
+                group: isCEL ? "policies.kyverno.io" : "kyverno.io", namespace: namespace,
                 name: document[path: "metadata", "name"]?.stringValue ?? "")
         let version = document[path: "metadata", "resourceVersion"]?.stringValue ?? document.contentHash
         if contents.withLock({ $0.exceptions[key]?.version }) == version { return false }
-        let compiled: CompiledCELPolicyException
+        let allowed =
+            isCEL
+            ? exceptionSettings.appliesCEL(namespace: namespace) : exceptionSettings.appliesLegacy(namespace: namespace)
+        guard allowed else {
+            logger.info(
+                "policy exception ignored",
+                metadata: ["exception": "\(key)", "reason": "\(exceptionSettings.refusal(cel: isCEL))"])
+            return removeException(key: key)
+        }
+        let exception: Exception
         do {
-            compiled = try CompiledCELPolicyException(try CELPolicyException(decoding: document))
+            exception =
+                isCEL
+                ? .cel(try CompiledCELPolicyException(try CELPolicyException(decoding: document)))
+                : .legacy(try PolicyException(decoding: document))
         } catch {
             logger.warning("policy exception not used", metadata: ["exception": "\(key)", "reason": "\(error)"])
             return removeException(key: key)
         }
         logger.info("policy exception ready", metadata: ["exception": "\(key)"])
         contents.withLock { contents in
-            contents.exceptions[key] = (version, compiled)
-            contents.exceptionList = contents.exceptions.keys.sorted().compactMap { contents.exceptions[$0]?.compiled }
+            contents.exceptions[key] = (version, exception)
+            contents.rebuildExceptions()
         }
         return true
     }
 
-    /// Removes a CEL PolicyException; returns whether there was one.
+    /// Removes a PolicyException; returns whether there was one.
     @discardableResult
     func removeException(key: String) -> Bool {
         contents.withLock { contents in
             guard contents.exceptions.removeValue(forKey: key) != nil else { return false }
-            contents.exceptionList = contents.exceptions.keys.sorted().compactMap { contents.exceptions[$0]?.compiled }
+            contents.rebuildExceptions()
             return true
         }
     }

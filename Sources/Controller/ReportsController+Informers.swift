@@ -14,7 +14,8 @@ extension ReportsController {
             if PolicyDecoder.isPolicyDocument(document) || ValidatingPolicyDecoder.isValidatingPolicyDocument(document)
             {
                 policies.upsert(document, key: "file/\(index)/" + PolicyCache.key(of: document))
-            } else if CELPolicyException.isExceptionDocument(document) {
+            } else if CELPolicyException.isExceptionDocument(document) || PolicyException.isExceptionDocument(document)
+            {
                 policies.upsertException(document, key: "file/\(index)")
             }
         }
@@ -22,12 +23,16 @@ extension ReportsController {
         var informers: [Informer] = []
         if configuration.watchesClusterPolicies {
             // The CEL kinds only where the cluster serves them (their absence holds nothing back).
+            // kyverno.io PolicyExceptions only when they can apply (Kyverno does not watch them otherwise).
+            let legacyExceptions =
+                configuration.policyExceptions.enabled && !configuration.policyExceptions.namespace.isEmpty
             let kinds =
                 [("ClusterPolicy", "kyverno.io"), ("Policy", "kyverno.io")]
+                + (legacyExceptions ? [("PolicyException", "kyverno.io")] : [])
                 + Self.celPolicyKinds.map { ($0, "policies.kyverno.io") }
             for (kind, apiGroup) in kinds {
                 guard let mapping = mapper.mapping(kind: kind, group: apiGroup) else {
-                    if apiGroup == "kyverno.io" {
+                    if apiGroup == "kyverno.io" && kind != "PolicyException" {
                         logger.warning(
                             "kyverno.io policies are not served by this cluster; using file policies only",
                             metadata: ["kind": "\(kind)"])
@@ -96,21 +101,22 @@ extension ReportsController {
 
     private func policyEvent(_ event: InformerEvent, kind: String, mapping: ResourceMapping) {
         informerMetrics(event, resource: mapping.resource)
-        let isException = kind == "PolicyException" && mapping.resource.group == "policies.kyverno.io"
+        let isException = kind == "PolicyException"
         var affected: PolicyCache.Affected?
         switch event {
         case .added(var object), .updated(var object, _):
             if object["kind"] == nil { object["kind"] = .string(kind) }
             if object["apiVersion"] == nil { object["apiVersion"] = .string(mapping.resource.groupVersion) }
             if isException {
-                // An exception may change any CEL policy's results.
+                // An exception may change any policy's results (Kyverno, too, rescans everything).
                 if policies.upsertException(object) { affected = PolicyCache.Affected(resources: ["*"]) }
             } else {
                 affected = policies.upsert(object)
             }
         case .deleted(let identity, _):
             if isException {
-                let key = PolicyCache.exceptionKey(namespace: identity.namespace, name: identity.name)
+                let key = PolicyCache.exceptionKey(
+                    group: mapping.resource.group, namespace: identity.namespace, name: identity.name)
                 if policies.removeException(key: key) { affected = PolicyCache.Affected(resources: ["*"]) }
             } else {
                 affected = policies.remove(

@@ -78,9 +78,11 @@ extension ReportsController {
         let timestamp = Int(Date().timeIntervalSince1970)
         let clock = ContinuousClock()
         var entries: [ReportResult] = []
+        let legacyExceptions = policies.legacyExceptions
         for compiled in policies.policySet.policies(forKind: subject.kind) {
             let start = clock.now
-            let evaluation = await evaluator.evaluate(compiled, resource: object, provider: provider)
+            let evaluation = await evaluator.evaluate(
+                compiled, resource: object, provider: provider, exceptions: legacyExceptions)
             let elapsed = start.duration(to: clock.now)
             guard !evaluation.results.isEmpty else { continue }
             entries += ReportResult.entries(

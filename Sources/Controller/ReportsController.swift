@@ -52,6 +52,8 @@ public final class ReportsController: Service, Sendable {
         /// failed) before evaluating; rules reading one still loading get `error`, re-evaluated once it is
         /// ready.
         public var globalContextWait: Duration = .seconds(30)
+        /// Which PolicyExceptions apply (Kyverno's `--enablePolicyException`, `--exceptionNamespace`).
+        public var policyExceptions = PolicyExceptionSettings()
 
         public init(
             scope: ScanScope = ScanScope(), workers: Int = 2, backgroundScanInterval: Duration = .seconds(3600),
@@ -148,7 +150,8 @@ public final class ReportsController: Service, Sendable {
         let queries = QueryEngine.kyverno()
         evaluator = PolicyEvaluator(
             queries: queries, ignoreSkipsImageLookupErrors: configuration.ignoreSkipsImageLookupErrors)
-        policies = PolicyCache(queries: queries, logger: logger)
+        policies = PolicyCache(
+            queries: queries, logger: logger, exceptionSettings: configuration.policyExceptions)
         writer = ReportWriter(client: client, api: configuration.reportAPI, logger: logger)
         globalContext = GlobalContextStore(queries: queries)
         self.services = services

@@ -117,6 +117,21 @@ struct RunCommand: AsyncParsableCommand {
             """)
     var ignoreKeepsImageErrors = false
 
+    @Flag(
+        help: """
+            Apply kyverno.io PolicyExceptions (Kyverno's --enablePolicyException; default off, as Kyverno). Needs \
+            --exception-namespace. Env: VIGIL_ENABLE_POLICY_EXCEPTION=true.
+            """)
+    var enablePolicyException = false
+
+    @Option(
+        help: """
+            The namespace whose PolicyExceptions apply, * for all (Kyverno's --exceptionNamespace). CEL \
+            (policies.kyverno.io) exceptions apply from every namespace unless this is set. \
+            Env: VIGIL_EXCEPTION_NAMESPACE.
+            """)
+    var exceptionNamespace: String?
+
     func run() async throws {
         // Trapped first: a SIGTERM while starting up shuts down gracefully instead of killing the process.
         let signals = await ShutdownSignals.trap()

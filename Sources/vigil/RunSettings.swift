@@ -93,13 +93,20 @@ struct RunSettings {
         } else {
             leaderElect = environment["KUBERNETES_SERVICE_HOST"] != nil
         }
-        if !command.ignoreKeepsImageErrors, let text = environment["VIGIL_IGNORE_KEEPS_IMAGE_ERRORS"], !text.isEmpty {
-            guard let parsed = Bool(text.lowercased()) else {
-                throw ValidationError("VIGIL_IGNORE_KEEPS_IMAGE_ERRORS: \(text)")
-            }
-            controller.ignoreSkipsImageLookupErrors = !parsed
-        } else {
-            controller.ignoreSkipsImageLookupErrors = !command.ignoreKeepsImageErrors
+        /// A flag set on the command line, else its variable (`true`/`false`), else off.
+        func flag(_ flag: Bool, _ variable: String) throws -> Bool {
+            guard !flag, let text = environment[variable], !text.isEmpty else { return flag }
+            guard let parsed = Bool(text.lowercased()) else { throw ValidationError("\(variable): \(text)") }
+            return parsed
+        }
+        controller.ignoreSkipsImageLookupErrors = try !flag(
+            command.ignoreKeepsImageErrors, "VIGIL_IGNORE_KEEPS_IMAGE_ERRORS")
+        controller.policyExceptions = PolicyExceptionSettings(
+            enabled: try flag(command.enablePolicyException, "VIGIL_ENABLE_POLICY_EXCEPTION"),
+            namespace: value(command.exceptionNamespace, "VIGIL_EXCEPTION_NAMESPACE") ?? "")
+        if controller.policyExceptions.enabled && controller.policyExceptions.namespace.isEmpty {
+            throw ValidationError(
+                "--enable-policy-exception needs --exception-namespace (the namespace of the exceptions, or * for all)")
         }
         leaseNamespace = value(command.leaseNamespace, "VIGIL_LEASE_NAMESPACE")
         metricsAddress = value(command.metricsAddress, "VIGIL_METRICS_ADDRESS") ?? ":8000"

@@ -31,6 +31,7 @@ struct ControllerHarness {
         group: "policies.kyverno.io", version: "v1", resource: "validatingpolicies")
     static let namespacedValidatingPolicies = GroupVersionResource(
         group: "policies.kyverno.io", version: "v1", resource: "namespacedvalidatingpolicies")
+    static let policyExceptions = GroupVersionResource(group: "kyverno.io", version: "v2", resource: "policyexceptions")
     static let celPolicyExceptions = GroupVersionResource(
         group: "policies.kyverno.io", version: "v1", resource: "policyexceptions")
     static let policyReports = GroupVersionResource(
@@ -218,14 +219,29 @@ struct ControllerHarness {
 
     /// What the engine computes offline for the cluster's current policies and workloads, as `vigil apply`
     /// does: `uid → sorted result lines`, resources without results left out.
-    func oracle(celPolicies: Bool = false) async throws -> [String: [String]] {
-        try await Self.oracle(client, celPolicies: celPolicies)
+    func oracle(celPolicies: Bool = false, exceptions: PolicyExceptionSettings? = nil) async throws -> [String:
+        [String]]
+    {
+        try await Self.oracle(client, celPolicies: celPolicies, exceptions: exceptions)
     }
 
     /// The offline engine's reports for the cluster `client` talks to, as ``oracle()``; ValidatingPolicies,
     /// NamespacedValidatingPolicies and CEL PolicyExceptions too when `celPolicies` is set (the server
     /// serves them), evaluated as `vigil apply` does with the cluster's Namespace objects.
-    static func oracle(_ client: KubeClient, celPolicies: Bool = false) async throws -> [String: [String]] {
+    /// - Parameter exceptionSettings: when set, the cluster's kyverno.io PolicyExceptions these settings
+    ///   allow apply, as `vigil apply --exceptions` applies the files it is given.
+    static func oracle(
+        _ client: KubeClient, celPolicies: Bool = false, exceptions exceptionSettings: PolicyExceptionSettings? = nil
+    ) async throws -> [String: [String]] {
+        var legacyExceptions: [PolicyException] = []
+        if let exceptionSettings {
+            let documents = try await client.listAll(Self.policyExceptions).items.filter {
+                exceptionSettings.appliesLegacy(namespace: $0[path: "metadata", "namespace"]?.stringValue ?? "")
+            }
+            legacyExceptions = try documents.map { try PolicyException(decoding: $0) }.sorted {
+                [$0.namespace ?? "", $0.name].lexicographicallyPrecedes([$1.namespace ?? "", $1.name])
+            }
+        }
         var compiled: [CompiledPolicy] = []
         for document in try await client.listAll(Self.clusterPolicies).items {
             var document = document
@@ -281,7 +297,8 @@ struct ControllerHarness {
                 guard let subject = ReportSubject(object: object) else { continue }
                 var results: [ReportResult] = []
                 for policy in set.policies(forKind: kind) {
-                    let evaluation = await evaluator.evaluate(policy, resource: object, provider: provider)
+                    let evaluation = await evaluator.evaluate(
+                        policy, resource: object, provider: provider, exceptions: legacyExceptions)
                     results += ReportResult.entries(policy: policy.policy, results: evaluation.results, timestamp: 0)
                 }
                 for policy in validating {
@@ -303,13 +320,15 @@ struct ControllerHarness {
     }
 
     /// Polls until the reports equal the oracle (or a generous limit passes), then returns both.
-    func converge(limit: Duration = .seconds(30), celPolicies: Bool = false) async throws -> (
+    func converge(
+        limit: Duration = .seconds(30), celPolicies: Bool = false, exceptions: PolicyExceptionSettings? = nil
+    ) async throws -> (
         reports: [String: [String]], oracle: [String: [String]]
     ) {
         let clock = ContinuousClock()
         let deadline = clock.now + limit
         while true {
-            let expected = try await oracle(celPolicies: celPolicies)
+            let expected = try await oracle(celPolicies: celPolicies, exceptions: exceptions)
             let actual = try await reports(detailed: celPolicies)
             if actual == expected || clock.now > deadline { return (actual, expected) }
             try await Task.sleep(for: .milliseconds(50))

@@ -38,4 +38,20 @@ struct RunSettingsTests {
         #expect(!valid.stderr.contains("--shutdown-grace-period"), "\(valid.stderr)")
         #expect(valid.stderr.contains("/nonexistent"), "\(valid.stderr)")
     }
+
+    @Test func policyExceptionsNeedAnExceptionNamespace() throws {
+        let output = try VigilProcess.run(["run", "--kubeconfig", "/nonexistent", "--enable-policy-exception"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("--exception-namespace"), "\(output.stderr)")
+        let fromEnvironment = try VigilProcess.run(
+            ["run", "--kubeconfig", "/nonexistent"], environment: ["VIGIL_ENABLE_POLICY_EXCEPTION": "true"])
+        #expect(fromEnvironment.stderr.contains("--exception-namespace"), "\(fromEnvironment.stderr)")
+        let badFlag = try VigilProcess.run(
+            ["run", "--kubeconfig", "/nonexistent"], environment: ["VIGIL_ENABLE_POLICY_EXCEPTION": "yes please"])
+        #expect(badFlag.stderr.contains("VIGIL_ENABLE_POLICY_EXCEPTION"), "\(badFlag.stderr)")
+        let valid = try VigilProcess.run(
+            ["run", "--kubeconfig", "/nonexistent", "--enable-policy-exception", "--exception-namespace", "*"])
+        #expect(!valid.stderr.contains("--exception-namespace"), "\(valid.stderr)")
+        #expect(valid.stderr.contains("/nonexistent"), "\(valid.stderr)")
+    }
 }
