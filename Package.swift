@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "JMESPath", dependencies: ["JSONValue"]),
         .target(name: "ContainerImages"),
         .target(name: "KubeValues"),
+        .target(name: "Failures"),
         .target(
             name: "CEL",
             dependencies: [
@@ -61,6 +62,7 @@ let package = Package(
             name: "PolicyEngine",
             dependencies: [
                 "CEL",
+                "Failures",
                 "ContainerImages",
                 "KubeValues",
                 "JSONValue",
@@ -113,6 +115,7 @@ let package = Package(
             name: "OCIRegistry",
             dependencies: [
                 "ContainerImages",
+                "Failures",
                 "HTTPClient",
                 "JSONValue",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -135,8 +138,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ExternalData",
+            dependencies: [
+                "Failures", "JSONValue", "HTTPClient", "KubeClient", "OCIRegistry", "PolicyEngine",
+            ]
+        ),
+        .target(
             name: "Controller",
             dependencies: [
+                "ExternalData",
+                "Failures",
                 "JSONValue",
                 "YAML",
                 "HTTPClient",
@@ -159,6 +170,8 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "CCurl",
+                "ExternalData",
+                "Failures",
                 "LocalAPIServer",
                 "KubeClient",
                 "JSONValue",
@@ -182,8 +195,9 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench",
             dependencies: [
-                "JSONValue", "JMESPath", "CEL", "PolicyEngine", "HTTPClient", "LocalAPIServer", "OCIRegistry",
-                "LocalServices", "KubeClient", "Controller", "YAML",
+                "JSONValue", "JMESPath", "CEL", "Failures", "PolicyEngine", "HTTPClient", "LocalAPIServer",
+                "OCIRegistry",
+                "LocalServices", "KubeClient", "Controller", "ExternalData", "YAML",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/VigilBench"
@@ -193,7 +207,7 @@ let package = Package(
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSONValue"]),
         .testTarget(
             name: "PolicyEngineTests",
-            dependencies: ["PolicyEngine", "KubeValues", "JMESPath", "JSONValue", "YAML"],
+            dependencies: ["PolicyEngine", "Failures", "KubeValues", "JMESPath", "JSONValue", "YAML"],
             exclude: ["Functions/Fixtures"]
         ),
         .testTarget(
@@ -210,7 +224,13 @@ let package = Package(
         ),
         .testTarget(
             name: "OCIRegistryTests",
-            dependencies: ["OCIRegistry", "RegistryTestSupport", "ContainerImages", "HTTPClient", "JSONValue"]
+            dependencies: [
+                "OCIRegistry", "Failures", "RegistryTestSupport", "ContainerImages", "HTTPClient", "JSONValue",
+            ]
+        ),
+        .testTarget(
+            name: "ExternalDataTests",
+            dependencies: ["ExternalData", "Failures", "PolicyEngine", "JSONValue", "RegistryTestSupport"]
         ),
         .testTarget(name: "PolicyTestingTests", dependencies: ["PolicyTesting", "PolicyEngine", "JSONValue"]),
         .testTarget(name: "VigilCLITests", dependencies: ["JSONValue", "RegistryTestSupport", "YAML"]),
@@ -240,7 +260,8 @@ let package = Package(
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "PolicyReports", "PolicyEngine", "KubeClient", "LocalAPIServer", "JSONValue", "YAML",
+                "Controller", "ExternalData", "Failures", "PolicyReports", "PolicyEngine", "KubeClient",
+                "LocalAPIServer", "JSONValue", "YAML",
                 "RegistryTestSupport", "RealClusterSupport", "Observability",
                 .product(name: "Logging", package: "swift-log"),
             ]

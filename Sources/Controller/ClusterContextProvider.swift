@@ -1,3 +1,5 @@
+import ExternalData
+import Failures
 import JSONValue
 import KubeClient
 import PolicyEngine

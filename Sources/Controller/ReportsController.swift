@@ -1,3 +1,4 @@
+import ExternalData
 import Foundation
 import JSONValue
 import KubeClient

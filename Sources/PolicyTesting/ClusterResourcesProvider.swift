@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 public import JSONValue
 public import PolicyEngine

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import JSONValue
 import LocalServices
@@ -101,8 +102,7 @@ struct BenchRegistryProvider: ContextProvider {
         do {
             return try await client.imageData(reference: reference)
         } catch {
-            throw ContextProviderError(
-                ContextProviderError.Kind(rawValue: error.errorClass.rawValue) ?? .invalid, error.description)
+            throw ContextProviderError(error.errorClass, error.description)
         }
     }
 }

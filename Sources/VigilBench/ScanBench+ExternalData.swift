@@ -1,4 +1,5 @@
 import Controller
+import ExternalData
 import Foundation
 import JSONValue
 import KubeClient

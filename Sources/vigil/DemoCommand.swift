@@ -1,5 +1,6 @@
 import ArgumentParser
 import Controller
+import ExternalData
 import Foundation
 import JSONValue
 import KubeClient

@@ -1,4 +1,3 @@
-import Controller
 import OCIRegistry
 
 /// Where the demo's controller looks up `imageRegistry` context entries: live registries, with plain HTTP

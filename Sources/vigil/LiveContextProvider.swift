@@ -1,4 +1,5 @@
-import Controller
+import ExternalData
+import Failures
 import JSONValue
 import OCIRegistry
 import PolicyEngine

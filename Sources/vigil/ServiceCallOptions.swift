@@ -1,5 +1,5 @@
 import ArgumentParser
-import Controller
+import ExternalData
 import PolicyEngine
 
 /// The `apiCall.service` flags of `vigil apply`: without `--service-calls`, service calls are answered only

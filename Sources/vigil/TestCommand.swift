@@ -1,5 +1,5 @@
 import ArgumentParser
-import Controller
+import ExternalData
 import JSONValue
 import OCIRegistry
 import PolicyEngine

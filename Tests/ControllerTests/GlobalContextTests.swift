@@ -1,4 +1,5 @@
 import Controller
+import ExternalData
 import Foundation
 import JSONValue
 import KubeClient
@@ -9,6 +10,9 @@ import Testing
 /// GlobalContextEntries against the local API server: kept by informers or refreshed calls, read by
 /// `globalReference` entries, and a rule re-evaluated once the entry it waited for is ready.
 @Suite(.serialized) struct GlobalContextTests {
+    /// The HTTPS JSON service service entries call (started once).
+    static let service = Result { try JSONService() }
+
     static func entry(_ name: String, spec: JSONValue) -> JSONValue {
         [
             "apiVersion": "kyverno.io/v2beta1", "kind": "GlobalContextEntry", "metadata": ["name": .string(name)],
@@ -121,7 +125,7 @@ import Testing
 
     @Test func aServiceEntryWithProjectionsAndAFailingOne() async throws {
         guard ControllerHarness.requireSharedData() else { return }
-        let service = try ServiceCallClientTests.service.get()
+        let service = try Self.service.get()
         try await ControllerHarness.with { harness in
             try harness.apply(ControllerHarness.namespace("team"))
             try harness.apply(ControllerHarness.pod("p", namespace: "team", labelled: true, limits: true, probes: true))

@@ -1,4 +1,5 @@
 import ContainerImages
+import Failures
 import Foundation
 import HTTPClient
 import JSONValue

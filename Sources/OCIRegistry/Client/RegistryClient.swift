@@ -1,4 +1,5 @@
 import ContainerImages
+import Failures
 public import HTTPClient
 public import JSONValue
 import Logging

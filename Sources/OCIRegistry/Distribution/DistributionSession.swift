@@ -1,5 +1,6 @@
 import ContainerImages
 import Crypto
+import Failures
 import Foundation
 import HTTPClient
 import JSONValue

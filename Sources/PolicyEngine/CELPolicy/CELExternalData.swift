@@ -1,4 +1,5 @@
 public import CEL
+import Failures
 import JSONValue
 import Synchronization
 

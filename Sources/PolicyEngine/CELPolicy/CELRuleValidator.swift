@@ -1,4 +1,5 @@
 import CEL
+import Failures
 import JSONValue
 import OrderedCollections
 

@@ -1,4 +1,5 @@
 import ContainerImages
+import Failures
 import JSONValue
 
 /// Evaluates `context` entries in order, each one seeing the entries before it, with Kyverno's error
@@ -79,11 +80,7 @@ struct ContextLoader {
             } catch {
                 throw EvaluationError(
                     "failed to fetch entry key=\(globalName): \(error)",
-                    properties: [
-                        RuleResult.globalContextEntryProperty: globalName,
-                        RuleResult.globalContextErrorProperty: (error as? ContextProviderError)?.kind.rawValue
-                            ?? "error",
-                    ])
+                    failure: ExternalFailure(.globalContextEntry(globalName), error: error))
             }
             guard let jmesPath, !jmesPath.isEmpty else { return data }
             do {
@@ -192,13 +189,11 @@ struct ContextLoader {
             data = try await provider.apiCall(request)
         } catch {
             guard let fallback = call.defaultValue else {
-                var properties: [String: String] = [:]
+                var failure: ExternalFailure?
                 if let url = request.serviceURL, request.urlPath == nil {
-                    properties[RuleResult.serviceErrorProperty] =
-                        (error as? ContextProviderError)?.kind.rawValue ?? "error"
-                    properties[RuleResult.serviceProperty] = url
+                    failure = ExternalFailure(.service(url), error: error)
                 }
-                throw EvaluationError("failed to fetch data for APICall: \(error)", properties: properties)
+                throw EvaluationError("failed to fetch data for APICall: \(error)", failure: failure)
             }
             data = fallback
         }
@@ -217,7 +212,7 @@ struct ContextLoader {
     /// The `catchError` value of a failed lookup: `failed`, `error` and `errorMessage` (the same text),
     /// `reason` (the failure class), and the reference fields parsing can fill (`registry`, `repository`,
     /// `identifier`, and `resolvedImage` when the reference has a digest).
-    static func failedImageData(reference: String, message: String, errorClass: String) -> JSONObject {
+    static func failedImageData(reference: String, message: String, errorClass: FailureClass) -> JSONObject {
         var failed: JSONObject = ["image": .string(reference), "failed": .bool(true)]
         if let parsed = try? RegistryReference(parsing: reference) {
             failed["registry"] = .string(parsed.registry)
@@ -227,7 +222,7 @@ struct ContextLoader {
         }
         failed["errorMessage"] = .string(message)
         failed["error"] = .string(message)
-        failed["reason"] = .string(errorClass)
+        failed["reason"] = .string(errorClass.rawValue)
         return failed
     }
 
@@ -242,13 +237,10 @@ struct ContextLoader {
             data = try await provider.imageData(reference: reference, credentials: lookup.credentials)
         } catch {
             let message = "failed to fetch image descriptor: \(reference), error: \(error)"
-            let errorClass = (error as? ContextProviderError)?.kind.rawValue ?? "error"
-            guard lookup.catchError else {
-                throw EvaluationError(
-                    message,
-                    properties: [RuleResult.imageErrorProperty: errorClass, RuleResult.imageProperty: reference])
-            }
-            return .object(Self.failedImageData(reference: reference, message: message, errorClass: errorClass))
+            let failure = ExternalFailure(.image(reference), error: error)
+            guard lookup.catchError else { throw EvaluationError(message, failure: failure) }
+            return .object(
+                Self.failedImageData(reference: reference, message: message, errorClass: failure.failureClass))
         }
         if lookup.catchError, case .object(var object) = data, object["failed"] == nil {
             object["failed"] = .bool(false)

@@ -1,3 +1,4 @@
+public import Failures
 public import JSONValue
 
 /// Everything the engine reads from outside the policy and the resource. The CLI backs it with values
@@ -84,26 +85,8 @@ public struct APICallRequest: Sendable, Hashable {
 
 /// Why a provider could not answer.
 public struct ContextProviderError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Hashable {
-        case notFound = "not-found"
-        case forbidden
-        case unauthorized
-        case unreachable
-        case timeout
-        /// A TLS handshake failed (untrusted or mismatched certificate).
-        case tls
-        case invalid
-        /// The provider has no data for this kind of lookup (for example the CLI without a values file).
-        case unavailable
-        /// A service answered with a status outside 200–299.
-        case httpStatus = "http-status"
-        /// A service answered with a body that is not JSON.
-        case invalidJSON = "invalid-json"
-        /// A service answered with more than the response-size limit.
-        case tooLarge = "too-large"
-        /// A `GlobalContextEntry` exists but has no data yet (its first list or call has not succeeded).
-        case notReady = "not-ready"
-    }
+    /// The failure class (``FailureClass``): the same value from the source that failed to the report.
+    public typealias Kind = FailureClass
 
     public var kind: Kind
     public var message: String

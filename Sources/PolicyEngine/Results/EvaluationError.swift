@@ -4,13 +4,13 @@ struct EvaluationError: Error, Sendable, CustomStringConvertible {
     var message: String
     /// True when the failure is a missing key on a plain JMESPath path (`Unknown key "x" in path`).
     var isNotFound: Bool
-    /// Report properties the failure adds to the rule's `error` result (`imageError`, `image`).
-    var properties: [String: String] = [:]
+    /// The failed external lookup behind the error, carried to the rule's `error` result.
+    var failure: ExternalFailure?
 
-    init(_ message: String, isNotFound: Bool = false, properties: [String: String] = [:]) {
+    init(_ message: String, isNotFound: Bool = false, failure: ExternalFailure? = nil) {
         self.message = message
         self.isNotFound = isNotFound
-        self.properties = properties
+        self.failure = failure
     }
 
     var description: String { message }

@@ -14,8 +14,11 @@ public struct RuleResult: Sendable, Equatable {
     public var status: Status
     /// Kyverno's message for the outcome.
     public var message: String
-    /// The rule's `reportProperties` after variable substitution, plus engine properties (PSS details).
+    /// The rule's `reportProperties` after variable substitution, plus engine properties (PSS details, a
+    /// failed lookup's ``ExternalFailure/properties``).
     public var properties: [String: String]
+    /// The failed external lookup that made this an `error`, if one did.
+    public var failure: ExternalFailure?
 
     public init(
         ruleName: String, ruleType: RuleType = .validate, status: Status, message: String,
@@ -40,14 +43,16 @@ public struct RuleResult: Sendable, Equatable {
         RuleResult(ruleName: rule.name, status: .skip, message: message, properties: rule.reportProperties)
     }
 
-    /// Kyverno's `RuleError`: `<message>: <error>`, with the properties the error carries (an image lookup
-    /// failure adds `imageError` and `image`).
+    /// Kyverno's `RuleError`: `<message>: <error>`, with the failed lookup the error carries (an image
+    /// lookup failure adds `imageError` and `image` to the properties).
     static func error(_ rule: Rule, _ message: String, _ error: EvaluationError? = nil) -> RuleResult {
         var properties = rule.reportProperties
-        for (key, value) in error?.properties ?? [:] { properties[key] = value }
-        return RuleResult(
+        for (key, value) in error?.failure?.properties ?? [:] { properties[key] = value }
+        var result = RuleResult(
             ruleName: rule.name, status: .error, message: error.map { message + ": " + $0.message } ?? message,
             properties: properties)
+        result.failure = error?.failure
+        return result
     }
 
     /// The report property naming the class of a failed image lookup (`not-found`, `unreachable`, …).
@@ -66,10 +71,16 @@ public struct RuleResult: Sendable, Equatable {
     public static let globalContextErrorProperty = "globalContextError"
 
     /// Whether this is the `error` of a failed `imageRegistry` lookup.
-    public var isImageLookupError: Bool { status == .error && properties[Self.imageErrorProperty] != nil }
+    public var isImageLookupError: Bool {
+        guard status == .error, case .image = failure?.source else { return false }
+        return true
+    }
 
     /// Whether this is the `error` of a failed `apiCall.service` call.
-    public var isServiceCallError: Bool { status == .error && properties[Self.serviceErrorProperty] != nil }
+    public var isServiceCallError: Bool {
+        guard status == .error, case .service = failure?.source else { return false }
+        return true
+    }
 
     /// The status a report shows: with `scored: false` on the policy, a failure is a warning.
     public func reportStatus(scored: Bool) -> Status {

@@ -1,3 +1,4 @@
+import Failures
 import JMESPath
 public import JSONValue
 import Synchronization

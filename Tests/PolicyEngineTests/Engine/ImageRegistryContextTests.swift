@@ -1,3 +1,4 @@
+import Failures
 import JSONValue
 import Testing
 
@@ -34,7 +35,7 @@ import Testing
     @Test func caughtFailureCarriesTheMessageAndTheParsedReference() async throws {
         let value = ContextLoader.failedImageData(
             reference: "ghcr.io/x/y:1.0", message: "failed to fetch image descriptor: ghcr.io/x/y:1.0, error: boom",
-            errorClass: "unreachable")
+            errorClass: .unreachable)
         #expect(value["failed"] == .bool(true))
         #expect(value["error"] == value["errorMessage"])
         #expect(value["errorMessage"]?.stringValue?.contains("ghcr.io/x/y:1.0") == true)
@@ -44,7 +45,7 @@ import Testing
         #expect(value["resolvedImage"] == nil)
         #expect(value["reason"] == "unreachable")
         let pinned = ContextLoader.failedImageData(
-            reference: "nginx@\(Self.digest)", message: "m", errorClass: "timeout")
+            reference: "nginx@\(Self.digest)", message: "m", errorClass: .timeout)
         #expect(pinned["resolvedImage"]?.stringValue == "index.docker.io/library/nginx@\(Self.digest)")
         #expect(pinned["identifier"]?.stringValue == Self.digest)
     }
@@ -106,6 +107,10 @@ import Testing
         #expect(result?.message.contains("failed to fetch image descriptor: ghcr.io/x/y:1.0") == true)
         #expect(result?.properties["imageError"] == "not-found")
         #expect(result?.properties["image"] == "ghcr.io/x/y:1.0")
+        // The class travels typed from the provider's error to the result.
+        #expect(result?.failure == ExternalFailure(.image("ghcr.io/x/y:1.0"), .notFound))
+        #expect(result?.isImageLookupError == true)
+        #expect(result?.isServiceCallError == false)
     }
 
     @Test func otherContextErrorsAreNotSkippedByIgnore() async throws {
@@ -113,5 +118,6 @@ import Testing
         let result = try await evaluate(context: context, spec: #""failurePolicy": "Ignore""#)
         #expect(result?.status == .error)
         #expect(result?.properties["imageError"] == nil)
+        #expect(result?.failure == nil)
     }
 }

@@ -1,3 +1,4 @@
+import Failures
 public import JSONValue
 public import PolicyEngine
 

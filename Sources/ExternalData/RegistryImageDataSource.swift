@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 public import JSONValue
 public import KubeClient
@@ -32,8 +33,7 @@ public struct RegistryImageDataSource: ImageDataSource {
         do {
             return try await client.imageData(reference: reference, options: options)
         } catch {
-            let kind = ContextProviderError.Kind(rawValue: error.errorClass.rawValue) ?? .invalid
-            throw ContextProviderError(kind, "\(error.errorClass): \(error.cause)")
+            throw ContextProviderError(error.errorClass, "\(error.errorClass): \(error.cause)")
         }
     }
 
