@@ -85,7 +85,10 @@ let package = Package(
         ),
         .target(
             name: "KubeClient",
-            dependencies: ["JSONValue", "YAML", "HTTPClient", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "JSONValue", "YAML", "HTTPClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         .target(
             name: "LocalAPIServer",
@@ -127,7 +130,6 @@ let package = Package(
         .target(
             name: "Observability",
             dependencies: [
-                "KubeClient",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

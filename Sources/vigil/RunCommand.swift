@@ -151,9 +151,8 @@ struct RunCommand: AsyncParsableCommand {
         clientConfiguration.burst = settings.burst
         let transport = try CurlKubeTransport(configuration: clientConfiguration)
         let metrics = VigilMetrics.bootstrap(version: VersionInfo.version, logger: logger)
-        let requestMetrics = APIRequestMetrics(factory: metrics)
         let client = KubeClient(
-            configuration: clientConfiguration, transport: transport, metrics: requestMetrics.hook,
+            configuration: clientConfiguration, transport: transport, metricsFactory: metrics,
             logger: Logger(label: "vigil.k8s"))
         var controllerConfiguration = settings.controller
         if settings.leaderElect {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import JSONValue
 import KubeClient
+import LocalAPIServer
 import Logging
 import Metrics
 import Observability
@@ -43,6 +44,28 @@ struct PrometheusIntegrationTests {
         APIRequestMetrics(factory: factory).record(
             .init(verb: "list", resource: "pods", statusCode: 200, duration: .milliseconds(8), attempt: 0))
         return factory
+    }
+
+    /// The Kubernetes client records its own requests through swift-metrics into the factory it is given:
+    /// no hook, no adapter module between them.
+    @Test func theKubernetesClientRecordsItsRequestsInItsFactory() async throws {
+        let factory = VigilMetricsFactory()
+        try await ServerHarness.withServer { server in
+            try server.apply(ServerHarness.configMap("one"))
+            try await ServerHarness.withClient(ServerHarness.configuration(for: server), metricsFactory: factory) {
+                client in
+                let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
+                _ = try await client.list(configMaps, namespace: "default")
+                _ = try await client.list(configMaps, namespace: "default")
+                await #expect(throws: KubeAPIError.self) {
+                    _ = try await client.get(configMaps, namespace: "default", name: "missing")
+                }
+            }
+        }
+        let text = String(decoding: factory.exposition(), as: UTF8.self)
+        #expect(text.contains(#"vigil_api_requests_total{verb="list",resource="configmaps",code="200"} 2"#), "\(text)")
+        #expect(text.contains(#"vigil_api_requests_total{verb="get",resource="configmaps",code="404"} 1"#), "\(text)")
+        #expect(text.contains(#"vigil_api_request_duration_seconds_count{verb="list",resource="configmaps"} 2"#))
     }
 
     func withServer(_ body: (Int, HTTPClient) async throws -> Void) async throws {

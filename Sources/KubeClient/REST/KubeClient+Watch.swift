@@ -34,14 +34,14 @@ extension KubeClient {
             do {
                 response = try await transport.stream(request, credentials: credentials)
             } catch let error as KubeTransportError {
-                metricsHook?(
+                record(
                     RequestMetric(
                         verb: "watch", resource: resource.metricLabel, statusCode: nil,
                         duration: start.duration(to: clock.now), attempt: 0)
                 )
                 throw error
             }
-            metricsHook?(
+            record(
                 RequestMetric(
                     verb: "watch",
                     resource: resource.metricLabel,

@@ -1,5 +1,6 @@
 import JSONValue
 import Logging
+public import Metrics
 import Synchronization
 
 /// A Kubernetes API client for any resource as ``JSONValue``.
@@ -19,6 +20,7 @@ public final class KubeClient: Sendable {
     let credentials: CredentialProvider
     let rateLimiter: TokenBucketRateLimiter
     let metricsHook: RequestMetricsHook?
+    let requestMetrics: APIRequestMetrics
     let mapperState = Mutex<RESTMapper?>(nil)
     /// Where the client, its informers and its leader electors log; silent unless given.
     public let logger: Logger
@@ -28,13 +30,16 @@ public final class KubeClient: Sendable {
     ///   - transport: how requests travel (``CurlKubeTransport`` in production).
     ///   - retryPolicy: when to retry.
     ///   - credentialProvider: supplies credentials; built from the configuration when `nil`.
-    ///   - metrics: called after every attempt.
+    ///   - metricsFactory: where request counts and durations are recorded (``APIRequestMetrics``); the
+    ///     process-wide swift-metrics factory by default.
+    ///   - metrics: also called after every attempt (tests, tools).
     ///   - logger: retries, relists and lease changes (`k8s.*` metadata); silent by default.
     public init(
         configuration: ClientConfiguration,
         transport: any KubeTransport,
         retryPolicy: RetryPolicy = .default,
         credentialProvider: CredentialProvider? = nil,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         metrics: RequestMetricsHook? = nil,
         logger: Logger = Logger(label: "vigil.k8s", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
@@ -45,6 +50,7 @@ public final class KubeClient: Sendable {
         credentials = credentialProvider ?? CredentialProvider(authentication: configuration.authentication)
         rateLimiter = TokenBucketRateLimiter(qps: configuration.qps, burst: configuration.burst)
         metricsHook = metrics
+        requestMetrics = APIRequestMetrics(factory: metricsFactory)
     }
 
     /// Sends a request with rate limiting, retries and credential refresh, and returns a 2xx response.
@@ -131,8 +137,13 @@ public final class KubeClient: Sendable {
     }
 
     private func record(_ verb: String, _ resource: String, _ status: Int?, _ duration: Duration, _ attempt: Int) {
-        metricsHook?(
-            RequestMetric(verb: verb, resource: resource, statusCode: status, duration: duration, attempt: attempt))
+        record(RequestMetric(verb: verb, resource: resource, statusCode: status, duration: duration, attempt: attempt))
+    }
+
+    /// Records one attempt in the metrics and hands it to the hook.
+    func record(_ metric: RequestMetric) {
+        requestMetrics.record(metric)
+        metricsHook?(metric)
     }
 
     /// Parses a response body as JSON.

@@ -2,6 +2,7 @@ import Foundation
 import JSONValue
 import KubeClient
 import LocalAPIServer
+import Metrics
 import Synchronization
 
 /// A local API server over TLS (generated CA) and clients for it, with fast retries so that fault storms
@@ -50,13 +51,14 @@ enum ServerHarness {
         _ configuration: ClientConfiguration,
         retryPolicy: RetryPolicy = fastRetries,
         credentialProvider: CredentialProvider? = nil,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         metrics: RequestMetricsHook? = nil,
         _ body: (KubeClient) async throws -> Void
     ) async throws {
         let transport = try CurlKubeTransport(configuration: configuration, requestTimeout: .seconds(20))
         let client = KubeClient(
             configuration: configuration, transport: transport, retryPolicy: retryPolicy,
-            credentialProvider: credentialProvider, metrics: metrics)
+            credentialProvider: credentialProvider, metricsFactory: metricsFactory, metrics: metrics)
         do {
             try await body(client)
         } catch {

@@ -7,7 +7,7 @@ struct APIRequestMetricsTests {
     @Test func countsByVerbResourceAndCode() {
         let factory = VigilMetricsFactory()
         let metrics = APIRequestMetrics(factory: factory)
-        let hook = metrics.hook
+        let hook = metrics.record
         hook(RequestMetric(verb: "list", resource: "pods", statusCode: 200, duration: .milliseconds(20), attempt: 0))
         hook(RequestMetric(verb: "list", resource: "pods", statusCode: 200, duration: .milliseconds(40), attempt: 0))
         hook(

@@ -1,13 +1,12 @@
-import KubeClient
-import Metrics
+public import Metrics
 import Synchronization
 
-/// Turns the Kubernetes client's ``KubeClient/RequestMetric`` reports into
-/// `vigil_api_requests_total{verb,resource,code}` and `vigil_api_request_duration_seconds{verb,resource}`.
+/// The client's request metrics through swift-metrics: `vigil_api_requests_total{verb,resource,code}` and
+/// `vigil_api_request_duration_seconds{verb,resource}`, recorded by every ``KubeClient`` into its
+/// `metricsFactory` (the process-wide factory by default: whatever the process bootstrapped).
 ///
-/// Pass ``hook`` as the client's `metrics:` argument. The label values come from the client and are
-/// bounded (verb, `plural.group`, status); the handlers are cached so a request costs one dictionary
-/// lookup under a lock and two atomic-ish updates.
+/// The label values come from the client and are bounded (verb, `plural.group`, status); the handlers are
+/// cached so a request costs one dictionary lookup under a lock and two atomic-ish updates.
 public final class APIRequestMetrics: Sendable {
     private struct CounterKey: Hashable {
         var verb: String
@@ -31,11 +30,6 @@ public final class APIRequestMetrics: Sendable {
     /// Records into `factory` (the process-wide swift-metrics factory by default).
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
-    }
-
-    /// The closure to hand to `KubeClient(..., metrics:)`.
-    public var hook: RequestMetricsHook {
-        { [self] metric in record(metric) }
     }
 
     /// Counts one request attempt and records its duration.
