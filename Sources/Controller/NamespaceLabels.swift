@@ -1,4 +1,5 @@
 public import JSONValue
+import KubeClient
 import Synchronization
 
 /// The labels (for `namespaceSelector`) and objects (for CEL policies' `namespaceObject`) of every namespace,

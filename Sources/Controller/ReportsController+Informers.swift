@@ -91,7 +91,7 @@ extension ReportsController {
         return Informer(
             client: client,
             configuration: Informer.Configuration(
-                resource: resource, pageSize: configuration.pageSize, keepsObjects: false,
+                resource: resource, pageSize: configuration.pageSize, keepsObjects: false, contentHashing: .scanned,
                 minimumWatchTimeout: configuration.minimumWatchTimeout, backoff: configuration.informerBackoff,
                 accessObserver: { verbs in access.update(kind: kind, resource: resource, forbiddenVerbs: verbs) }))
     }
@@ -163,7 +163,9 @@ extension ReportsController {
             let informer = makeInformer(mapping.resource, kind: kind)
             let task = Task {
                 do {
-                    try await informer.run { event in await self.objectEvent(event, mapping: mapping, queue: queue) }
+                    try await informer.run { event in
+                        await self.objectEvent(event, mapping: mapping, informer: informer, queue: queue)
+                    }
                 } catch {
                     // Cancelled: the kind is no longer watched or the term ended.
                 }
@@ -232,8 +234,11 @@ extension ReportsController {
     }
 
     /// Handles an event of a kind informer: new and changed objects are queued, deleted ones have their
-    /// report deleted. Updates that change neither spec, labels nor annotations are ignored.
-    func objectEvent(_ event: InformerEvent, mapping: ResourceMapping, queue: WorkQueue<ScanItem>) async {
+    /// report deleted. Updates that change neither spec, labels nor annotations are ignored (the informer
+    /// hashes what a scan sees, ``ContentHashing/scanned``).
+    func objectEvent(
+        _ event: InformerEvent, mapping: ResourceMapping, informer: Informer, queue: WorkQueue<ScanItem>
+    ) async {
         informerMetrics(event, resource: mapping.resource)
         switch event {
         case .added(let object):
@@ -243,7 +248,7 @@ extension ReportsController {
             // Content a finished evaluation already saw needs none, unless another version of the object is
             // still queued or in progress (A → B → A: B would otherwise be reported last).
             let evaluated = runtime.withLock { $0.evaluatedHashes[uid] }
-            if let evaluated, evaluated == object.scanContentHash, !queue.holds(uid) { return }
+            if let evaluated, evaluated == informer.entry(forKey: uid)?.contentHash, !queue.holds(uid) { return }
             await enqueue(object, mapping: mapping, queue: queue)
         case .deleted(let identity, _):
             guard !identity.uid.isEmpty, configuration.scope.owns(uid: identity.uid) else { return }
@@ -272,8 +277,7 @@ extension ReportsController {
             if writer.knownReports[identity.uid] != nil { queue.insert(identity.uid, .delete(uid: identity.uid)) }
             return
         }
-        let target = ScanTarget(
-            mapping: mapping, namespace: identity.namespace, name: identity.name, uid: identity.uid)
+        let target = ScanTarget(mapping: mapping, identity: identity)
         let item =
             informer.flatMap { informer in
                 // Before its first list the informer knows nothing to compare with.

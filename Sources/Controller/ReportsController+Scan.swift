@@ -59,17 +59,29 @@ extension ReportsController {
                 if object["kind"] == nil { object["kind"] = .string(target.mapping.kind) }
                 if object["apiVersion"] == nil { object["apiVersion"] = .string(target.mapping.resource.groupVersion) }
             }
-            guard let subject = ReportSubject(object: object) else { return }
+            let subject = target.subject
             let results = await evaluate(object, subject: subject, resource: target.mapping.resource.resource)
             if results.isEmpty {
                 try await writer.delete(uid: subject.uid)
             } else {
                 try await writer.write(PolicyReport(api: configuration.reportAPI, subject: subject, results: results))
             }
-            let hash = object.scanContentHash
+            let hash = contentHash(of: object, target: target)
             runtime.withLock { $0.evaluatedHashes[subject.uid] = hash }
             counters.withLock { $0.evaluations += 1 }
         }
+    }
+
+    /// The scan hash of an evaluated object: the informer's, when it holds this very version (hashed once
+    /// on arrival), else computed.
+    private func contentHash(of object: JSONValue, target: ScanTarget) -> String {
+        let informer = runtime.withLock { $0.watchers[target.mapping.kind]?.informer }
+        if let entry = informer?.entry(forKey: target.uid),
+            entry.identity.resourceVersion == object[path: "metadata", "resourceVersion"]?.stringValue
+        {
+            return entry.contentHash
+        }
+        return object.scanContentHash
     }
 
     /// The report entries of every ready policy for an object, with Kyverno's metrics.

@@ -1,5 +1,6 @@
 import JSONValue
 import KubeClient
+import PolicyReports
 
 /// One unit of work: evaluate an object (from an event or a list, or read fresh when `object` is nil),
 /// or delete the report of a resource that is gone.
@@ -43,12 +44,30 @@ extension ScanItem {
     }
 }
 
-/// The resource an evaluation is about.
+/// The resource an evaluation is about: its kind's mapping and the identity the informer or list read
+/// once; the report's subject derives from these, not from parsing the object again.
 struct ScanTarget: Sendable, Hashable {
     var mapping: ResourceMapping
     var namespace: String
     var name: String
     var uid: String
+
+    init(mapping: ResourceMapping, namespace: String, name: String, uid: String) {
+        self.mapping = mapping
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+    }
+
+    init(mapping: ResourceMapping, identity: ObjectIdentity) {
+        self.init(mapping: mapping, namespace: identity.namespace, name: identity.name, uid: identity.uid)
+    }
+
+    /// The subject of the resource's report.
+    var subject: ReportSubject {
+        ReportSubject(
+            apiVersion: mapping.resource.groupVersion, kind: mapping.kind, name: name, namespace: namespace, uid: uid)
+    }
 }
 
 extension JSONValue {
@@ -57,18 +76,6 @@ extension JSONValue {
         self[path: "metadata", "resourceVersion"]?.stringValue.flatMap { UInt64($0) }
     }
 
-    /// The hash of what a policy can see change, as Kyverno's resource hash: labels, annotations, and the
-    /// object without `metadata` and `status` (so status-only and resourceVersion-only updates are equal).
-    var scanContentHash: String {
-        guard case .object(var object) = self else { return contentHash }
-        let labels = self[path: "metadata", "labels"] ?? .null
-        let annotations = self[path: "metadata", "annotations"] ?? .null
-        object["metadata"] = nil
-        object["status"] = nil
-        object["kind"] = nil
-        object["apiVersion"] = nil
-        return JSONValue.array([labels, annotations, .object(object)]).contentHash
-    }
 }
 
 /// A request to evaluate the objects of some kinds again (after a policy or namespace change, or a

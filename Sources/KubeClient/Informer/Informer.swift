@@ -26,6 +26,8 @@ public final class Informer: Sendable {
         public var pageSize: Int
         /// Keep whole objects (true) or only identity and content hash (false, the light mode).
         public var keepsObjects: Bool
+        /// What the content hash covers: which updates are content changes.
+        public var contentHashing: ContentHashing
         /// The lower bound of the random watch timeout (client-go: 5 minutes).
         public var minimumWatchTimeout: Duration
         public var backoff: ExponentialBackoff
@@ -41,6 +43,7 @@ public final class Informer: Sendable {
             fieldSelector: String? = nil,
             pageSize: Int = 500,
             keepsObjects: Bool = false,
+            contentHashing: ContentHashing = .object,
             minimumWatchTimeout: Duration = .seconds(300),
             backoff: ExponentialBackoff = .reflector,
             accessObserver: (@Sendable (_ forbiddenVerbs: Set<String>) -> Void)? = nil
@@ -48,6 +51,7 @@ public final class Informer: Sendable {
             self.resource = resource
             self.namespace = namespace
             self.labelSelector = labelSelector
+            self.contentHashing = contentHashing
             self.fieldSelector = fieldSelector
             self.pageSize = pageSize
             self.keepsObjects = keepsObjects
@@ -83,7 +87,9 @@ public final class Informer: Sendable {
     public init(client: KubeClient, configuration: Configuration) {
         self.client = client
         self.configuration = configuration
-        state = Mutex(State(store: InformerStore(keepsObjects: configuration.keepsObjects)))
+        state = Mutex(
+            State(store: InformerStore(keepsObjects: configuration.keepsObjects, hashing: configuration.contentHashing))
+        )
     }
 
     /// Whether the first list has been delivered to the handler.

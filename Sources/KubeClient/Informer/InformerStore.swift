@@ -13,10 +13,13 @@ public struct InformerStore: Sendable {
     }
 
     public let keepsObjects: Bool
+    /// What ``Entry/contentHash`` covers.
+    public let hashing: ContentHashing
     public private(set) var entries: [String: Entry] = [:]
 
-    public init(keepsObjects: Bool) {
+    public init(keepsObjects: Bool, hashing: ContentHashing = .object) {
         self.keepsObjects = keepsObjects
+        self.hashing = hashing
     }
 
     public var count: Int { entries.count }
@@ -25,7 +28,7 @@ public struct InformerStore: Sendable {
     /// already known at this resource version (a replayed event).
     public mutating func upsert(_ object: JSONValue) -> InformerEvent? {
         guard let identity = ObjectIdentity(object: object) else { return nil }
-        let hash = object.objectContentHash
+        let hash = hashing.hash(object)
         let entry = Entry(identity: identity, contentHash: hash, object: keepsObjects ? object : JSONValue?.none)
         guard let old = entries[identity.key] else {
             entries[identity.key] = entry

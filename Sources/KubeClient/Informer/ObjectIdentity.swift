@@ -43,4 +43,35 @@ extension JSONValue {
         object["metadata"] = .object(metadata)
         return JSONValue.object(object).contentHash
     }
+
+    /// The hash of what a policy can see change, as Kyverno's resource hash: labels, annotations, and the
+    /// object without `metadata` and `status` (so status, resourceVersion and other metadata-only updates
+    /// are equal).
+    public var scanContentHash: String {
+        guard case .object(var object) = self else { return contentHash }
+        let labels = self[path: "metadata", "labels"] ?? .null
+        let annotations = self[path: "metadata", "annotations"] ?? .null
+        object["metadata"] = nil
+        object["status"] = nil
+        object["kind"] = nil
+        object["apiVersion"] = nil
+        return JSONValue.array([labels, annotations, .object(object)]).contentHash
+    }
+}
+
+/// Which content an informer's hash covers, and so which updates it reports as content changes.
+public enum ContentHashing: Sendable, Hashable {
+    /// Everything but `metadata.resourceVersion` and `metadata.managedFields` (``JSONValue/objectContentHash``).
+    case object
+    /// What a policy can see: labels, annotations, and everything outside `metadata` and `status`
+    /// (``JSONValue/scanContentHash``).
+    case scanned
+
+    /// The hash of `object`.
+    public func hash(_ object: JSONValue) -> String {
+        switch self {
+        case .object: object.objectContentHash
+        case .scanned: object.scanContentHash
+        }
+    }
 }
