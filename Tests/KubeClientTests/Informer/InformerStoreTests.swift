@@ -70,4 +70,30 @@ struct InformerStoreTests {
             Self.pod("a", uid: "u", rv: "1").objectContentHash
                 != Self.pod("a", uid: "u", rv: "1", image: "x").objectContentHash)
     }
+
+    @Test func scannedHashingIgnoresStatusAndOtherMetadataButNotLabelsOrAnnotations() {
+        func pod(rv: String, status: JSONValue = [:], labels: JSONValue = [:], owner: String = "") -> JSONValue {
+            var pod = Self.pod("a", uid: "u", rv: rv)
+            pod["status"] = status
+            pod["metadata"]?["labels"] = labels
+            pod["metadata"]?["ownerReferences"] = [["uid": .string(owner)]]
+            return pod
+        }
+        var scanned = InformerStore(keepsObjects: false, hashing: .scanned)
+        var whole = InformerStore(keepsObjects: false)
+        for store in [0, 1] {
+            _ = store == 0 ? scanned.upsert(pod(rv: "1")) : whole.upsert(pod(rv: "1"))
+        }
+        // A status-only update: a change of the object, not of what a scan sees.
+        let statusOnly = pod(rv: "2", status: ["phase": "Running"])
+        #expect(scanned.upsert(statusOnly) == .updated(statusOnly, contentChanged: false))
+        #expect(whole.upsert(statusOnly) == .updated(statusOnly, contentChanged: true))
+        // Other metadata (an owner reference) neither.
+        let owned = pod(rv: "3", status: ["phase": "Running"], owner: "rs-1")
+        #expect(scanned.upsert(owned) == .updated(owned, contentChanged: false))
+        // Labels are seen.
+        let labelled = pod(rv: "4", status: ["phase": "Running"], labels: ["app": "web"], owner: "rs-1")
+        #expect(scanned.upsert(labelled) == .updated(labelled, contentChanged: true))
+        #expect(scanned.entries["u"]?.contentHash == labelled.scanContentHash)
+    }
 }
