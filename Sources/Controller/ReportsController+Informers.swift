@@ -59,22 +59,32 @@ extension ReportsController {
     /// Whether every permitted policy-source informer has synced (one the server forbids to list does not
     /// hold the start back; it is logged and retried).
     func policySourcesSynced() -> Bool {
-        runtime.withLock { $0.policySources.informers }.allSatisfy(Self.isSyncedOrForbidden)
+        runtime.withLock { $0.policySources.informers }.allSatisfy(\.hasSyncedOrListForbidden)
+    }
+
+    /// Waits until every informer `informers()` returns has synced or may not list (the set may change
+    /// meanwhile; it is read again after each wait). Returns false when shutdown began or the task was
+    /// cancelled first.
+    func waitUntilSyncedOrForbidden(_ informers: @escaping @Sendable () -> [Informer]) async -> Bool {
+        while true {
+            let pending = informers().filter { !$0.hasSyncedOrListForbidden }
+            if pending.isEmpty { return true }
+            let waited = await shutdownLatch.unlessFired {
+                for informer in pending { await informer.waitUntilSynced(orListForbidden: true) }
+            }
+            if !waited { return false }
+        }
     }
 
     /// Whether every permitted kind informer has synced: readiness. A kind the server forbids to list is
     /// logged, exported as `vigil_informer_forbidden` and retried, but does not hold readiness hostage.
     func watchersSynced() -> Bool {
-        runtime.withLock { Array($0.watchers.values) }.allSatisfy { Self.isSyncedOrForbidden($0.informer) }
+        runtime.withLock { Array($0.watchers.values) }.allSatisfy(\.informer.hasSyncedOrListForbidden)
     }
 
     /// Whether every kind informer has delivered its first list (forbidden ones included).
     func watchersFullySynced() -> Bool {
         runtime.withLock { Array($0.watchers.values) }.allSatisfy(\.informer.hasSynced)
-    }
-
-    private static func isSyncedOrForbidden(_ informer: Informer) -> Bool {
-        informer.hasSynced || informer.forbiddenVerbs.contains("list")
     }
 
     /// The UIDs of every object the kind informers currently see.

@@ -111,6 +111,8 @@ public final class ReportsController: Service, Sendable {
     let evaluator: PolicyEvaluator
     let validatingEvaluator = ValidatingPolicyEvaluator()
     let runtime = Mutex(Runtime())
+    /// Fires when graceful shutdown begins: what startup waits and the election await.
+    let shutdownLatch = ShutdownLatch()
     let counters = Mutex((evaluations: 0, retries: 0))
     /// Kyverno's per-result metrics, with their handles cached.
     let kyvernoMetrics = KyvernoMetricsRecorder()
@@ -196,34 +198,44 @@ public final class ReportsController: Service, Sendable {
         }
         logger.info("shutting down: finishing in-flight work")
         queue?.shutDown()
+        shutdownLatch.fire()
     }
 
     private func runElected(_ election: LeaderElector.Configuration) async throws {
-        let elector = LeaderElector(client: client, configuration: election)
-        let shard = String(configuration.scope.shardIndex)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let leader = Gauge(label: "vigil_leader", dimensions: [("shard", String(configuration.scope.shardIndex))])
+        leader.record(0)
+        // Readiness and metrics follow the elector's callbacks as client-go's OnNewLeader/OnStoppedLeading.
+        let callbacks = LeaderElector.Callbacks(
+            onNewLeader: { holder in
+                if holder == election.identity {
+                    self.status.setLeadership(.leader)
+                    leader.record(1)
+                } else if !holder.isEmpty {
+                    self.status.setLeadership(.follower)
+                }
+            },
+            onStoppedLeading: {
+                // Campaigning again: a standby until the lease is won back.
+                self.status.setLeadership(.follower)
+                leader.record(0)
+            })
+        let elector = LeaderElector(client: client, configuration: election, callbacks: callbacks)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await elector.run { try await self.lead() }
+                return false
             }
             group.addTask {
-                // Publishes leadership for readiness and metrics; ends the election once shutdown is
-                // requested and no leadership term is running (a follower has nothing to drain).
-                while true {
-                    let (leading, shuttingDown, drains) = self.runtime.withLock {
-                        ($0.leading, $0.shuttingDown, $0.leadingAtShutdown)
-                    }
-                    if elector.isLeader || leading {
-                        self.status.setLeadership(.leader)
-                    } else if let holder = elector.observedHolder, !holder.isEmpty {
-                        self.status.setLeadership(.follower)
-                    }
-                    Gauge(label: "vigil_leader", dimensions: [("shard", shard)]).record(elector.isLeader ? 1 : 0)
-                    if shuttingDown && !drains { throw CancellationError() }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+                // Once shutdown begins, a follower (nothing to drain) ends the election at once; a leader
+                // drains its term, which then ends the election itself.
+                await self.shutdownLatch.wait()
+                return !self.runtime.withLock { $0.leadingAtShutdown }
             }
             defer { group.cancelAll() }
-            _ = try await group.next()
+            while let endElection = try await group.next() {
+                if endElection { throw CancellationError() }
+                if !shutdownLatch.hasFired || Task.isCancelled { return }
+            }
         }
     }
 
@@ -265,7 +277,7 @@ public final class ReportsController: Service, Sendable {
         try await withThrowingTaskGroup(of: Void.self) { background in
             try await startPolicySources(in: &background)
             // Returning early would wait for the policy informers, which run until cancelled.
-            guard await waitUntil({ self.policySourcesSynced() }) else {
+            guard await waitUntilSyncedOrForbidden({ self.runtime.withLock { $0.policySources.informers } }) else {
                 background.cancelAll()
                 return
             }
@@ -324,7 +336,8 @@ public final class ReportsController: Service, Sendable {
     private func settle(queue: WorkQueue<ScanItem>) async {
         let clock = ContinuousClock()
         let start = clock.now
-        guard await waitUntil({ self.watchersSynced() }) else { return }
+        guard await waitUntilSyncedOrForbidden({ self.runtime.withLock { $0.watchers.values.map(\.informer) } })
+        else { return }
         status.setInformersSynced(true)
         await queue.wait(for: queue.checkpoint())
         guard !isStopping else { return }

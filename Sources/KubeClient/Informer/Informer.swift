@@ -74,7 +74,12 @@ public final class Informer: Sendable {
     private struct State {
         var store: InformerStore
         var synced = false
-        var syncWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Tasks waiting for the first list (``waitUntilSynced(orListForbidden:)``), by id; `orForbidden`
+        /// ones also end when listing is forbidden.
+        var syncWaiters: [UInt64: (orForbidden: Bool, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiter: UInt64 = 0
+        /// ``run(_:)`` has ended (and not started again): nothing will sync.
+        var stopped = false
         var resourceVersion = ""
         var statistics = Statistics()
         var forbiddenVerbs: Set<String> = []
@@ -109,16 +114,33 @@ public final class Informer: Sendable {
     /// What the informer knows of one object now (by ``ObjectIdentity/key``), without copying the store.
     public func entry(forKey key: String) -> InformerStore.Entry? { state.withLock { $0.store.entries[key] } }
 
-    /// Returns once the first list has been delivered (immediately if it has).
-    public func waitUntilSynced() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state in
-                if state.synced { return true }
-                state.syncWaiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
+    /// Returns once the first list has been delivered (immediately if it has), or, with
+    /// `orListForbidden`, once the server forbids listing (a kind that must not hold readiness back); also
+    /// when the waiting task is cancelled or ``run(_:)`` ends.
+    public func waitUntilSynced(orListForbidden: Bool = false) async {
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state in
+                    // Checked under the lock the cancellation handler takes: one of them resumes the waiter.
+                    if state.synced || state.stopped || Task.isCancelled { return true }
+                    if orListForbidden && state.forbiddenVerbs.contains("list") { return true }
+                    state.syncWaiters[id] = (orListForbidden, continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.syncWaiters.removeValue(forKey: id) }?.continuation.resume()
+        }
+    }
+
+    /// Whether the first list has been delivered or listing is forbidden: nothing more to wait for.
+    public var hasSyncedOrListForbidden: Bool {
+        state.withLock { $0.synced || $0.forbiddenVerbs.contains("list") }
     }
 
     /// Runs until the task is cancelled, calling `handler` for every change in order. The handler's time
@@ -126,6 +148,16 @@ public final class Informer: Sendable {
     ///
     /// - Throws: `CancellationError` when cancelled; nothing else (errors are retried with back-off).
     public func run(_ handler: @Sendable (InformerEvent) async -> Void) async throws {
+        // A stopped informer never syncs: whoever waits for it is released (and finds it not synced).
+        state.withLock { $0.stopped = false }
+        defer {
+            let waiters = state.withLock { state in
+                state.stopped = true
+                defer { state.syncWaiters = [:] }
+                return state.syncWaiters.values.map(\.continuation)
+            }
+            for waiter in waiters { waiter.resume() }
+        }
         var backoff = configuration.backoff
         var listFrom: String? = "0"
         var needsList = true
@@ -224,10 +256,10 @@ public final class Informer: Sendable {
         let waiters = state.withLock { state in
             state.synced = true
             let waiters = state.syncWaiters
-            state.syncWaiters = []
+            state.syncWaiters = [:]
             return waiters
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters.values { waiter.continuation.resume() }
     }
 
     private func watchOnce(_ handler: @Sendable (InformerEvent) async -> Void) async throws -> WatchOutcome {
@@ -294,12 +326,21 @@ public final class Informer: Sendable {
 
     /// Records whether `verb` is forbidden now and tells the observer when the set changed.
     private func setAccess(_ verb: String, forbidden: Bool) {
-        let changed: Set<String>? = state.withLock { state in
+        let (changed, released) = state.withLock { state in
             if forbidden { state.statistics.forbidden += 1 }
             let before = state.forbiddenVerbs
             if forbidden { state.forbiddenVerbs.insert(verb) } else { state.forbiddenVerbs.remove(verb) }
-            return state.forbiddenVerbs == before ? nil : state.forbiddenVerbs
+            // A forbidden list ends the waits that accept it.
+            var released: [CheckedContinuation<Void, Never>] = []
+            if forbidden && verb == "list" {
+                for (id, waiter) in state.syncWaiters where waiter.orForbidden {
+                    state.syncWaiters[id] = nil
+                    released.append(waiter.continuation)
+                }
+            }
+            return (state.forbiddenVerbs == before ? nil : state.forbiddenVerbs, released)
         }
+        for waiter in released { waiter.resume() }
         if let changed { configuration.accessObserver?(changed) }
     }
 

@@ -46,18 +46,58 @@ public final class LeaderElector: Sendable {
         }
     }
 
+    /// What the elector tells its owner, as client-go's `LeaderCallbacks` (the work itself is
+    /// ``run(_:)``'s argument). Called on the elector's task; they must be quick.
+    public struct Callbacks: Sendable {
+        /// The observed holder changed: this candidate's identity when it leads, another's when it
+        /// follows, empty when the lease was released.
+        public var onNewLeader: (@Sendable (_ holder: String) -> Void)?
+        /// This candidate stopped leading (the lease was lost, released, or the work ended).
+        public var onStoppedLeading: (@Sendable () -> Void)?
+
+        public init(
+            onNewLeader: (@Sendable (_ holder: String) -> Void)? = nil,
+            onStoppedLeading: (@Sendable () -> Void)? = nil
+        ) {
+            self.onNewLeader = onNewLeader
+            self.onStoppedLeading = onStoppedLeading
+        }
+    }
+
     static let leases = GroupVersionResource(group: "coordination.k8s.io", version: "v1", resource: "leases")
 
     public let configuration: Configuration
     private let client: KubeClient
+    private let callbacks: Callbacks
     private let clock = ContinuousClock()
-    private let state = Mutex<(observation: LeaseObservation, resourceVersion: String?, leading: Bool)>(
-        (LeaseObservation(), nil, false)
-    )
+    private let state = Mutex<
+        (observation: LeaseObservation, resourceVersion: String?, leading: Bool, reportedHolder: String?)
+    >((LeaseObservation(), nil, false, nil))
 
-    public init(client: KubeClient, configuration: Configuration) {
+    public init(client: KubeClient, configuration: Configuration, callbacks: Callbacks = Callbacks()) {
         self.client = client
         self.configuration = configuration
+        self.callbacks = callbacks
+    }
+
+    /// Tells ``Callbacks/onNewLeader`` when the observed holder differs from the one last reported.
+    private func reportTransition() {
+        let holder: String? = state.withLock { state in
+            let holder = state.observation.record?.holderIdentity ?? ""
+            guard holder != state.reportedHolder else { return nil }
+            state.reportedHolder = holder
+            return holder
+        }
+        if let holder { callbacks.onNewLeader?(holder) }
+    }
+
+    /// Marks leadership over and tells ``Callbacks/onStoppedLeading`` (once per term).
+    private func stopLeading() {
+        let wasLeading = state.withLock { state in
+            defer { state.leading = false }
+            return state.leading
+        }
+        if wasLeading { callbacks.onStoppedLeading?() }
     }
 
     /// Whether this candidate currently believes it leads.
@@ -71,7 +111,7 @@ public final class LeaderElector: Sendable {
     ///
     /// - Throws: `CancellationError` when cancelled (after releasing the lease).
     public func run(_ work: @escaping @Sendable () async throws -> Void) async throws {
-        defer { state.withLock { $0.leading = false } }
+        defer { stopLeading() }
         while true {
             do {
                 try await acquire()
@@ -89,12 +129,12 @@ public final class LeaderElector: Sendable {
                     group.cancelAll()
                 }
             } catch {
-                state.withLock { $0.leading = false }
+                stopLeading()
                 try await releaseIfCancelled(error)
                 logLeadership("lost lease; campaigning again")
                 continue
             }
-            state.withLock { $0.leading = false }
+            stopLeading()
             logLeadership("stopped leading")
             if Task.isCancelled { try await releaseIfCancelled(CancellationError()) }
         }
@@ -210,7 +250,10 @@ public final class LeaderElector: Sendable {
                     for: configuration.identity, leaseDuration: configuration.leaseDuration, wallTime: wallTime)
             )
         }
-        guard allowed else { return false }
+        guard allowed else {
+            reportTransition()
+            return false
+        }
         var updated = current
         updated["spec"] = next.spec
         do {
@@ -227,6 +270,7 @@ public final class LeaderElector: Sendable {
             state.observation.observe(record, at: now)
             state.resourceVersion = lease[path: "metadata", "resourceVersion"]?.stringValue
         }
+        reportTransition()
     }
 
     /// Gives the lease up if this candidate holds it, so a successor need not wait for expiry.
@@ -256,10 +300,9 @@ public final class LeaderElector: Sendable {
         } catch {
             released = false
         }
-        state.withLock { state in
-            state.leading = false
-            state.observation = LeaseObservation()
-        }
+        stopLeading()
+        state.withLock { $0.observation = LeaseObservation() }
+        if released { reportTransition() }
         return released
     }
 

@@ -63,4 +63,26 @@ struct InformerAccessTests {
         try await InformerTests.eventually { recorder.view == InformerTests.serverView(transport) }
         #expect(informer.statistics.forbidden == 3)
     }
+
+    @Test func waitsEndOnAForbiddenListOnCancellationAndWhenTheInformerStops() async throws {
+        let transport = MemoryTransport()
+        transport.serverCreate("pods", namespace: "a", name: "p0")
+        transport.inject(Array(repeating: .status(403, retryAfter: nil, body: Self.forbiddenBody), count: 1000))
+        let informer = Self.informer(transport, log: AccessLog())
+        let task = Task { try await informer.run { _ in } }
+        // A wait that accepts a forbidden list ends without a sync.
+        await informer.waitUntilSynced(orListForbidden: true)
+        #expect(!informer.hasSynced)
+        #expect(informer.hasSyncedOrListForbidden)
+        // A plain wait ends when its task is cancelled...
+        let waiter = Task { await informer.waitUntilSynced() }
+        waiter.cancel()
+        await waiter.value
+        // ...or when the informer stops: it will never sync.
+        let stranded = Task { await informer.waitUntilSynced() }
+        task.cancel()
+        _ = try? await task.value
+        await stranded.value
+        #expect(!informer.hasSynced)
+    }
 }

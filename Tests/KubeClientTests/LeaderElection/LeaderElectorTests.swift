@@ -6,15 +6,20 @@ import Testing
 @testable import KubeClient
 
 struct LeaderElectorTests {
-    static func elector(_ transport: MemoryTransport, _ identity: String) -> LeaderElector {
+    /// An elector with short periods; `renewDeadline` is generous enough that a busy machine (tests run in
+    /// parallel) does not make the leader miss its renewals and campaign again.
+    static func elector(
+        _ transport: MemoryTransport, _ identity: String, leaseDuration: Duration = .seconds(2),
+        renewDeadline: Duration = .seconds(1)
+    ) -> LeaderElector {
         LeaderElector(
             client: KubeClientRESTTests.client(transport),
             configuration: LeaderElector.Configuration(
                 namespace: "vigil",
                 name: "vigil-leader",
                 identity: identity,
-                leaseDuration: .seconds(2),
-                renewDeadline: .seconds(1),
+                leaseDuration: leaseDuration,
+                renewDeadline: renewDeadline,
                 retryPeriod: .milliseconds(200)
             )
         )
@@ -26,8 +31,8 @@ struct LeaderElectorTests {
 
     @Test func handsOverOnRelease() async throws {
         let transport = MemoryTransport()
-        let first = Self.elector(transport, "a")
-        let second = Self.elector(transport, "b")
+        let first = Self.elector(transport, "a", leaseDuration: .seconds(8), renewDeadline: .seconds(6))
+        let second = Self.elector(transport, "b", leaseDuration: .seconds(8), renewDeadline: .seconds(6))
         let leading = Mutex<[String]>([])
         let workA: @Sendable () async throws -> Void = {
             leading.withLock { $0.append("a") }
@@ -53,7 +58,46 @@ struct LeaderElectorTests {
         #expect(leading.withLock { $0 } == ["a", "b"])
         let lease = try #require(transport.objects("leases").first)
         #expect(lease[path: "spec", "leaseTransitions"] == 1)
-        #expect(lease[path: "spec", "leaseDurationSeconds"] == 2)
+        #expect(lease[path: "spec", "leaseDurationSeconds"] == 8)
+    }
+
+    /// What an elector's callbacks reported.
+    final class Reports: Sendable {
+        let holders = Mutex<[String]>([])
+        let stopped = Mutex(0)
+    }
+
+    @Test func callbacksReportEachNewHolderAndTheEndOfLeading() async throws {
+        let transport = MemoryTransport()
+        func elector(_ identity: String, _ reports: Reports) -> LeaderElector {
+            LeaderElector(
+                client: KubeClientRESTTests.client(transport),
+                configuration: Self.elector(
+                    transport, identity, leaseDuration: .seconds(8), renewDeadline: .seconds(6)
+                ).configuration,
+                callbacks: LeaderElector.Callbacks(
+                    onNewLeader: { holder in reports.holders.withLock { $0.append(holder) } },
+                    onStoppedLeading: { reports.stopped.withLock { $0 += 1 } }))
+        }
+        let (reportsA, reportsB) = (Reports(), Reports())
+        let first = elector("a", reportsA)
+        let second = elector("b", reportsB)
+        let work: @Sendable () async throws -> Void = { try await Task.sleep(for: .seconds(60)) }
+        let taskA = Task { try await first.run(work) }
+        try await InformerTests.eventually { first.isLeader }
+        let taskB = Task { try await second.run(work) }
+        defer { taskB.cancel() }
+        // The follower learns who leads without polling the elector.
+        try await InformerTests.eventually { reportsB.holders.withLock { $0 } == ["a"] }
+        taskA.cancel()
+        _ = try? await taskA.value
+        try await InformerTests.eventually { second.isLeader }
+        try await InformerTests.eventually { reportsB.holders.withLock { $0.last } == "b" }
+        // Each change once: the leader saw itself win, then its own release; the follower saw a, then b.
+        #expect(reportsA.holders.withLock { $0 } == ["a", ""])
+        #expect(reportsB.holders.withLock { $0 }.first == "a")
+        #expect(reportsA.stopped.withLock { $0 } == 1)
+        #expect(reportsB.stopped.withLock { $0 } == 0)
     }
 
     @Test(arguments: [SwitchableTransport.Mode.refuse, .hang])
