@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "JSONValue", "YAML", "HTTPClient", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -124,6 +125,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "PolicyReports", dependencies: ["PolicyEngine", "JSONValue"]),
@@ -143,6 +145,7 @@ let package = Package(
             name: "ExternalData",
             dependencies: [
                 "Failures", "JSONValue", "HTTPClient", "KubeClient", "OCIRegistry", "PolicyEngine",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(

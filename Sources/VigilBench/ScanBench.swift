@@ -104,21 +104,19 @@ enum ScanBench {
         var configuration = try ClientConfiguration.load(kubeconfig: kubeconfig, environment: [:])
         configuration.qps = 300
         configuration.burst = 300
-        let transport = try CurlKubeTransport(configuration: configuration)
         let requests = Mutex<[String: Int]>([:])
-        let client = KubeClient(
-            configuration: configuration, transport: transport,
-            metrics: { metric in requests.withLock { $0[metric.verb, default: 0] += 1 } })
         var logger = Logger(label: "vigil.bench")
         logger.logLevel = .error
-        let controller = ReportsController(
-            client: client,
+        let assembly = try ControllerAssembly(
+            clientConfiguration: configuration,
             configuration: ReportsController.Configuration(
                 workers: workers, policyDocuments: policies, watchesClusterPolicies: false),
-            services: external?.client, logger: logger)
+            serviceCalls: external?.client,
+            requestHook: { metric in requests.withLock { $0[metric.verb, default: 0] += 1 } }, logger: logger)
+        let (client, controller) = (assembly.client, assembly.controller)
         let clock = ContinuousClock()
         let start = clock.now
-        let task = Task { try await controller.run() }
+        let task = Task { try await assembly.run(logger: logger) }
         await controller.status.waitUntilSettled()
         let converge = start.duration(to: clock.now)
         let firstWrites = controller.statistics.reportWrites
@@ -132,7 +130,6 @@ enum ScanBench {
         let serviceRequests = external?.serviceRequests() ?? 0
         let serviceStatistics = await external?.client.statistics
         await external?.stop()
-        await transport.shutdown()
         server?.terminate()
         server?.waitUntilExit()
 

@@ -102,21 +102,18 @@ struct DemoCommand: AsyncParsableCommand {
         let kubeconfigPath = kubeconfigOut ?? directory + "/kubeconfig"
         try server.writeKubeconfig(to: kubeconfigPath, token: token)
         let clientConfiguration = try ClientConfiguration.load(kubeconfig: kubeconfigPath, environment: [:])
-        let transport = try CurlKubeTransport(configuration: clientConfiguration)
         defer { if kubeconfigOut == nil { try? FileManager.default.removeItem(atPath: directory) } }
-        let client = KubeClient(configuration: clientConfiguration, transport: transport)
         var logger = Logger(label: "vigil")
         logger.logLevel = level
         var configuration = ReportsController.Configuration(policyDocuments: policies, watchesClusterPolicies: false)
         configuration.workers = 4
-        let registryClient = try DemoImages.client(registry: registry)
-        let images = RegistryImageDataSource(client: registryClient, kube: client)
-        let serviceClient = try ServiceCallClient()
-        let controller = ReportsController(
-            client: client, configuration: configuration, images: images, services: serviceClient, logger: logger)
+        let assembly = try ControllerAssembly(
+            clientConfiguration: clientConfiguration, configuration: configuration,
+            registry: try DemoImages.client(registry: registry), serviceCalls: try ServiceCallClient(), logger: logger)
+        let (client, controller) = (assembly.client, assembly.controller)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: controller)], gracefulShutdownSignals: [.sigterm, .sigint],
+                services: assembly.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [], logger: logger))
         let running = Task { try await group.run() }
         let settled = await Self.waitUntilSettled(controller.status, seconds: timeout)
@@ -136,9 +133,6 @@ struct DemoCommand: AsyncParsableCommand {
             await group.triggerGracefulShutdown()
             _ = try? await running.value
         }
-        await registryClient.shutdown()
-        await serviceClient.shutdown()
-        await transport.shutdown()
         if !settled { throw ExitCode(1) }
     }
 

@@ -149,11 +149,7 @@ struct RunCommand: AsyncParsableCommand {
             kubeconfig: settings.kubeconfig, context: settings.context, environment: environment)
         clientConfiguration.qps = settings.qps
         clientConfiguration.burst = settings.burst
-        let transport = try CurlKubeTransport(configuration: clientConfiguration)
         let metrics = VigilMetrics.bootstrap(version: VersionInfo.version, logger: logger)
-        let client = KubeClient(
-            configuration: clientConfiguration, transport: transport, metricsFactory: metrics,
-            logger: Logger(label: "vigil.k8s"))
         var controllerConfiguration = settings.controller
         if settings.leaderElect {
             let leaseName =
@@ -164,17 +160,16 @@ struct RunCommand: AsyncParsableCommand {
                 identity: Self.identity(environment))
         }
         controllerConfiguration.policyDocuments = try ManifestFiles.documents(settings.policyPaths)
-        let registryClient = try registryOptions.makeClient(environment: environment)
-        let images = RegistryImageDataSource(
-            client: registryClient, kube: client, secretNamespace: clientConfiguration.namespace)
-        let serviceClient = try serviceCallOptions.makeClient(environment: environment)
-        let controller = ReportsController(
-            client: client, configuration: controllerConfiguration, images: images, services: serviceClient,
+        let assembly = try ControllerAssembly(
+            clientConfiguration: clientConfiguration, configuration: controllerConfiguration,
+            registry: try registryOptions.makeClient(environment: environment),
+            serviceCalls: try serviceCallOptions.makeClient(environment: environment), metricsFactory: metrics,
             logger: logger)
-        var services: [any Service] = [controller]
-        services += try observabilityServices(
-            metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, metrics: metrics,
-            status: controller.status, logger: logger)
+        let services =
+            assembly.services
+            + (try observabilityServices(
+                metricsAddress: settings.metricsAddress, healthAddress: settings.healthAddress, metrics: metrics,
+                status: assembly.controller.status, logger: logger))
         logger.info(
             "starting",
             metadata: [
@@ -183,24 +178,14 @@ struct RunCommand: AsyncParsableCommand {
                 "report_api": "\(controllerConfiguration.reportAPI.rawValue)",
             ])
         // The signals are ShutdownSignals': SIGTERM drains, a second one cancels (the group's own signal
-        // handling cannot give one signal both meanings).
+        // handling cannot give one signal both meanings). The clients come first in the group, so they shut
+        // down after the controller has drained.
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger)
         // In-flight writes finish well within this; a stuck request (a registry that never answers) must not
         // keep the pod terminating until the kubelet's SIGKILL.
         groupConfiguration.maximumGracefulShutdownDuration = settings.shutdownGracePeriod
-        let group = ServiceGroup(configuration: groupConfiguration)
-        do {
-            try await signals.run(group, logger: logger)
-        } catch {
-            await serviceClient.shutdown()
-            await registryClient.shutdown()
-            await transport.shutdown()
-            throw error
-        }
-        await serviceClient.shutdown()
-        await registryClient.shutdown()
-        await transport.shutdown()
+        try await signals.run(ServiceGroup(configuration: groupConfiguration), logger: logger)
     }
 
     /// The server of `/metrics` on `metricsAddress` and of `/healthz` + `/readyz` on `healthAddress`, with

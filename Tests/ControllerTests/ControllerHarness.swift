@@ -16,6 +16,13 @@ struct ControllerHarness {
     let client: KubeClient
     /// A kubeconfig for the server (bearer token), valid while the body of ``with(maxBodyBytes:_:)`` runs.
     let kubeconfig: String
+    /// The client settings every controller of the harness uses (from ``kubeconfig``).
+    let clientConfiguration: ClientConfiguration
+
+    /// Fast retries for tests.
+    static let retryPolicy = RetryPolicy(
+        maximumRetries: 3, backoff: ExponentialBackoff(initial: .milliseconds(5), maximum: .milliseconds(50)),
+        maximumRetryAfter: .milliseconds(200))
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -89,12 +96,9 @@ struct ControllerHarness {
         configuration.qps = 2000
         configuration.burst = 2000
         let transport = try CurlKubeTransport(configuration: configuration)
-        let client = KubeClient(
-            configuration: configuration, transport: transport,
-            retryPolicy: RetryPolicy(
-                maximumRetries: 3, backoff: ExponentialBackoff(initial: .milliseconds(5), maximum: .milliseconds(50)),
-                maximumRetryAfter: .milliseconds(200)))
-        let harness = ControllerHarness(server: server, client: client, kubeconfig: directory + "/kubeconfig")
+        let client = KubeClient(configuration: configuration, transport: transport, retryPolicy: Self.retryPolicy)
+        let harness = ControllerHarness(
+            server: server, client: client, kubeconfig: directory + "/kubeconfig", clientConfiguration: configuration)
         do {
             try await body(harness)
         } catch {
@@ -115,18 +119,20 @@ struct ControllerHarness {
             minimumWatchTimeout: .seconds(5))
     }
 
-    /// Starts a controller; the task ends when it stops.
+    /// Starts a controller as `vigil run` assembles one (its own client and transport, run in a
+    /// `ServiceGroup`); the task ends when it stops, after its clients have shut down.
     func start(
         _ configuration: ReportsController.Configuration = Self.configuration(), services: ServiceCallClient? = nil
-    ) -> (
+    ) throws -> (
         ReportsController, Task<Void, any Error>
     ) {
         var logger = Logger(label: "vigil.controller.test")
         logger.logLevel = .error
-        let controller = ReportsController(
-            client: client, configuration: configuration, services: services, logger: logger)
-        let task = Task { try await controller.run() }
-        return (controller, task)
+        let assembly = try ControllerAssembly(
+            clientConfiguration: clientConfiguration, configuration: configuration, serviceCalls: services,
+            retryPolicy: Self.retryPolicy, logger: logger)
+        let task = Task { try await assembly.run(logger: logger) }
+        return (assembly.controller, task)
     }
 
     func apply(_ object: JSONValue) throws { try server.apply(object) }

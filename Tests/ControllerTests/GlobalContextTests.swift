@@ -80,7 +80,7 @@ import Testing
                     message: "deployments {{ value }}"))
             try harness.apply(
                 Self.policy("names", reference: ["name": "deployments.names"], message: "names {{ value }}"))
-            let (controller, task) = harness.start()
+            let (controller, task) = try harness.start()
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             let uid = try await Self.podUID(harness, "p")
@@ -103,7 +103,7 @@ import Testing
                     message: "namespaces {{ value }}"))
             var configuration = ControllerHarness.configuration()
             configuration.globalContextWait = .seconds(2)
-            let (controller, task) = harness.start(configuration)
+            let (controller, task) = try harness.start(configuration)
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             let uid = try await Self.podUID(harness, "p")
@@ -160,7 +160,7 @@ import Testing
             let services = try ServiceCallClient()
             var configuration = ControllerHarness.configuration()
             configuration.globalContextWait = .seconds(10)
-            let (controller, task) = harness.start(configuration, services: services)
+            let (controller, task) = try harness.start(configuration, services: services)
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             let uid = try await Self.podUID(harness, "p")

@@ -39,7 +39,7 @@ struct PolicyExceptionControllerTests {
         guard ControllerHarness.requireSharedData() else { return }
         try await ControllerHarness.with { harness in
             try Self.setUp(harness)
-            let (controller, task) = harness.start()
+            let (controller, task) = try harness.start()
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             let (reports, oracle) = try await harness.converge()
@@ -56,7 +56,7 @@ struct PolicyExceptionControllerTests {
             let settings = PolicyExceptionSettings(enabled: true, namespace: "exceptions")
             var configuration = ControllerHarness.configuration()
             configuration.policyExceptions = settings
-            let (controller, task) = harness.start(configuration)
+            let (controller, task) = try harness.start(configuration)
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             var (reports, oracle) = try await harness.converge(exceptions: settings)

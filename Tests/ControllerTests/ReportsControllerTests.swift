@@ -39,7 +39,7 @@ struct ReportsControllerTests {
         try await ControllerHarness.with { harness in
             try Self.applyPolicies(harness)
             try Self.populate(harness)
-            let (controller, task) = harness.start()
+            let (controller, task) = try harness.start()
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             #expect(controller.status.isReady)
@@ -99,7 +99,7 @@ struct ReportsControllerTests {
         try await ControllerHarness.with { harness in
             try Self.applyPolicies(harness)
             try Self.populate(harness, pods: 6)
-            let (first, firstTask) = harness.start()
+            let (first, firstTask) = try harness.start()
             await first.status.waitUntilSettled()
             try await Self.expectConverged(harness, "first controller")
             first.beginShutdown()
@@ -116,7 +116,7 @@ struct ReportsControllerTests {
                 ],
                 "results": [],
             ])
-            let (second, secondTask) = harness.start()
+            let (second, secondTask) = try harness.start()
             defer { secondTask.cancel() }
             await second.status.waitUntilSettled()
             try await Self.expectConverged(harness, "second controller")
@@ -134,7 +134,7 @@ struct ReportsControllerTests {
             try Self.applyPolicies(harness)
             try Self.populate(harness)
             harness.server.faults.failFraction(0.3)
-            let (controller, task) = harness.start()
+            let (controller, task) = try harness.start()
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             let pods = try #require(harness.server.store.registry.resolve(group: "", version: "v1", plural: "pods"))
@@ -160,7 +160,7 @@ struct ReportsControllerTests {
         try await ControllerHarness.with { harness in
             try Self.applyPolicies(harness)
             try Self.populate(harness, pods: 6)
-            let (controller, task) = harness.start()
+            let (controller, task) = try harness.start()
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             await harness.server.stop()
@@ -180,7 +180,7 @@ struct ReportsControllerTests {
             try Self.applyPolicies(harness)
             try Self.populate(harness, pods: 40)
             harness.server.faults.setLatency(.milliseconds(2))
-            let (controller, task) = harness.start(ControllerHarness.configuration(workers: 1))
+            let (controller, task) = try harness.start(ControllerHarness.configuration(workers: 1))
             // Stop as soon as the first reports are written, in the middle of the scan.
             while controller.statistics.reportWrites[.create, default: 0] < 3 {
                 try await Task.sleep(for: .milliseconds(5))
@@ -189,7 +189,7 @@ struct ReportsControllerTests {
             try await task.value
             #expect(!controller.status.hasSettled)
             harness.server.faults.reset()
-            let (second, secondTask) = harness.start()
+            let (second, secondTask) = try harness.start()
             defer { secondTask.cancel() }
             await second.status.waitUntilSettled()
             try await Self.expectConverged(harness, "after restart of the controller")
@@ -209,10 +209,10 @@ struct ReportsControllerTests {
                     leaseDuration: .seconds(3), renewDeadline: .seconds(2), retryPeriod: .milliseconds(200))
                 return configuration
             }
-            let (first, firstTask) = harness.start(elected("replica-a"))
+            let (first, firstTask) = try harness.start(elected("replica-a"))
             await first.status.waitUntilSettled()
             #expect(first.status.leadership == .leader)
-            let (second, secondTask) = harness.start(elected("replica-b"))
+            let (second, secondTask) = try harness.start(elected("replica-b"))
             defer { secondTask.cancel() }
             while second.status.leadership != .follower { try await Task.sleep(for: .milliseconds(20)) }
             #expect(second.status.isReady)  // a follower is ready as a standby

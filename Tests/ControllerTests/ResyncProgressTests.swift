@@ -77,7 +77,7 @@ struct ResyncProgressTests {
                     path: "metadata", "uid"]?.stringValue)
             var configuration = ControllerHarness.configuration()
             configuration.backgroundScanInterval = .milliseconds(300)
-            let (controller, task) = harness.start(configuration)
+            let (controller, task) = try harness.start(configuration)
             defer { task.cancel() }
             let settled = try await Self.finishes(within: .seconds(60)) { await controller.status.waitUntilSettled() }
             #expect(settled, "the first scan never settled while one report write fails forever")
@@ -112,7 +112,7 @@ struct ResyncProgressTests {
         try await ControllerHarness.with { harness in
             try ReportsControllerTests.applyPolicies(harness)
             try ReportsControllerTests.populate(harness, pods: 12)
-            let (controller, task) = harness.start()
+            let (controller, task) = try harness.start()
             defer { task.cancel() }
             let settled = try await Self.finishes(within: .seconds(60)) { await controller.status.waitUntilSettled() }
             #expect(settled)

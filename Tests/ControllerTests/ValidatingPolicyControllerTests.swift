@@ -83,7 +83,7 @@ struct ValidatingPolicyControllerTests {
                 try Self.corpusDocument(
                     "best-practices-cel/require-pod-requests-limits/require-pod-requests-limits.yaml"))
             try harness.apply(Self.namespacedLimits)
-            let (controller, task) = harness.start()
+            let (controller, task) = try harness.start()
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             #expect(controller.status.isReady)
@@ -191,7 +191,7 @@ struct ValidatingPolicyControllerTests {
             namespace["metadata"]?["annotations"] = ["owner": "alice"]
             _ = try await harness.client.update(ControllerHarness.namespaces, object: namespace)
             try harness.apply(owned)
-            let (controller, task) = harness.start()
+            let (controller, task) = try harness.start()
             defer { task.cancel() }
             await controller.status.waitUntilSettled()
             var reports = try await Self.expectConverged(harness, "initial scan")

@@ -1,0 +1,11 @@
+import HTTPClient
+public import ServiceLifecycle
+
+extension RegistryClient: Service {
+    /// Runs the client as a `Service`: waits for graceful shutdown, then closes its connections. Put it
+    /// before the services that look images up, so the group stops them first.
+    public func run() async {
+        await untilGracefulShutdown()
+        await shutdown()
+    }
+}
