@@ -107,6 +107,7 @@ public final class ReportsController: Service, Sendable {
     let services: ServiceCallClient?
     let evaluator: PolicyEvaluator
     let validatingEvaluator = ValidatingPolicyEvaluator()
+    let admissionEvaluator = ValidatingAdmissionPolicyEvaluator()
     let runtime = Mutex(Runtime())
     let counters = Mutex((evaluations: 0, retries: 0))
     /// Kyverno's per-result metrics, with their handles cached.
