@@ -15,7 +15,8 @@ public final class PolicyCache: Sendable {
         case notBackground = "not_background"
         /// The policy cannot be decoded or compiled.
         case invalid
-        /// Labelled `reports.kyverno.io/disabled`.
+        /// Labelled `reports.kyverno.io/disabled`, or a ValidatingAdmissionPolicy not labelled
+        /// `reports.kyverno.io/enabled: "true"`.
         case disabled
         /// No validate rule Vigil can evaluate.
         case unsupported
@@ -34,8 +35,10 @@ public final class PolicyCache: Sendable {
         var version: String
         /// A ValidatingPolicy or NamespacedValidatingPolicy (ready ones only).
         public var validating: CompiledValidatingPolicy? = nil
-        /// The resources (plural names, `*` for any) a ValidatingPolicy matches.
+        /// The resources (plural names, `*` for any) a ValidatingPolicy or ValidatingAdmissionPolicy matches.
         public var resources: Set<String> = []
+        /// A ValidatingAdmissionPolicy (ready ones only).
+        public var admission: CompiledValidatingAdmissionPolicy? = nil
     }
 
     /// The label that turns reports off for a policy.
@@ -49,6 +52,12 @@ public final class PolicyCache: Sendable {
         var exceptions: [String: (version: String, exception: Exception)] = [:]
         var celExceptions: [CompiledCELPolicyException] = []
         var legacyExceptions: [PolicyException] = []
+
+        var admission: [(policy: CompiledValidatingAdmissionPolicy, resources: Set<String>)] = []
+        /// ValidatingAdmissionPolicyBindings by name, with their versions (those labelled
+        /// `reports.kyverno.io/disabled` are left out, as Kyverno's reports controller leaves them out).
+        var bindings: [String: (version: String, binding: ValidatingAdmissionPolicyBinding)] = [:]
+        var bindingList: [ValidatingAdmissionPolicyBinding] = []
 
         mutating func rebuildExceptions() {
             let ordered = exceptions.values.map(\.exception).sorted { $0.order.lexicographicallyPrecedes($1.order) }
@@ -100,14 +109,25 @@ public final class PolicyCache: Sendable {
         contents.withLock { $0.validating }
     }
 
-    /// The resources (plural names) ready ValidatingPolicies match; `*` when one matches any resource.
+    /// The resources (plural names) ready ValidatingPolicies and ValidatingAdmissionPolicies match; `*` when
+    /// one matches any resource.
     public var validatingResources: Set<String> {
         contents.withLock { contents in
             contents.entries.values.reduce(into: Set<String>()) { resources, entry in
-                if entry.state == .ready && entry.validating != nil { resources.formUnion(entry.resources) }
+                if entry.state == .ready && (entry.validating != nil || entry.admission != nil) {
+                    resources.formUnion(entry.resources)
+                }
             }
         }
     }
+
+    /// The ready ValidatingAdmissionPolicies with the resources they match.
+    var admissionIndex: [(policy: CompiledValidatingAdmissionPolicy, resources: Set<String>)] {
+        contents.withLock { $0.admission }
+    }
+
+    /// The ValidatingAdmissionPolicyBindings the reports use, by name.
+    public var admissionBindings: [ValidatingAdmissionPolicyBinding] { contents.withLock { $0.bindingList } }
 
     /// The CEL PolicyExceptions (policies.kyverno.io) that apply, by namespace and name.
     public var celExceptions: [CompiledCELPolicyException] { contents.withLock { $0.celExceptions } }
@@ -116,7 +136,8 @@ public final class PolicyCache: Sendable {
     public var legacyExceptions: [PolicyException] { contents.withLock { $0.legacyExceptions } }
 
     /// The key of a policy document: `ClusterPolicy/name`, `Policy/namespace/name`,
-    /// `ValidatingPolicy/name` or `NamespacedValidatingPolicy/namespace/name`.
+    /// `ValidatingPolicy/name`, `NamespacedValidatingPolicy/namespace/name` or
+    /// `ValidatingAdmissionPolicy/name`.
     static func key(of document: JSONValue) -> String {
         let kind = document["kind"]?.stringValue ?? "ClusterPolicy"
         let name = document[path: "metadata", "name"]?.stringValue ?? ""
@@ -128,7 +149,7 @@ public final class PolicyCache: Sendable {
     static func key(kind: String, namespace: String, name: String) -> String {
         switch kind {
         case "Policy", "NamespacedValidatingPolicy": return "\(kind)/\(namespace)/\(name)"
-        case "ValidatingPolicy": return "ValidatingPolicy/\(name)"
+        case "ValidatingPolicy", "ValidatingAdmissionPolicy": return "\(kind)/\(name)"
         default: return "ClusterPolicy/\(name)"
         }
     }
@@ -189,6 +210,62 @@ public final class PolicyCache: Sendable {
         }
     }
 
+    /// Adds or replaces a ValidatingAdmissionPolicyBinding; returns the resources whose results may change
+    /// (those of the policies the old and the new version bind), or `nil` when nothing changed. One that
+    /// does not decode, or is labelled `reports.kyverno.io/disabled`, is left out (logged).
+    @discardableResult
+    func upsertBinding(_ document: JSONValue) -> Affected? {
+        let name = document[path: "metadata", "name"]?.stringValue ?? ""
+        let version = document[path: "metadata", "resourceVersion"]?.stringValue ?? document.contentHash
+        if contents.withLock({ $0.bindings[name]?.version }) == version { return nil }
+        let binding: ValidatingAdmissionPolicyBinding
+        do {
+            binding = try ValidatingAdmissionPolicyDecoder.decodeBinding(document)
+        } catch {
+            logger.warning("policy binding not used", metadata: ["binding": "\(name)", "reason": "\(error)"])
+            return removeBinding(name: name)
+        }
+        if binding.labels[Self.disabledLabel] != nil {
+            logger.info(
+                "policy binding not used", metadata: ["binding": "\(name)", "reason": "labelled \(Self.disabledLabel)"])
+            return removeBinding(name: name)
+        }
+        logger.info("policy binding ready", metadata: ["binding": "\(name)", "policy": "\(binding.policyName)"])
+        return contents.withLock { contents in
+            let old = contents.bindings.updateValue((version, binding), forKey: name)
+            Self.rebuildBindings(&contents)
+            return Self.affected(contents, policyNames: [old?.binding.policyName, binding.policyName])
+        }
+    }
+
+    /// Removes a ValidatingAdmissionPolicyBinding; returns the resources of the policy it bound, or `nil`
+    /// when there was none.
+    @discardableResult
+    func removeBinding(name: String) -> Affected? {
+        contents.withLock { contents in
+            guard let old = contents.bindings.removeValue(forKey: name) else { return nil }
+            Self.rebuildBindings(&contents)
+            return Self.affected(contents, policyNames: [old.binding.policyName])
+        }
+    }
+
+    private static func rebuildBindings(_ contents: inout Contents) {
+        contents.bindingList = contents.bindings.keys.sorted().compactMap { contents.bindings[$0]?.binding }
+    }
+
+    /// The resources of the ready ValidatingAdmissionPolicies named.
+    private static func affected(_ contents: Contents, policyNames: [String?]) -> Affected {
+        var affected = Affected()
+        for name in Set(policyNames.compactMap(\.self)) {
+            if let entry = contents.entries[key(kind: "ValidatingAdmissionPolicy", namespace: "", name: name)],
+                entry.state == .ready
+            {
+                affected.resources.formUnion(entry.resources)
+            }
+        }
+        return affected
+    }
+
     /// What a policy change may change: the kinds (ClusterPolicy, Policy) and resources (ValidatingPolicy,
     /// plural names, `*` for any) the old and the new version matched.
     struct Affected: Sendable, Hashable {
@@ -203,9 +280,14 @@ public final class PolicyCache: Sendable {
         let key = explicitKey ?? Self.key(of: document)
         let version = document[path: "metadata", "resourceVersion"]?.stringValue ?? document.contentHash
         if let existing = contents.withLock({ $0.entries[key] }), existing.version == version { return nil }
-        let entry =
-            ValidatingPolicyDecoder.isValidatingPolicyDocument(document)
-            ? compileValidating(document, key: key, version: version) : compile(document, key: key, version: version)
+        let entry: Entry
+        if ValidatingPolicyDecoder.isValidatingPolicyDocument(document) {
+            entry = compileValidating(document, key: key, version: version)
+        } else if ValidatingAdmissionPolicyDecoder.isPolicyDocument(document) {
+            entry = compileAdmission(document, key: key, version: version)
+        } else {
+            entry = compile(document, key: key, version: version)
+        }
         if entry.state != .ready {
             logger.warning(
                 "policy not evaluated in background scans",
@@ -250,6 +332,9 @@ public final class PolicyCache: Sendable {
         contents.validating = keys.compactMap { key in
             contents.entries[key].flatMap { entry in entry.validating.map { ($0, entry.resources) } }
         }
+        contents.admission = keys.compactMap { key in
+            contents.entries[key].flatMap { entry in entry.admission.map { ($0, entry.resources) } }
+        }
         var counts: [State: Int] = [:]
         for entry in contents.entries.values { counts[entry.state, default: 0] += 1 }
         for state in State.allCases {
@@ -286,6 +371,29 @@ public final class PolicyCache: Sendable {
         }
         entry.state = .ready
         entry.validating = compiled
+        return entry
+    }
+
+    /// A ValidatingAdmissionPolicy: ready when it decodes and is labelled `reports.kyverno.io/enabled: "true"`
+    /// (Kyverno's reports controller reports no other). Its expressions always compile: one that does not
+    /// is an `error` result, as Kubernetes reports it.
+    private func compileAdmission(_ document: JSONValue, key: String, version: String) -> Entry {
+        var entry = Entry(key: key, state: .invalid, reason: "", compiled: nil, kinds: [], version: version)
+        let compiled: CompiledValidatingAdmissionPolicy
+        do {
+            compiled = CompiledValidatingAdmissionPolicy(try ValidatingAdmissionPolicyDecoder.decodePolicy(document))
+        } catch {
+            entry.reason = "\(error)"
+            return entry
+        }
+        entry.resources = compiled.matchedResources
+        guard compiled.policy.reportsEnabled else {
+            entry.state = .disabled
+            entry.reason = "not labelled \(ValidatingAdmissionPolicy.reportsEnabledLabel)=true"
+            return entry
+        }
+        entry.state = .ready
+        entry.admission = compiled
         return entry
     }
 

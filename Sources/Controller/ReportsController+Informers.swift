@@ -12,8 +12,11 @@ extension ReportsController {
     func startPolicySources(in group: inout ThrowingTaskGroup<Void, any Error>) async throws {
         for (index, document) in configuration.policyDocuments.enumerated() {
             if PolicyDecoder.isPolicyDocument(document) || ValidatingPolicyDecoder.isValidatingPolicyDocument(document)
+                || ValidatingAdmissionPolicyDecoder.isPolicyDocument(document)
             {
                 policies.upsert(document, key: "file/\(index)/" + PolicyCache.key(of: document))
+            } else if ValidatingAdmissionPolicyDecoder.isBindingDocument(document) {
+                policies.upsertBinding(document)
             } else if CELPolicyException.isExceptionDocument(document) || PolicyException.isExceptionDocument(document)
             {
                 policies.upsertException(document, key: "file/\(index)")
@@ -30,6 +33,7 @@ extension ReportsController {
                 [("ClusterPolicy", "kyverno.io"), ("Policy", "kyverno.io")]
                 + (legacyExceptions ? [("PolicyException", "kyverno.io")] : [])
                 + Self.celPolicyKinds.map { ($0, "policies.kyverno.io") }
+                + Self.admissionPolicyKinds.map { ($0, "admissionregistration.k8s.io") }
             for (kind, apiGroup) in kinds {
                 guard let mapping = mapper.mapping(kind: kind, group: apiGroup) else {
                     if apiGroup == "kyverno.io" && kind != "PolicyException" {
@@ -38,8 +42,8 @@ extension ReportsController {
                             metadata: ["kind": "\(kind)"])
                     } else {
                         logger.info(
-                            "policies.kyverno.io kind not served by this cluster; not watched",
-                            metadata: ["kind": "\(kind)"])
+                            "policy kind not served by this cluster; not watched",
+                            metadata: ["kind": "\(kind)", "group": "\(apiGroup)"])
                     }
                     continue
                 }
@@ -109,22 +113,31 @@ extension ReportsController {
     /// The policies.kyverno.io kinds the controller watches when the cluster serves them.
     static let celPolicyKinds = ["ValidatingPolicy", "NamespacedValidatingPolicy", "PolicyException"]
 
+    /// The Kubernetes admission policy kinds the controller watches when the cluster serves them
+    /// (admissionregistration.k8s.io).
+    static let admissionPolicyKinds = ["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]
+
     private func policyEvent(_ event: InformerEvent, kind: String, mapping: ResourceMapping) {
         informerMetrics(event, resource: mapping.resource)
         let isException = kind == "PolicyException"
+        let isBinding = kind == "ValidatingAdmissionPolicyBinding"
         var affected: PolicyCache.Affected?
         switch event {
         case .added(var object), .updated(var object, _):
             if object["kind"] == nil { object["kind"] = .string(kind) }
             if object["apiVersion"] == nil { object["apiVersion"] = .string(mapping.resource.groupVersion) }
-            if isException {
+            if isBinding {
+                affected = policies.upsertBinding(object)
+            } else if isException {
                 // An exception may change any policy's results (Kyverno, too, rescans everything).
                 if policies.upsertException(object) { affected = PolicyCache.Affected(resources: ["*"]) }
             } else {
                 affected = policies.upsert(object)
             }
         case .deleted(let identity, _):
-            if isException {
+            if isBinding {
+                affected = policies.removeBinding(name: identity.name)
+            } else if isException {
                 let key = PolicyCache.exceptionKey(
                     group: mapping.resource.group, namespace: identity.namespace, name: identity.name)
                 if policies.removeException(key: key) { affected = PolicyCache.Affected(resources: ["*"]) }

@@ -104,10 +104,21 @@ extension ReportsController {
                 compiled.policy, evaluation.results, resourceKind: subject.kind,
                 resourceNamespace: subject.namespace, elapsed: elapsed)
         }
+        let attributes = AdmissionAttributes(object: object, resource: resource)
+        let admission = policies.admissionIndex
+        if !admission.isEmpty {
+            // Kyverno records no metrics for these (its scanner does not wrap them in its metrics engine).
+            let bindings = policies.admissionBindings
+            for (compiled, resources) in admission where resources.contains(resource) || resources.contains("*") {
+                let evaluation = await admissionEvaluator.evaluate(
+                    compiled, bindings: bindings, attributes: attributes, provider: provider)
+                entries += ReportResult.entries(
+                    validatingAdmissionPolicy: compiled.policy, results: evaluation.results, timestamp: timestamp)
+            }
+        }
         let validating = policies.validatingIndex
         guard !validating.isEmpty else { return entries }
         let exceptions = policies.celExceptions
-        let attributes = AdmissionAttributes(object: object, resource: resource)
         for (compiled, resources) in validating {
             guard resources.contains(resource) || resources.contains("*") else { continue }
             let start = clock.now

@@ -110,6 +110,7 @@ public final class ReportsController: Service, Sendable {
     let services: ServiceCallClient?
     let evaluator: PolicyEvaluator
     let validatingEvaluator = ValidatingPolicyEvaluator()
+    let admissionEvaluator = ValidatingAdmissionPolicyEvaluator()
     let runtime = Mutex(Runtime())
     /// Fires when graceful shutdown begins: what startup waits and the election await.
     let shutdownLatch = ShutdownLatch()

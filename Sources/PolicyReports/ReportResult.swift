@@ -68,6 +68,20 @@ public struct ReportResult: Sendable, Hashable {
             of: policy, process: process, source: validatingPolicySource, results: results, timestamp: timestamp)
     }
 
+    /// The `source` Kyverno writes for ValidatingAdmissionPolicy results.
+    public static let validatingAdmissionPolicySource = ValidatingAdmissionPolicyEvaluator.source
+
+    /// Entries for a ValidatingAdmissionPolicy's results, as Kyverno's `ToPolicyReportResult` writes them:
+    /// source `ValidatingAdmissionPolicy`, `policy` and `rule` both the policy's name, the result's `binding`
+    /// property, `process: background scan`; scoring, category and severity from the policy's annotations.
+    public static func entries(
+        validatingAdmissionPolicy policy: ValidatingAdmissionPolicy, results: [RuleResult], timestamp: Int
+    ) -> [ReportResult] {
+        entries(
+            of: policy, process: "background scan", source: validatingAdmissionPolicySource, results: results,
+            timestamp: timestamp)
+    }
+
     /// One entry per result of `policy` (any kind): scoring, category and severity from its annotations,
     /// the `process` property as given.
     private static func entries(

@@ -19,6 +19,10 @@ public struct KyvernoTestInputs: Sendable {
     public var policies: [CompiledPolicy] = []
     /// The ValidatingPolicies and NamespacedValidatingPolicies of the policy files.
     public var validatingPolicies: [CompiledValidatingPolicy] = []
+    /// The ValidatingAdmissionPolicies of the policy files.
+    public var admissionPolicies: [CompiledValidatingAdmissionPolicy] = []
+    /// The ValidatingAdmissionPolicyBindings of the policy files.
+    public var admissionPolicyBindings: [ValidatingAdmissionPolicyBinding] = []
     /// The CEL PolicyExceptions (`policies.kyverno.io`) of the exceptions files (and of the policy files).
     public var celExceptions: [CompiledCELPolicyException] = []
     /// Policy names with the reason they did not decode or compile.
@@ -59,6 +63,25 @@ public struct KyvernoTestInputs: Sendable {
                     celExceptions.append(try Self.celException(document, path: path))
                     continue
                 }
+                if ValidatingAdmissionPolicyDecoder.isPolicyDocument(document) {
+                    let name = document["metadata"]?["name"]?.stringValue ?? "?"
+                    do {
+                        admissionPolicies.append(
+                            CompiledValidatingAdmissionPolicy(
+                                try ValidatingAdmissionPolicyDecoder.decodePolicy(document)))
+                    } catch {
+                        invalidPolicies[name] = "\(error)"
+                    }
+                    continue
+                }
+                if ValidatingAdmissionPolicyDecoder.isBindingDocument(document) {
+                    do {
+                        admissionPolicyBindings.append(try ValidatingAdmissionPolicyDecoder.decodeBinding(document))
+                    } catch {
+                        throw LoadError(path: path, message: "\(error)")
+                    }
+                    continue
+                }
                 guard PolicyDecoder.isPolicyDocument(document) else {
                     if let name = document["metadata"]?["name"]?.stringValue { otherPolicyNames.insert(name) }
                     continue
@@ -97,6 +120,13 @@ public struct KyvernoTestInputs: Sendable {
                 throw LoadError(path: path, message: "JSON payload must be a top-level object")
             }
             jsonPayloads[path] = payload
+        }
+        // Parameter objects of ValidatingAdmissionPolicies; a namespaced one without a namespace is in
+        // `default`, as the CLI reads resources.
+        for path in Self.paths(test["paramResources"]) {
+            for document in try Self.load(path, directory: directory) where !document.isNull {
+                clusterObjects.append(Self.defaultingNamespace(document))
+            }
         }
         for path in Self.paths(test["clusterResources"]) {
             for document in try Self.load(path, directory: directory) where !document.isNull {
@@ -140,6 +170,19 @@ public struct KyvernoTestInputs: Sendable {
             }
         }
         (apiCallResponses, globalContextEntries) = try Self.mocks(test, directory: directory)
+    }
+
+    /// `object` in the `default` namespace when it is of a namespaced kind and has none.
+    public static func defaultingNamespace(_ object: JSONValue) -> JSONValue {
+        let identity = ResourceIdentity(object)
+        guard identity.namespace.isEmpty, !KyvernoTestRunner.clusterScopedKinds.contains(identity.kind) else {
+            return object
+        }
+        var copy = object
+        var metadata = copy["metadata"]?.objectValue ?? [:]
+        metadata["namespace"] = "default"
+        copy["metadata"] = .object(metadata)
+        return copy
     }
 
     private static func celException(_ document: JSONValue, path: String) throws(LoadError)

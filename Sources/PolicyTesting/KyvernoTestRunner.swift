@@ -6,7 +6,8 @@ import YAML
 /// Runs Kyverno CLI test files (`kyverno-test.yaml`) through Vigil's engine and compares every expected
 /// result, as `kyverno test` does. Written by hand because the CLI's test runner is part of Kyverno's Go code.
 ///
-/// Only validate rules of `Policy` and `ClusterPolicy` are compared; expected results that need a feature
+/// Validate rules of `Policy` and `ClusterPolicy`, ValidatingPolicies and ValidatingAdmissionPolicies (with
+/// their bindings and `paramResources`) are compared; expected results that need a feature
 /// the engine does not evaluate (mutate, generate, verifyImages, `validate.cel`, `validate.manifests`,
 /// the newer policy kinds, global context entries) are reported as skipped with the feature named, and those of a
 /// test whose input files are missing as skipped with `input missing: <path>`.
@@ -104,7 +105,6 @@ public struct KyvernoTestRunner: Sendable {
         "isMutatingPolicy": "MutatingPolicy",
         "isMUtatingPolicy": "MutatingPolicy", "isGeneratingPolicy": "GeneratingPolicy",
         "isDeletingPolicy": "DeletingPolicy", "isImageValidatingPolicy": "ImageValidatingPolicy",
-        "isValidatingAdmissionPolicy": "ValidatingAdmissionPolicy",
         "isMutatingAdmissionPolicy": "MutatingAdmissionPolicy",
     ]
 
@@ -117,6 +117,20 @@ public struct KyvernoTestRunner: Sendable {
         }
         let policyName = entry["policy"]?.stringValue ?? ""
         let shortName = String(policyName.split(separator: "/").last ?? "")
+        if let admission = inputs.admissionPolicies.first(where: { $0.policy.name == shortName }),
+            entry["isValidatingAdmissionPolicy"]?.boolValue == true
+                || !inputs.validatingPolicies.contains(where: { $0.policy.name == shortName })
+        {
+            var records: [KyvernoTestRecord] = []
+            for name in names {
+                var record = await compare(
+                    entry: entry, admission: admission, resourceName: name, inputs: inputs, provider: provider,
+                    file: file)
+                record.usesCEL = true
+                records.append(record)
+            }
+            return records
+        }
         if let validating = inputs.validatingPolicies.first(where: { $0.policy.name == shortName }) {
             var records: [KyvernoTestRecord] = []
             for name in names {
@@ -199,19 +213,15 @@ public struct KyvernoTestRunner: Sendable {
             let evaluation = await ValidatingPolicyEvaluator(reportsMatchConditionSkips: true).evaluate(
                 validating, attributes: AdmissionAttributes(object: payload), provider: provider,
                 exceptions: inputs.celExceptions)
-            return Self.record(entry, evaluation, validating, resourceName: resourceName, file: file)
+            return Self.record(
+                entry, evaluation, scored: validating.policy.scored, resourceName: resourceName, file: file)
         }
         guard var resource = Self.findResource(entry, resourceName, in: inputs.resources) else {
             return Self.record(
                 file, entry, resource: resourceName, actual: "", status: .fail, reason: "resource not found")
         }
         // The CLI puts a namespaced resource without a namespace in `default` when it reads it.
-        let identity = ResourceIdentity(resource)
-        if identity.namespace.isEmpty, !Self.clusterScopedKinds.contains(identity.kind) {
-            var metadata = resource["metadata"]?.objectValue ?? [:]
-            metadata["namespace"] = "default"
-            resource["metadata"] = .object(metadata)
-        }
+        resource = KyvernoTestInputs.defaultingNamespace(resource)
         let values = inputs.variableValues(policy: validating.policy.name, resource: resourceName)
         let operation = entry["operation"]?.stringValue ?? values.global["request.operation"]?.stringValue ?? "CREATE"
         let attributes = AdmissionAttributes(
@@ -220,13 +230,30 @@ public struct KyvernoTestRunner: Sendable {
         let evaluator = ValidatingPolicyEvaluator(reportsMatchConditionSkips: true)
         let evaluation = await evaluator.evaluate(
             validating, attributes: attributes, provider: provider, exceptions: inputs.celExceptions)
-        return Self.record(entry, evaluation, validating, resourceName: resourceName, file: file)
+        return Self.record(entry, evaluation, scored: validating.policy.scored, resourceName: resourceName, file: file)
     }
 
-    /// The record of a ValidatingPolicy's evaluation against an expected result.
+    /// One expected result of a ValidatingAdmissionPolicy, evaluated as the Kyverno CLI does (the policy's
+    /// resources by kind, then its bindings; the last binding's result is the one the CLI keeps).
+    private func compare(
+        entry: JSONValue, admission: CompiledValidatingAdmissionPolicy, resourceName: String,
+        inputs: KyvernoTestInputs, provider: ClusterResourcesProvider, file: String
+    ) async -> KyvernoTestRecord {
+        guard let resource = Self.findResource(entry, resourceName, in: inputs.resources) else {
+            return Self.record(
+                file, entry, resource: resourceName, actual: "", status: .fail, reason: "resource not found")
+        }
+        let attributes = AdmissionAttributes(
+            object: KyvernoTestInputs.defaultingNamespace(resource), userInfo: Self.userInfo(inputs))
+        var evaluation = await ValidatingAdmissionPolicyEvaluator(cliMatching: true).evaluate(
+            admission, bindings: inputs.admissionPolicyBindings, attributes: attributes, provider: provider)
+        evaluation.results = evaluation.results.suffix(1)
+        return Self.record(entry, evaluation, scored: admission.policy.scored, resourceName: resourceName, file: file)
+    }
+
+    /// The record of a CEL policy's evaluation against an expected result.
     private static func record(
-        _ entry: JSONValue, _ evaluation: PolicyEvaluation, _ validating: CompiledValidatingPolicy,
-        resourceName: String, file: String
+        _ entry: JSONValue, _ evaluation: PolicyEvaluation, scored: Bool, resourceName: String, file: String
     ) -> KyvernoTestRecord {
         let expected = Self.expected(entry)
         guard let result = evaluation.results.first else {
@@ -237,7 +264,7 @@ public struct KyvernoTestRunner: Sendable {
                 file, entry, resource: resourceName, actual: "none", status: .skip,
                 reason: "excluded: the policy did not match the resource (kyverno test counts this as skipped)")
         }
-        let actual = result.reportStatus(scored: validating.policy.scored).rawValue
+        let actual = result.reportStatus(scored: scored).rawValue
         return Self.record(
             file, entry, resource: resourceName, actual: actual, status: actual == expected ? .pass : .fail,
             reason: actual == expected ? "" : result.message)

@@ -9,7 +9,8 @@ import PolicyTesting
 import YAML
 
 /// `vigil apply`: evaluate Kyverno policies (ClusterPolicy, Policy, ValidatingPolicy,
-/// NamespacedValidatingPolicy) against resources from files, as a background scan would.
+/// NamespacedValidatingPolicy) and Kubernetes ValidatingAdmissionPolicies (with their bindings and
+/// `--parameter-resource` objects) against resources from files, as a background scan would.
 ///
 /// Exit status: 0 when every input was read and evaluated, 1 with `--fail-on-violation` when a rule
 /// fails, 2 when an input is bad (unreadable or broken YAML, an invalid policy, exception or JMESPath
@@ -66,6 +67,7 @@ struct ApplyCommand: AsyncParsableCommand {
         var rows: [ApplyRow] = []
         var reports = ApplyReports()
         let validatingEvaluator = ValidatingPolicyEvaluator()
+        let admissionEvaluator = ValidatingAdmissionPolicyEvaluator()
         for resource in inputs.resources {
             let identity = ResourceIdentity(resource)
             for policy in set.policies(forKind: identity.kind) {
@@ -87,6 +89,15 @@ struct ApplyCommand: AsyncParsableCommand {
                     rows.append(ApplyRow(validatingPolicy: policy.policy, resource: identity, result: result))
                 }
                 reports.add(resource: resource, validatingPolicy: policy.policy, results: evaluation.results)
+            }
+            for policy in inputs.admissionPolicies {
+                let evaluation = await admissionEvaluator.evaluate(
+                    policy, bindings: inputs.admissionPolicyBindings, attributes: AdmissionAttributes(object: resource),
+                    provider: provider)
+                for result in evaluation.results {
+                    rows.append(ApplyRow(validatingPolicy: policy.policy, resource: identity, result: result))
+                }
+                reports.add(resource: resource, admissionPolicy: policy.policy, results: evaluation.results)
             }
         }
         await registryClient?.shutdown()
@@ -115,7 +126,7 @@ struct ApplyCommand: AsyncParsableCommand {
         for row in rows { counts[row.status, default: 0] += 1 }
         let summary = RuleResult.Status.allCases.map { "\($0.rawValue): \(counts[$0, default: 0])" }
         print(
-            "\(inputs.policies.count + inputs.validatingPolicies.count) policies, \(inputs.resources.count) resources; "
+            "\(inputs.policies.count + inputs.validatingPolicies.count + inputs.admissionPolicies.count) policies, \(inputs.resources.count) resources; "
                 + summary.joined(separator: ", "))
     }
 }
@@ -138,7 +149,8 @@ struct ApplyRow {
         properties = result.properties
     }
 
-    init(validatingPolicy policy: ValidatingPolicy, resource: ResourceIdentity, result: RuleResult) {
+    /// A row of a CEL policy's result (ValidatingPolicy, ValidatingAdmissionPolicy).
+    init(validatingPolicy policy: some ReportedPolicy, resource: ResourceIdentity, result: RuleResult) {
         policyName = policy.reportName
         ruleName = result.ruleName
         self.resource = resource

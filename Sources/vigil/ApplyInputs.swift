@@ -10,6 +10,9 @@ struct ApplyInputs {
     var policies: [CompiledPolicy] = []
     /// ValidatingPolicies and NamespacedValidatingPolicies.
     var validatingPolicies: [CompiledValidatingPolicy] = []
+    /// ValidatingAdmissionPolicies and their bindings.
+    var admissionPolicies: [CompiledValidatingAdmissionPolicy] = []
+    var admissionPolicyBindings: [ValidatingAdmissionPolicyBinding] = []
     /// CEL PolicyExceptions (policies.kyverno.io).
     var celExceptions: [CompiledCELPolicyException] = []
     /// The file each policy (by report name) came from.
@@ -44,6 +47,30 @@ struct ApplyInputs {
             } catch {
                 problems.append("\(file): \(error)")
             }
+        }
+        for (file, index, document) in policyDocuments {
+            do {
+                if ValidatingAdmissionPolicyDecoder.isPolicyDocument(document) {
+                    let policy = try ValidatingAdmissionPolicyDecoder.decodePolicy(document, index: index)
+                    admissionPolicies.append(CompiledValidatingAdmissionPolicy(policy))
+                    policyFiles[policy.name] = "\(file) (document \(index))"
+                    if !policy.reportsEnabled {
+                        notices.append(
+                            "ValidatingAdmissionPolicy \(policy.name): not labelled \(ValidatingAdmissionPolicy.reportsEnabledLabel)"
+                                + "=true (Vigil's scanner, like Kyverno's, leaves it out)")
+                    }
+                } else if ValidatingAdmissionPolicyDecoder.isBindingDocument(document) {
+                    admissionPolicyBindings.append(
+                        try ValidatingAdmissionPolicyDecoder.decodeBinding(document, index: index))
+                }
+            } catch {
+                problems.append("\(file): \(error)")
+            }
+        }
+        for binding in admissionPolicyBindings
+        where !admissionPolicies.contains(where: { $0.policy.name == binding.policyName }) {
+            notices.append(
+                "binding \(binding.name): no ValidatingAdmissionPolicy \(binding.policyName) among the policies")
         }
         for (file, index, document) in policyDocuments where CELPolicyException.isExceptionDocument(document) {
             loadCELException(document, file: file, index: index)
@@ -91,6 +118,14 @@ struct ApplyInputs {
                 problems.append("values file \(error)")
             }
         }
+        // Parameter objects: a namespaced one without a namespace is in `default`, as the Kyverno CLI reads it.
+        for (file, index, document) in documents(options.parameterResources) {
+            if let problem = Self.notKubernetesObject(document) {
+                problems.append("\(file) (document \(index)): not a Kubernetes object: \(problem)")
+                continue
+            }
+            clusterObjects.append(KyvernoTestInputs.defaultingNamespace(document))
+        }
         if let path = options.mocks { loadMocks(path) }
         if let path = options.namespaceLabels { loadNamespaceLabels(path) }
         for (file, index, document) in documents(options.resources) {
@@ -101,6 +136,8 @@ struct ApplyInputs {
             if PolicyDecoder.isPolicyDocument(document) || PolicyException.isExceptionDocument(document)
                 || ValidatingPolicyDecoder.isValidatingPolicyDocument(document)
                 || CELPolicyException.isExceptionDocument(document)
+                || ValidatingAdmissionPolicyDecoder.isPolicyDocument(document)
+                || ValidatingAdmissionPolicyDecoder.isBindingDocument(document)
             {
                 continue
             }

@@ -13,7 +13,10 @@ struct ApplyOptions: ParsableArguments {
 
     @Option(
         name: [.short, .customLong("policy")], parsing: .upToNextOption,
-        help: "Policy files or directories (ClusterPolicy and Policy documents).")
+        help: """
+            Policy files or directories (ClusterPolicy, Policy, ValidatingPolicy, NamespacedValidatingPolicy, \
+            ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding documents).
+            """)
     var policies: [String] = []
 
     @Argument(help: "More policy files or directories (same as --policy).")
@@ -28,6 +31,11 @@ struct ApplyOptions: ParsableArguments {
         name: .customLong("exception"), parsing: .upToNextOption,
         help: "PolicyException files or directories (kyverno.io/v2, v2beta1).")
     var exceptions: [String] = []
+
+    @Option(
+        name: .customLong("parameter-resource"), parsing: .upToNextOption,
+        help: "Files or directories of ValidatingAdmissionPolicy parameter objects (the objects paramRef names).")
+    var parameterResources: [String] = []
 
     @Option(help: "A Kyverno CLI values file (kind: Values): globalValues, per-policy values, namespaceSelector.")
     var values: String?

@@ -34,6 +34,16 @@ struct ApplyReports {
             ReportResult.entries(validatingPolicy: policy, results: ruleResults, timestamp: timestamp))
     }
 
+    /// Adds one ValidatingAdmissionPolicy's results for one resource.
+    mutating func add(
+        resource: JSONValue, admissionPolicy policy: ValidatingAdmissionPolicy, results ruleResults: [RuleResult]
+    ) {
+        guard !ruleResults.isEmpty else { return }
+        add(
+            resource: resource,
+            ReportResult.entries(validatingAdmissionPolicy: policy, results: ruleResults, timestamp: timestamp))
+    }
+
     /// Appends `entries` to the report of `resource`, which is created on first use.
     private mutating func add(resource: JSONValue, _ entries: [ReportResult]) {
         let subject = Self.subject(resource)

@@ -104,8 +104,9 @@ struct ControllerRealClusterTests {
     }
 
     /// What `vigil apply -o report` computes from the objects (and namespaces) the server holds now.
+    /// - Parameter extraArguments: more `vigil apply` arguments (`--parameter-resource FILE`).
     static func expectedReports(
-        _ cluster: RealCluster, _ namespaces: [String], extraPolicies: [String] = []
+        _ cluster: RealCluster, _ namespaces: [String], extraPolicies: [String] = [], extraArguments: [String] = []
     ) async throws -> [String: JSONValue] {
         let objects = cluster.directory.appendingPathComponent("objects-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: objects) }
@@ -120,7 +121,8 @@ struct ControllerRealClusterTests {
         try Data(items.map { "---\n" + $0.serialized() + "\n" }.joined().utf8).write(to: objects)
         let applied = try await RealCluster.run(
             VigilProcess.executable,
-            ["apply", "-o", "report", "-r", objects.path] + (policies + extraPolicies).flatMap { ["-p", $0] })
+            ["apply", "-o", "report", "-r", objects.path] + (policies + extraPolicies).flatMap { ["-p", $0] }
+                + extraArguments)
         guard applied.status == 0 else { throw RealCluster.Failure(description: "vigil apply: \(applied.error)") }
         let documents = try YAML.load(applied.output).filter { $0 != .null }
         return normalized(documents)

@@ -187,6 +187,9 @@ struct InstallTests {
         - apiGroups: [policies.kyverno.io]
           resources: [validatingpolicies, namespacedvalidatingpolicies, policyexceptions]
           verbs: [get, list, watch]
+        - apiGroups: [admissionregistration.k8s.io]
+          resources: [validatingadmissionpolicies, validatingadmissionpolicybindings]
+          verbs: [get, list, watch]
         - {apiGroups: [""], resources: [namespaces, pods, services], verbs: [get, list, watch]}
         - {apiGroups: [apps], resources: [deployments, daemonsets, statefulsets, replicasets], verbs: [get, list, watch]}
         - {apiGroups: [batch], resources: [jobs, cronjobs], verbs: [get, list, watch]}

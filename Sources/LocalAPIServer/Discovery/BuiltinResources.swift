@@ -81,6 +81,12 @@ enum BuiltinResources {
         ResourceInfo(
             group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true),
         ResourceInfo(
+            group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicy",
+            plural: "validatingadmissionpolicies", namespaced: false, hasStatus: true, categories: ["api-extensions"]),
+        ResourceInfo(
+            group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicyBinding",
+            plural: "validatingadmissionpolicybindings", namespaced: false, categories: ["api-extensions"]),
+        ResourceInfo(
             group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition",
             plural: "customresourcedefinitions", shortNames: ["crd", "crds"], namespaced: false, hasStatus: true,
             categories: ["api-extensions"]),

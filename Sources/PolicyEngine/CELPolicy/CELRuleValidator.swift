@@ -18,8 +18,25 @@ struct CELRulePrograms: Sendable {
     var variables: [(name: String, program: Compiled)]
     var expressions: [Expression]
 
+    /// The programs of a `validate.cel` rule (Kyverno's environment); an expression without a message
+    /// takes the rule's.
     init(_ cel: CELRuleValidation, ruleMessage: String?) {
-        let environment = KyvernoCELEnvironment.shared
+        let expressions = cel.expressions.map { expression in
+            var source = expression
+            if (source.message ?? "").isEmpty { source.message = ruleMessage }
+            return source
+        }
+        self.init(
+            preconditions: cel.preconditions, variables: cel.variables, expressions: expressions,
+            environment: KyvernoCELEnvironment.shared)
+    }
+
+    /// The programs of match conditions (`preconditions`), variables and validations compiled in
+    /// `environment`.
+    init(
+        preconditions: [NamedCELExpression], variables: [NamedCELExpression], expressions: [CELValidation],
+        environment: CELEnvironment
+    ) {
         func compile(_ text: String) -> Compiled {
             do {
                 return .success(try environment.compile(text))
@@ -27,13 +44,11 @@ struct CELRulePrograms: Sendable {
                 return .failure(CELError("compilation error: compilation failed: \(error)"))
             }
         }
-        preconditions = cel.preconditions.map { ($0.expression, compile($0.expression)) }
-        variables = cel.variables.map { ($0.name, compile($0.expression)) }
-        expressions = cel.expressions.map { expression in
-            var source = expression
-            if (source.message ?? "").isEmpty { source.message = ruleMessage }
-            return Expression(
-                source: source, program: compile(expression.expression),
+        self.preconditions = preconditions.map { ($0.expression, compile($0.expression)) }
+        self.variables = variables.map { ($0.name, compile($0.expression)) }
+        self.expressions = expressions.map { expression in
+            Expression(
+                source: expression, program: compile(expression.expression),
                 messageProgram: expression.messageExpression.map(compile))
         }
     }
@@ -84,20 +99,30 @@ enum CELRuleValidator {
             let decision = await session.evaluate(provider: provider) { decide(programs, activation) }
             switch decision {
             case .preconditionsNotMet: return .skip(rule, "cel preconditions not met")
-            case .deny(let message): return .fail(rule, message)
+            case .deny(let message), .error(let message): return .fail(rule, message)
             case .admit: continue
             }
         }
         return .pass(rule, "Validation rule '\(rule.name)' passed.")
     }
 
+    /// Kubernetes' validator's verdict (`validating.ValidateResult`) reduced to what reports need.
     enum Decision {
+        /// A match condition is false (or, with `failurePolicy: Ignore`, could not be evaluated).
         case preconditionsNotMet
+        /// A validation is not true: the message.
         case deny(String)
+        /// A match condition or validation could not be evaluated (`EvalError`): the message.
+        case error(String)
         case admit
     }
 
-    static func decide(_ programs: CELRulePrograms, _ activation: CELActivation) -> Decision {
+    /// Kubernetes' `validator.Validate` for one parameter value: match conditions (errors aggregated as
+    /// `utilerrors.NewAggregate` prints them, or no match with `failurePolicy: Ignore`), then the
+    /// validations in order; the first that is not true decides.
+    static func decide(_ programs: CELRulePrograms, _ activation: CELActivation, failurePolicy: FailurePolicy = .fail)
+        -> Decision
+    {
         func evaluate(_ expression: String, _ compiled: CELRulePrograms.Compiled, in activation: CELActivation)
             -> Result<CELValue, CELError>
         {
@@ -119,8 +144,9 @@ enum CELRuleValidator {
             case .success: continue
             }
         }
-        if errors.count == 1 { return .deny(errors[0]) }
-        if errors.count > 1 { return .deny("[" + errors.joined(separator: ", ") + "]") }
+        if !errors.isEmpty, failurePolicy == .ignore { return .preconditionsNotMet }
+        if errors.count == 1 { return .error(errors[0]) }
+        if errors.count > 1 { return .error("[" + errors.joined(separator: ", ") + "]") }
         var scope = activation
         var values: [(String, CELValue)] = []
         for variable in programs.variables {
@@ -135,7 +161,7 @@ enum CELRuleValidator {
             let outcome = evaluate(expression.source.expression, expression.program, in: scope)
             switch outcome {
             case .failure(let error):
-                return .deny(error.message)
+                return .error(error.message)
             case .success(.bool(true)):
                 continue
             case .success:

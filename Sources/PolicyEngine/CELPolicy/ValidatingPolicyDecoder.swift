@@ -54,30 +54,10 @@ public enum ValidatingPolicyDecoder {
     }
 
     static func decodeSpec(_ reader: FieldReader) throws(PolicyDecodingError) -> ValidatingPolicySpec {
-        var failurePolicy = FailurePolicy.fail
-        if let text = try reader.optionalString("failurePolicy") {
-            guard let policy = FailurePolicy(rawValue: text) else {
-                throw reader.error("must be Fail or Ignore, found \"\(text)\"", at: "failurePolicy")
-            }
-            failurePolicy = policy
-        }
+        let failurePolicy = try failurePolicy(reader)
         let evaluation = try reader.optional("evaluation")
-        var validations: [CELValidation] = []
-        for entry in try reader.optional("validations")?.array() ?? [] {
-            validations.append(
-                CELValidation(
-                    expression: try entry.required("expression").string(),
-                    message: try entry.optionalString("message"),
-                    messageExpression: try entry.optionalString("messageExpression"),
-                    reason: try entry.optionalString("reason")))
-        }
-        var auditAnnotations: [CELAuditAnnotation] = []
-        for entry in try reader.optional("auditAnnotations")?.array() ?? [] {
-            auditAnnotations.append(
-                CELAuditAnnotation(
-                    key: try entry.required("key").string(),
-                    valueExpression: try entry.required("valueExpression").string()))
-        }
+        let validations = try validations(reader.optional("validations"))
+        let auditAnnotations = try auditAnnotations(reader.optional("auditAnnotations"))
         let actions = try reader.optionalStrings("validationActions")
         return ValidatingPolicySpec(
             matchConstraints: try reader.optional("matchConstraints").map(decodeMatchResources),
@@ -90,6 +70,57 @@ public enum ValidatingPolicyDecoder {
             evaluationMode: try evaluation?.optionalString("mode").flatMap { $0.isEmpty ? nil : $0 } ?? "Kubernetes",
             autogenControllers: try reader.optional("autogen")?.optional("podControllers")?.optional("controllers")?
                 .strings())
+    }
+
+    /// `failurePolicy`: `Fail` (the default) or `Ignore`.
+    static func failurePolicy(_ reader: FieldReader) throws(PolicyDecodingError) -> FailurePolicy {
+        guard let text = try reader.optionalString("failurePolicy") else { return .fail }
+        guard let policy = FailurePolicy(rawValue: text) else {
+            throw reader.error("must be Fail or Ignore, found \"\(text)\"", at: "failurePolicy")
+        }
+        return policy
+    }
+
+    /// `validations` (or a `validate.cel` rule's `expressions`): `{expression, message, messageExpression,
+    /// reason}` entries.
+    static func validations(_ reader: FieldReader?) throws(PolicyDecodingError) -> [CELValidation] {
+        var result: [CELValidation] = []
+        for entry in try reader?.array() ?? [] {
+            result.append(
+                CELValidation(
+                    expression: try entry.required("expression").string(),
+                    message: try entry.optionalString("message"),
+                    messageExpression: try entry.optionalString("messageExpression"),
+                    reason: try entry.optionalString("reason")))
+        }
+        return result
+    }
+
+    /// `auditAnnotations`: `{key, valueExpression}` entries.
+    static func auditAnnotations(_ reader: FieldReader?) throws(PolicyDecodingError) -> [CELAuditAnnotation] {
+        var result: [CELAuditAnnotation] = []
+        for entry in try reader?.array() ?? [] {
+            result.append(
+                CELAuditAnnotation(
+                    key: try entry.required("key").string(),
+                    valueExpression: try entry.required("valueExpression").string()))
+        }
+        return result
+    }
+
+    /// `paramKind`: `{apiVersion, kind}`.
+    static func paramKind(_ reader: FieldReader?) throws(PolicyDecodingError) -> (apiVersion: String, kind: String)? {
+        guard let reader else { return nil }
+        return (try reader.optionalString("apiVersion") ?? "", try reader.optionalString("kind") ?? "")
+    }
+
+    /// `paramRef`: `{name, namespace, selector, parameterNotFoundAction}`.
+    static func paramReference(_ reader: FieldReader?) throws(PolicyDecodingError) -> ParamReference? {
+        guard let reader else { return nil }
+        return ParamReference(
+            name: try reader.optionalString("name"), namespace: try reader.optionalString("namespace"),
+            selector: try reader.optional("selector").map(MatchDecoder.selector),
+            parameterNotFoundAction: try reader.optionalString("parameterNotFoundAction"))
     }
 
     /// `matchConditions` or `variables`: a list of `{name, expression}`.

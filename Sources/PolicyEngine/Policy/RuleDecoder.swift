@@ -109,33 +109,10 @@ enum RuleDecoder {
 
     /// `validate.cel`: expressions, variables, audit annotations, paramKind and paramRef.
     static func decodeCEL(_ reader: FieldReader) throws(PolicyDecodingError) -> CELRuleValidation {
-        var expressions: [CELValidation] = []
-        for entry in try reader.optional("expressions")?.array() ?? [] {
-            expressions.append(
-                CELValidation(
-                    expression: try entry.required("expression").string(),
-                    message: try entry.optionalString("message"),
-                    messageExpression: try entry.optionalString("messageExpression"),
-                    reason: try entry.optionalString("reason")))
-        }
-        var annotations: [CELAuditAnnotation] = []
-        for entry in try reader.optional("auditAnnotations")?.array() ?? [] {
-            annotations.append(
-                CELAuditAnnotation(
-                    key: try entry.required("key").string(),
-                    valueExpression: try entry.required("valueExpression").string()))
-        }
-        var paramKind: (String, String)?
-        if let kind = try reader.optional("paramKind") {
-            paramKind = (try kind.optionalString("apiVersion") ?? "", try kind.optionalString("kind") ?? "")
-        }
-        var paramRef: ParamReference?
-        if let ref = try reader.optional("paramRef") {
-            paramRef = ParamReference(
-                name: try ref.optionalString("name"), namespace: try ref.optionalString("namespace"),
-                selector: try ref.optional("selector").map(MatchDecoder.selector),
-                parameterNotFoundAction: try ref.optionalString("parameterNotFoundAction"))
-        }
+        let expressions = try ValidatingPolicyDecoder.validations(reader.optional("expressions"))
+        let annotations = try ValidatingPolicyDecoder.auditAnnotations(reader.optional("auditAnnotations"))
+        let paramKind = try ValidatingPolicyDecoder.paramKind(reader.optional("paramKind"))
+        let paramRef = try ValidatingPolicyDecoder.paramReference(reader.optional("paramRef"))
         return CELRuleValidation(
             expressions: expressions,
             variables: try ValidatingPolicyDecoder.namedExpressions(reader.optional("variables")),
