@@ -36,6 +36,10 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
@@ -62,6 +66,7 @@ let package = Package(
             name: "PolicyEngine",
             dependencies: [
                 "CEL",
+                "CZlib",
                 "Failures",
                 "ContainerImages",
                 "KubeValues",

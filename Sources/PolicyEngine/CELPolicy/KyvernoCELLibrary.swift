@@ -7,7 +7,8 @@ import OrderedCollections
 import YAML
 
 /// Kyverno's CEL libraries that need no external data (`github.com/kyverno/sdk/extensions/cel/libs`):
-/// `image` (reference parsing), `user`, `hash`, `json`, `yaml`, `math.round`, `time`, `transform`. Both the
+/// `image` (reference parsing), `user`, `hash`, `json`, `yaml`, `math.round`, `time`, `transform`, `gzip`,
+/// `random`, `x509`. Both the
 /// original names (`sha256`, `parseServiceAccount`, `listObjToMap`) and the 1.18 prefixed ones
 /// (`hash.sha256`, `user.parseServiceAccount`, `transform.listObjToMap`) are registered.
 ///
@@ -19,6 +20,7 @@ public struct KyvernoCELLibrary: CELLibrary {
     public func register(into registry: inout CELFunctionRegistry) {
         registerImage(into: &registry)
         registerHashes(into: &registry)
+        registerEncodings(into: &registry)
         for name in ["parseServiceAccount", "user.parseServiceAccount"] {
             registry.add(.unary(name, .string) { value in Self.serviceAccount(value) })
         }
@@ -68,6 +70,60 @@ public struct KyvernoCELLibrary: CELLibrary {
                 CELOverload(
                     name, [.list, .list, .string, .string],
                     body: .variadic { arguments in Self.listObjectsToMap(arguments) }))
+        }
+    }
+
+    /// `gzip.compress(dyn) -> bytes`, `gzip.decompress(bytes) -> string`, `random()` / `random(pattern)`
+    /// (and `random.random`), `x509.decode(pem) -> dyn`.
+    private func registerEncodings(into registry: inout CELFunctionRegistry) {
+        registry.add(
+            .unary("gzip.decompress", .bytes) { value in
+                guard case .bytes(let data) = value else {
+                    return .error(CELError("no such overload: gzip.decompress"))
+                }
+                do throws(Gzip.Failure) {
+                    return .string(String(decoding: try Gzip.decompress(data), as: UTF8.self))
+                } catch {
+                    return .error(CELError(error.description))
+                }
+            })
+        registry.add(
+            .unary("gzip.compress", .any) { value in
+                // Go converts the argument to a native string: strings only.
+                guard case .string(let text) = value else {
+                    return .error(CELError("type conversion error to 'string'"))
+                }
+                do throws(Gzip.Failure) {
+                    return .bytes(try Gzip.compress(Array(text.utf8)))
+                } catch {
+                    return .error(CELError(error.description))
+                }
+            })
+        for name in ["random", "random.random"] {
+            registry.add(CELOverload(name, [], body: .variadic { _ in Self.random("[0-9a-z]{8}") }))
+            registry.add(
+                .unary(name, .string) { value in
+                    guard case .string(let pattern) = value else { return .error(CELError("no such overload: random")) }
+                    return Self.random(pattern)
+                })
+        }
+        registry.add(
+            .unary("x509.decode", .string) { value in
+                guard case .string(let text) = value else { return .error(CELError("no such overload: x509.decode")) }
+                do throws(X509Decoder.Failure) {
+                    return CELValue(json: try X509Decoder.decodeForCEL(pem: text))
+                } catch {
+                    return .error(CELError(error.message))
+                }
+            })
+    }
+
+    /// A random string matching the Go regular expression `pattern` (goregen, as Kyverno).
+    static func random(_ pattern: String) -> CELValue {
+        do {
+            return .string(try RegexGenerator(pattern).generate())
+        } catch {
+            return .error(CELError("\(error)"))
         }
     }
 

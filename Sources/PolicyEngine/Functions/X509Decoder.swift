@@ -38,6 +38,53 @@ enum X509Decoder {
         }
     }
 
+    /// The fields of Kyverno's CEL `x509.decode` for a certificate (its `CertificateOutput`); a
+    /// certificate request is the whole `x509.CertificateRequest`, as for `x509_decode`.
+    static let celCertificateFields: Set<String> = [
+        "Raw", "RawTBSCertificate", "RawSubjectPublicKeyInfo", "RawSubject", "RawIssuer", "Signature",
+        "PublicKeyAlgorithm", "PublicKey", "SerialNumber", "Issuer", "NotBefore", "NotAfter", "KeyUsage", "Extensions",
+        "ExtraExtensions", "ExtKeyUsage", "BasicConstraintsValid", "IsCA", "MaxPathLen", "MaxPathLenZero",
+        "AuthorityKeyId", "OCSPServer", "IssuingCertificateURL", "DNSNames", "EmailAddresses", "IPAddresses",
+        "PermittedDNSDomainsCritical", "PermittedDNSDomains", "ExcludedDNSDomains", "PermittedIPRanges",
+        "ExcludedIPRanges", "PermittedEmailAddresses", "ExcludedEmailAddresses", "PermittedURIDomains",
+        "ExcludedURIDomains", "CRLDistributionPoints", "PolicyIdentifiers",
+    ]
+
+    /// What Kyverno's CEL `x509.decode` returns: for a certificate, ``celCertificateFields`` of
+    /// ``decode(pem:)`` with `SerialNumber` as Go's `big.Int.Int64()` (the low 64 bits); for a request,
+    /// the same as ``decode(pem:)``.
+    static func decodeForCEL(pem text: String) throws(Failure) -> JSONValue {
+        let decoded = try decode(pem: text)
+        guard let (type, der) = PEMBlock.first(in: text), type == "CERTIFICATE", case .object(var object) = decoded
+        else { return decoded }
+        object = object.filter { celCertificateFields.contains($0.key) }
+        let serial = try children(try children(try parse(der), count: 3)[0]).first { node in
+            node.identifier.tagClass != .contextSpecific
+        }
+        if let serial {
+            let bytes = try primitive(serial)
+            let negative = (bytes.first ?? 0) & 0x80 != 0
+            var magnitude = Array(bytes)
+            if negative {
+                // Two's complement to magnitude.
+                var carry = true
+                for index in magnitude.indices.reversed() {
+                    magnitude[index] = ~magnitude[index]
+                    if carry {
+                        let (sum, overflow) = magnitude[index].addingReportingOverflow(1)
+                        magnitude[index] = sum
+                        carry = overflow
+                    }
+                }
+            }
+            var low: UInt64 = 0
+            for byte in magnitude.suffix(8) { low = low << 8 | UInt64(byte) }
+            let value = Int64(bitPattern: low)
+            object["SerialNumber"] = .int(Int(negative ? 0 &- value : value))
+        }
+        return .object(object)
+    }
+
     // MARK: - Certificate
 
     private static func certificate(_ der: [UInt8]) throws(Failure) -> JSONValue {
