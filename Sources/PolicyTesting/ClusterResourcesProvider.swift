@@ -17,6 +17,9 @@ public struct ClusterResourcesProvider: ContextProvider {
     public let imageLookup: ImageLookup?
     /// GlobalContextEntry data by name (the test file's `globalContextEntries`).
     public let globalContextEntries: [String: JSONValue]
+    /// A context file's `images`, by image as written: when set, CEL's `image.GetMetadata` answers only
+    /// from them, as `kyverno test` does.
+    public let contextImages: [String: JSONValue]?
 
     /// An image lookup: reference and the policy's credentials settings to Kyverno's image data.
     public typealias ImageLookup = @Sendable (String, ImageRegistryCredentials?) async throws -> JSONValue
@@ -26,14 +29,27 @@ public struct ClusterResourcesProvider: ContextProvider {
     ///   - apiCallResponses: mocked service responses from a test file.
     ///   - imageLookup: answers `imageRegistry` entries; `nil` fails them as unavailable.
     ///   - globalContextEntries: the data of `globalReference` entries, by entry name.
+    ///   - contextImages: a context file's `images` (``KyvernoTestInputs/contextImages``); nil when there
+    ///     are none.
     public init(
         objects: [JSONValue], apiCallResponses: [JSONValue] = [], imageLookup: ImageLookup? = nil,
-        globalContextEntries: [String: JSONValue] = [:]
+        globalContextEntries: [String: JSONValue] = [:], contextImages: [String: JSONValue]? = nil
     ) {
         self.objects = objects
         self.apiCallResponses = apiCallResponses
         self.imageLookup = imageLookup
         self.globalContextEntries = globalContextEntries
+        self.contextImages = contextImages
+    }
+
+    /// From the context file's `images` when it has any (Kyverno's `FakeContextProvider.GetImageData`:
+    /// an image not among them is an error); otherwise the registry lookup.
+    public func celImageData(reference: String) async throws -> JSONValue {
+        guard let contextImages else { return try await imageData(reference: reference, credentials: nil) }
+        guard let data = contextImages[reference] else {
+            throw ContextProviderError(.notFound, "image data for \(reference) not found in the context")
+        }
+        return data
     }
 
     private func plural(_ kind: String) -> String {

@@ -34,6 +34,9 @@ public struct KyvernoTestInputs: Sendable {
     /// path the test file gives (which is how expected results name them).
     public var jsonPayloads: [String: JSONValue] = [:]
     public var clusterObjects: [JSONValue] = []
+    /// The context file's `images` (CEL `image.GetMetadata` mocks) by image as written, shaped as Kyverno's
+    /// CLI marshals its `ImageData`; nil when the test has none.
+    public var contextImages: [String: JSONValue]?
     /// The values document (`values` inline or the `variables` file).
     public var values: JSONValue?
     /// The `userinfo` file's `userInfo`, `roles` and `clusterRoles`, as `request.*` values.
@@ -43,6 +46,23 @@ public struct KyvernoTestInputs: Sendable {
     public var globalContextEntries: [String: JSONValue] = [:]
     /// The PolicyExceptions of the `exceptions` files.
     public var exceptions: [PolicyException] = []
+
+    /// A context file's image entry as the Kyverno CLI hands it to CEL: its `ImageData` marshalled by Go
+    /// (`image`, `resolvedImage`, `registry`, `repository` always; `tag` and `digest` when not empty;
+    /// `imageIndex`, `manifest` and `config` when given).
+    static func imageData(_ entry: JSONValue) -> JSONValue {
+        var data: JSONObject = [:]
+        for key in ["image", "resolvedImage", "registry", "repository"] {
+            data[key] = .string(entry[key]?.stringValue ?? "")
+        }
+        for key in ["tag", "digest"] {
+            if let value = entry[key]?.stringValue, !value.isEmpty { data[key] = .string(value) }
+        }
+        for key in ["imageIndex", "manifest", "config"] {
+            if let value = entry[key], !value.isNull { data[key] = value }
+        }
+        return .object(data)
+    }
 
     /// Reads the files a `Test` document names.
     /// - Throws: ``LoadError`` when a named file cannot be read or parsed.
@@ -141,6 +161,11 @@ public struct KyvernoTestInputs: Sendable {
         if let path = test["context"]?.stringValue {
             for document in try Self.load(path, directory: directory) where !document.isNull {
                 clusterObjects += document["spec"]?["resources"]?.arrayValue ?? []
+                for image in document["spec"]?["images"]?.arrayValue ?? [] {
+                    guard let name = image["image"]?.stringValue else { continue }
+                    contextImages = contextImages ?? [:]
+                    contextImages?[name] = Self.imageData(image)
+                }
             }
         }
         values = test["values"]

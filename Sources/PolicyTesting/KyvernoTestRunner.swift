@@ -93,7 +93,7 @@ public struct KyvernoTestRunner: Sendable {
         if inputs.values?["subresources"] != nil { return all(.skip, "unsupported: subresources") }
         let provider = ClusterResourcesProvider(
             objects: inputs.clusterObjects, apiCallResponses: inputs.apiCallResponses, imageLookup: imageLookup,
-            globalContextEntries: inputs.globalContextEntries)
+            globalContextEntries: inputs.globalContextEntries, contextImages: inputs.contextImages)
         var records: [KyvernoTestRecord] = []
         for entry in entries {
             records += await run(entry: entry, inputs: inputs, provider: provider, file: file)

@@ -1,3 +1,4 @@
+import Foundation
 import JSONValue
 import PolicyEngine
 import PolicyTesting
@@ -81,5 +82,47 @@ import Testing
             ) == [.pass])
         #expect(try await status("http.Get('https://unmocked.example.com/').body == null") == [.error])
         #expect(try await status("namespaceObject.metadata.labels.env == 'production'") == [.pass])
+    }
+
+    /// `image.GetMetadata` in `vigil test` answers from the context file's `images`, shaped as Kyverno's CLI
+    /// marshals its `ImageData`, and an image not listed is an error, never a registry lookup.
+    @Test func imageMetadataComesFromTheContextFileImages() async throws {
+        let directory = NSTemporaryDirectory() + "vigil-context-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+        apiVersion: cli.kyverno.io/v1alpha1
+        kind: Context
+        metadata: {name: context}
+        spec:
+          images:
+          - image: ghcr.io/kyverno/test-busybox:1.35
+            manifest:
+              annotations: {org.opencontainers.image.base.name: "gcr.io/distroless/static:root"}
+        """.write(toFile: directory + "/context.yaml", atomically: true, encoding: .utf8)
+        let inputs = try KyvernoTestInputs(test: ["context": "context.yaml"], directory: directory)
+        let image = try #require(inputs.contextImages?["ghcr.io/kyverno/test-busybox:1.35"])
+        #expect(image["registry"] == "" && image["resolvedImage"] == "" && image["tag"] == nil)
+        #expect(image["config"] == nil)
+        let provider = ClusterResourcesProvider(
+            objects: [],
+            imageLookup: { reference, _ in
+                Issue.record("looked \(reference) up in a registry")
+                return [:]
+            }, contextImages: inputs.contextImages)
+        let listed = try await provider.celImageData(reference: "ghcr.io/kyverno/test-busybox:1.35")
+        #expect(
+            listed[path: "manifest", "annotations", "org.opencontainers.image.base.name"]
+                == "gcr.io/distroless/static:root")
+        await #expect(throws: ContextProviderError.self) {
+            _ = try await provider.celImageData(reference: "busybox:latest")
+        }
+        // Through a policy: the mocked annotation decides.
+        let results = await ValidatingPolicyEvaluator().evaluate(
+            try Self.policy(
+                #"[{"expression": "image.GetMetadata('ghcr.io/kyverno/test-busybox:1.35').manifest.annotations['org.opencontainers.image.base.name'].endsWith(':root')"}]"#
+            ), attributes: AdmissionAttributes(object: pod), provider: provider
+        ).results
+        #expect(results.map(\.status) == [.pass])
     }
 }

@@ -331,7 +331,7 @@ struct CELDataSession: Sendable {
             }
         case .imageData(let reference):
             do {
-                return CELValue(json: try await provider.imageData(reference: reference, credentials: nil))
+                return CELValue(json: try await provider.celImageData(reference: reference))
             } catch {
                 return .error(CELError("failed to get image data: \(error)"))
             }

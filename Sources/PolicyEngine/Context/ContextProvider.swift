@@ -32,9 +32,17 @@ public protocol ContextProvider: Sendable {
     /// body with `statusCode` added, any other body as `{body, statusCode}`. The default calls
     /// ``apiCall(_:)`` (so a status outside 200–299 throws) and reports status 200.
     func celHTTPRequest(_ request: APICallRequest) async throws -> JSONValue
+    /// What CEL's `image.GetMetadata` gives for a reference. The default is
+    /// ``imageData(reference:credentials:)`` without credentials (the registry lookup `imageRegistry` entries
+    /// use); the CLI's test runner answers from a context file's `images` instead, as `kyverno test` does.
+    func celImageData(reference: String) async throws -> JSONValue
 }
 
 extension ContextProvider {
+    public func celImageData(reference: String) async throws -> JSONValue {
+        try await imageData(reference: reference, credentials: nil)
+    }
+
     public func celHTTPRequest(_ request: APICallRequest) async throws -> JSONValue {
         celHTTPResult(try await apiCall(request))
     }
