@@ -39,6 +39,14 @@ public final class PolicyCache: Sendable {
         public var resources: Set<String> = []
         /// A ValidatingAdmissionPolicy (ready ones only).
         public var admission: CompiledValidatingAdmissionPolicy? = nil
+
+        /// This entry in `state`, for `reason`.
+        func setting(_ state: State, _ reason: String) -> Entry {
+            var entry = self
+            entry.state = state
+            entry.reason = reason
+            return entry
+        }
     }
 
     /// The label that turns reports off for a policy.
@@ -354,20 +362,14 @@ public final class PolicyCache: Sendable {
         }
         entry.resources = compiled.matchedResources
         if compiled.policy.labels[Self.disabledLabel] != nil {
-            entry.state = .disabled
-            entry.reason = "labelled \(Self.disabledLabel)"
-            return entry
+            return entry.setting(.disabled, "labelled \(Self.disabledLabel)")
         }
         if !compiled.runsInBackground {
-            entry.state = .notBackground
-            entry.reason = "spec.evaluation.background.enabled is false"
-            return entry
+            return entry.setting(.notBackground, "spec.evaluation.background.enabled is false")
         }
         if compiled.policy.spec.evaluationMode == "JSON" {
             // JSON-mode policies validate JSON payloads (vigil apply --json-payload), not cluster objects.
-            entry.state = .unsupported
-            entry.reason = "spec.evaluation.mode is JSON"
-            return entry
+            return entry.setting(.unsupported, "spec.evaluation.mode is JSON")
         }
         entry.state = .ready
         entry.validating = compiled
@@ -388,9 +390,7 @@ public final class PolicyCache: Sendable {
         }
         entry.resources = compiled.matchedResources
         guard compiled.policy.reportsEnabled else {
-            entry.state = .disabled
-            entry.reason = "not labelled \(ValidatingAdmissionPolicy.reportsEnabledLabel)=true"
-            return entry
+            return entry.setting(.disabled, "not labelled \(ValidatingAdmissionPolicy.reportsEnabledLabel)=true")
         }
         entry.state = .ready
         entry.admission = compiled
@@ -410,19 +410,13 @@ public final class PolicyCache: Sendable {
         }
         entry.kinds = compiled.matchedKinds.subtracting(["*"])
         if policy.labels[Self.disabledLabel] != nil {
-            entry.state = .disabled
-            entry.reason = "labelled \(Self.disabledLabel)"
-            return entry
+            return entry.setting(.disabled, "labelled \(Self.disabledLabel)")
         }
         if !policy.spec.background {
-            entry.state = .notBackground
-            entry.reason = "spec.background is false"
-            return entry
+            return entry.setting(.notBackground, "spec.background is false")
         }
         if !compiled.backgroundViolations.isEmpty {
-            entry.state = .notBackground
-            entry.reason = compiled.backgroundViolations.map(\.message).joined(separator: "; ")
-            return entry
+            return entry.setting(.notBackground, compiled.backgroundViolations.map(\.message).joined(separator: "; "))
         }
         let unsupportedRules = Set(compiled.unsupported.map(\.rule))
         if !compiled.rules.contains(where: { $0.type == .validate && !unsupportedRules.contains($0.name) }) {

@@ -28,6 +28,16 @@ struct ReportWriterSeedTests {
         return ReportWriter(client: harness.client, api: .wgpolicyk8s, logger: Logger(label: "test"))
     }
 
+    /// Runs `body` with a writer that has just created a failing report for the Pod `team-a/web`.
+    static func withFailingReport(_ body: (ControllerHarness, ReportWriter) async throws -> Void) async throws {
+        guard ControllerHarness.requireSharedData() else { return }
+        try await ControllerHarness.with { harness in
+            let writer = try Self.writer(harness)
+            #expect(try await writer.write(Self.report(.fail)) == .create)
+            try await body(harness, writer)
+        }
+    }
+
     static func clusterResult(_ harness: ControllerHarness) async throws -> RuleResult.Status? {
         let document = try await harness.client.get(
             ControllerHarness.policyReports, namespace: "team-a", name: "uid-web")
@@ -35,10 +45,7 @@ struct ReportWriterSeedTests {
     }
 
     @Test func aWriteDuringASeedIsNotUndoneByTheOlderListing() async throws {
-        guard ControllerHarness.requireSharedData() else { return }
-        try await ControllerHarness.with { harness in
-            let writer = try Self.writer(harness)
-            #expect(try await writer.write(Self.report(.fail)) == .create)
+        try await Self.withFailingReport { harness, writer in
             // A resync begins re-reading the reports and lists the failing one...
             let seed = writer.beginSeed()
             let listed = try await writer.listReports { _ in true }
@@ -53,10 +60,7 @@ struct ReportWriterSeedTests {
     }
 
     @Test func aDeleteDuringASeedStaysDeleted() async throws {
-        guard ControllerHarness.requireSharedData() else { return }
-        try await ControllerHarness.with { harness in
-            let writer = try Self.writer(harness)
-            #expect(try await writer.write(Self.report(.fail)) == .create)
+        try await Self.withFailingReport { harness, writer in
             let seed = writer.beginSeed()
             let listed = try await writer.listReports { _ in true }
             #expect(listed["uid-web"] != nil)
@@ -70,10 +74,7 @@ struct ReportWriterSeedTests {
     }
 
     @Test func aSeedWithoutConcurrentWritesTakesTheClustersReports() async throws {
-        guard ControllerHarness.requireSharedData() else { return }
-        try await ControllerHarness.with { harness in
-            let writer = try Self.writer(harness)
-            #expect(try await writer.write(Self.report(.fail)) == .create)
+        try await Self.withFailingReport { harness, writer in
             // Changed behind the writer's back: the seed learns the cluster's content.
             var document = try await harness.client.get(
                 ControllerHarness.policyReports, namespace: "team-a", name: "uid-web")
