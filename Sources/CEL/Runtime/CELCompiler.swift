@@ -33,7 +33,7 @@ struct CELCompiler {
                 resolveLocal(String(name.prefix { $0 != "." })) == nil,
                 let slot = environment.variables.firstIndex(of: name)
             {
-                return { frame in frame.slots[slot] }
+                return { frame in frame[slot] }
             }
             if !testOnly, let name = expr.qualifiedName, let constant = environment.functions.constants[name],
                 let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
@@ -59,14 +59,21 @@ struct CELCompiler {
                 try checkHomogeneous(
                     elements.enumerated().filter { !optionalIndices.contains($0.offset) }.map(\.element))
             }
-            let compiled = try elements.map { (element) throws(CELCompileError) in try compile(element) }
             if optionalIndices.isEmpty {
-                if compiled.isEmpty { return { _ in .list(CELList([])) } }
+                // A list of literals (`x in ['a', 'b']`) is built once, at compile time.
+                let literals = elements.compactMap { if case .literal(let value) = $0.kind { value } else { nil } }
+                if literals.count == elements.count {
+                    let constant = CELValue.list(CELList(literals))
+                    return { _ in constant }
+                }
+            }
+            let compiled = try elements.map { (element) throws(CELCompileError) in CELNode(eval: try compile(element)) }
+            if optionalIndices.isEmpty {
                 return { frame in
                     var values: [CELValue] = []
                     values.reserveCapacity(compiled.count)
                     for element in compiled {
-                        let value = element(frame)
+                        let value = element.eval(frame)
                         if case .error = value { return value }
                         values.append(value)
                     }
@@ -77,7 +84,7 @@ struct CELCompiler {
             return { frame in
                 var values: [CELValue] = []
                 for (index, element) in compiled.enumerated() {
-                    let value = element(frame)
+                    let value = element.eval(frame)
                     if case .error = value { return value }
                     if optional.contains(index) {
                         guard case .optional(let wrapped) = value else {
@@ -97,14 +104,15 @@ struct CELCompiler {
                 try checkHomogeneous(required.map(\.value))
             }
             let compiled = try entries.map { (entry) throws(CELCompileError) in
-                (try compile(entry.key), try compile(entry.value), entry.optional)
+                MapEntry(key: try compile(entry.key), value: try compile(entry.value), optional: entry.optional)
             }
             return { frame in
                 var result = OrderedDictionary<CELMapKey, CELValue>()
-                for (keyEval, valueEval, optional) in compiled {
-                    let key = keyEval(frame)
+                for entry in compiled {
+                    let optional = entry.optional
+                    let key = entry.key(frame)
                     if case .error = key { return key }
-                    var value = valueEval(frame)
+                    var value = entry.value(frame)
                     if case .error = value { return value }
                     guard let mapKey = CELMapKey(key) else {
                         return .error(CELError("unsupported key type: \(key.celType.name)"))
@@ -128,6 +136,13 @@ struct CELCompiler {
         }
     }
 
+    /// A compiled map literal entry (a struct, so its closures keep their own calling convention).
+    struct MapEntry {
+        let key: CELEval
+        let value: CELEval
+        let optional: Bool
+    }
+
     /// A built-in type name or one a library declared.
     func namedType(_ name: String) -> CELType? {
         CELType.named(name) ?? (environment.functions.typeNames.contains(name) ? .opaque(name) : nil)
@@ -139,7 +154,7 @@ struct CELCompiler {
 
     mutating func identifier(_ name: String, at offset: Int) throws(CELCompileError) -> CELEval {
         if let slot = resolveLocal(name) ?? environment.variables.firstIndex(of: name) {
-            return { frame in frame.slots[slot] }
+            return { frame in frame[slot] }
         }
         if let constant = environment.functions.constants[name] {
             return { _ in constant }
@@ -171,32 +186,33 @@ struct CELCompiler {
         let twoVariables = loop.iterationVariable2 != nil
         return { frame in
             let rangeValue = range(frame)
-            frame.slots[accuSlot] = initial(frame)
+            frame[accuSlot] = initial(frame)
             var exhausted = false
-            func iterate(_ first: CELValue, _ second: CELValue) -> Bool {
-                frame.budget -= 1
-                if frame.budget < 0 {
+            // One iteration: false to stop (the condition no longer holds, or the budget is spent).
+            func iterate(_ first: CELValue, _ second: CELValue?) -> Bool {
+                guard frame.spend() else {
                     exhausted = true
                     return false
                 }
-                if twoVariables {
-                    frame.slots[iterSlot] = first
-                    frame.slots[iterSlot2] = second
-                } else {
-                    frame.slots[iterSlot] = first
-                }
+                frame[iterSlot] = first
+                if let second { frame[iterSlot2] = second }
                 guard case .bool(true) = condition(frame) else { return false }
-                frame.slots[accuSlot] = step(frame)
+                frame[accuSlot] = step(frame)
                 return true
             }
             switch rangeValue {
             case .list(let list):
-                for index in 0..<list.count where !iterate(twoVariables ? .int(Int64(index)) : list[index], list[index])
-                {
-                    break
+                for index in 0..<list.count {
+                    let element = list[index]
+                    let going = twoVariables ? iterate(.int(Int64(index)), element) : iterate(element, nil)
+                    if !going { break }
                 }
             case .map(let map):
-                for (key, value) in map.entries where !iterate(key.value, value) { break }
+                if twoVariables {
+                    for (key, value) in map.entries where !iterate(key.value, value) { break }
+                } else {
+                    map.forEachKey { key in iterate(key, nil) }
+                }
             case .error:
                 return rangeValue
             default:
@@ -217,10 +233,10 @@ struct CELCompiler {
             return { frame in
                 let addition = element(frame)
                 guard case .list(let tail) = addition else { return addition }
-                guard case .list(var list) = frame.slots[accumulatorSlot] else {
-                    return CELOperators.add(frame.slots[accumulatorSlot], addition)
+                guard case .list = frame[accumulatorSlot] else {
+                    return CELOperators.add(frame[accumulatorSlot], addition)
                 }
-                frame.slots[accumulatorSlot] = .null
+                guard case .list(var list) = frame.take(accumulatorSlot) else { return .null }
                 list.append(contentsOf: tail)
                 return .list(list)
             }

@@ -5,13 +5,28 @@ import OrderedCollections
 enum CELOperators {
     typealias Binary = @Sendable (CELValue, CELValue) -> CELValue
 
-    static let binary: [String: Binary] = [
-        "_+_": add, "_-_": subtract, "_*_": multiply, "_/_": divide, "_%_": modulo,
-        "_==_": { .bool(CELValue.equals($0, $1)) }, "_!=_": { .bool(!CELValue.equals($0, $1)) },
-        "_<_": { compare($0, $1, "_<_") { $0 < 0 } }, "_<=_": { compare($0, $1, "_<=_") { $0 <= 0 } },
-        "_>_": { compare($0, $1, "_>_") { $0 > 0 } }, "_>=_": { compare($0, $1, "_>=_") { $0 >= 0 } },
-        "@in": contains, "_[_]": index, "_[?_]": optionalIndex, "_?._": optionalSelect,
-    ]
+    /// The strict binary operator of a name. A switch, not a dictionary: a closure read out of a dictionary
+    /// is stored at maximal abstraction and every call would go through reabstraction thunks.
+    static func binary(_ name: String) -> Binary? {
+        switch name {
+        case "_+_": add
+        case "_-_": subtract
+        case "_*_": multiply
+        case "_/_": divide
+        case "_%_": modulo
+        case "_==_": { .bool(CELValue.equals($0, $1)) }
+        case "_!=_": { .bool(!CELValue.equals($0, $1)) }
+        case "_<_": { compare($0, $1, "_<_") { $0 < 0 } }
+        case "_<=_": { compare($0, $1, "_<=_") { $0 <= 0 } }
+        case "_>_": { compare($0, $1, "_>_") { $0 > 0 } }
+        case "_>=_": { compare($0, $1, "_>=_") { $0 >= 0 } }
+        case "@in": contains
+        case "_[_]": index
+        case "_[?_]": optionalIndex
+        case "_?._": optionalSelect
+        default: nil
+        }
+    }
 
     static func compare(_ a: CELValue, _ b: CELValue, _ name: String, _ test: (Int) -> Bool) -> CELValue {
         switch CELValue.order(a, b) {
@@ -223,7 +238,7 @@ enum CELOperators {
 
     static func has(_ operand: CELValue, _ field: String) -> CELValue {
         switch operand {
-        case .map(let map): return .bool(map[field: field] != nil)
+        case .map(let map): return .bool(map.contains(field: field))
         case .optional(let wrapped):
             guard let wrapped else { return .bool(false) }
             return has(wrapped, field)
