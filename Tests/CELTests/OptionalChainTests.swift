@@ -56,6 +56,30 @@ struct OptionalChainTests {
     }
 }
 
+/// `a.b.c.d` walks wrapped JSON objects in one node; `dyn(...)` around each step keeps the steps apart.
+struct SelectChainTests {
+    @Test(arguments: [
+        ("object", ["spec", "labels", "app"]), ("object", ["spec", "securityContext", "capabilities", "drop"]),
+        ("object", ["spec", "missing", "app"]), ("object", ["spec", "count", "value"]),
+        ("object", ["spec", "containers", "name"]), ("object", ["spec", "labels", "tier"]),
+        ("{'a': {'b': object.spec}}", ["a", "b", "labels", "app"]), ("{'a': 1}", ["a", "b", "c"]),
+    ])
+    func fusedSelectionAgreesWithSingleSteps(base: String, fields: [String]) throws {
+        let environment = CELEnvironment(variables: ["object"])
+        let variables = ["object": CELValue(json: OptionalChainTests.object)]
+        let fused = try environment.compile(([base] + fields).joined(separator: ".")).evaluate(variables)
+        let stepwise = fields.reduce(base) { "dyn(\($0)).\($1)" }
+        let separate = try environment.compile(stepwise).evaluate(variables)
+        #expect(CELValue.identical(fused, separate), "\(fields): \(fused) vs \(separate)")
+        let has = "has(\(([base] + fields).joined(separator: ".")))"
+        let hasStepwise = "has(\(fields.dropLast().reduce(base) { "dyn(\($0)).\($1)" }).\(fields.last ?? ""))"
+        #expect(
+            CELValue.identical(
+                try environment.compile(has).evaluate(variables),
+                try environment.compile(hasStepwise).evaluate(variables)))
+    }
+}
+
 /// `contains`, `startsWith`, `endsWith` and `==` compare UTF-8 bytes (code points), never canonical
 /// equivalence.
 struct StringBytesTests {

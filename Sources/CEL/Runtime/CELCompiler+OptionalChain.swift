@@ -1,3 +1,6 @@
+import JSONValue
+import OrderedCollections
+
 /// Chains of optional selections ended by `orValue` or `hasValue`, the most common shape of Kubernetes
 /// policies (`container.?securityContext.?runAsNonRoot.orValue(false)`, `object.metadata.?labels[?'app']`),
 /// compile to one node that walks the fields without building the intermediate optional values. The result
@@ -9,6 +12,12 @@ extension CELCompiler {
         case field(String)
         /// `[?'key']` with a string literal key.
         case key(String)
+
+        var name: String {
+            switch self {
+            case .field(let name), .key(let name): name
+            }
+        }
     }
 
     /// The fused node for `target.orValue(fallback)` or `target.hasValue()` when `target` is such a chain and
@@ -72,12 +81,28 @@ extension CELCompiler {
     /// value (a step on a value that is not a map; map values are never errors, so this is unambiguous).
     static func follow(_ start: CELValue, _ steps: [ChainStep]) -> CELValue? {
         var current = start
-        for step in steps {
+        var next = 0
+        while next < steps.count {
             while case .optional(let inner) = current {
                 guard let inner else { return nil }
                 current = inner
             }
-            switch step {
+            // Through wrapped JSON objects a field and a string key are the same lookup; walk them without
+            // wrapping the objects in between.
+            if case .map(let map) = current, case .json(let object) = map.box.storage {
+                guard let found = object.index(forKey: steps[next].name) else { return nil }
+                var value = object.values[found]
+                next += 1
+                while next < steps.count {
+                    guard case .object(let inner) = value else { break }
+                    guard let found = inner.index(forKey: steps[next].name) else { return nil }
+                    value = inner.values[found]
+                    next += 1
+                }
+                current = CELValue(json: value)
+                continue
+            }
+            switch steps[next] {
             case .field(let name):
                 guard case .map(let map) = current else {
                     return .error(CELError("type '\(current.celType.name)' does not support field selection"))
@@ -93,6 +118,7 @@ extension CELCompiler {
                 default: return .error(.noMatchingOverload("_[?_]"))
                 }
             }
+            next += 1
         }
         return current
     }

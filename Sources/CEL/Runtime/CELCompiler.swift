@@ -5,9 +5,10 @@ import OrderedCollections
 struct CELCompiler {
     let environment: CELEnvironment
     let source: String
-    /// Comprehension variables in scope, innermost last, with their slots.
+    /// Comprehension variables in scope, innermost last, with their slots (in ``CELFrame/slots``).
     var scopes: [(name: String, slot: Int)] = []
-    var slotCount: Int
+    /// How many comprehension slots the program needs (declared variables are read where the caller has them).
+    var slotCount = 0
     /// How many enclosing calls exempt their literals from the homogeneity check (cel-go exempts
     /// everything under a call to `format`, whose argument list mixes types by design).
     var homogeneityExemptions = 0
@@ -15,7 +16,6 @@ struct CELCompiler {
     init(environment: CELEnvironment, source: String) {
         self.environment = environment
         self.source = source
-        slotCount = environment.variables.count
     }
 
     func error(_ message: String, at offset: Int) -> CELCompileError {
@@ -29,29 +29,24 @@ struct CELCompiler {
         case .ident(let name):
             return try identifier(name, at: expr.offset)
         case .select(let operand, let field, let testOnly, _):
-            if !testOnly, let name = expr.qualifiedName,
-                resolveLocal(String(name.prefix { $0 != "." })) == nil,
-                let slot = environment.variables.firstIndex(of: name)
-            {
-                return { frame in frame[slot] }
-            }
-            if !testOnly, let name = expr.qualifiedName, let constant = environment.functions.constants[name],
-                let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
-                !environment.variables.contains(root)
-            {
-                return { _ in constant }
-            }
-            if !testOnly, let name = expr.qualifiedName, let type = namedType(name),
-                let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
-                !environment.variables.contains(root)
-            {
-                return { _ in .type(type) }
-            }
-            let target = try compile(operand)
+            if !testOnly, let named = qualifiedReference(expr) { return named }
             if testOnly {
+                let target = try compile(operand)
                 return { frame in CELOperators.has(target(frame), field) }
             }
-            return { frame in CELOperators.select(target(frame), field) }
+            // `a.b.c.d`: one node walks the fields, wrapping only the last value found.
+            var fields = [field]
+            var base = operand
+            while case .select(let inner, let name, false, false) = base.kind, qualifiedReference(base) == nil {
+                fields.append(name)
+                base = inner
+            }
+            let target = try compile(base)
+            if fields.count == 1 {
+                return { frame in CELOperators.select(target(frame), field) }
+            }
+            let path = Array(fields.reversed())
+            return { frame in CELOperators.select(target(frame), path) }
         case .call(let function, let target, let arguments):
             return try call(function, target: target, arguments: arguments, at: expr.offset)
         case .list(let elements, let optionalIndices):
@@ -136,6 +131,25 @@ struct CELCompiler {
         }
     }
 
+    /// A dotted name that denotes a declared variable (`a.b` declared as one name), a library constant or a
+    /// type, nil for a plain selection.
+    func qualifiedReference(_ expr: CELExpr) -> CELEval? {
+        guard let name = expr.qualifiedName, case .select = expr.kind else { return nil }
+        let root = String(name.prefix { $0 != "." })
+        guard resolveLocal(root) == nil else { return nil }
+        if let index = environment.variables.firstIndex(of: name) {
+            return { frame in frame.variables[index] }
+        }
+        guard !environment.variables.contains(root) else { return nil }
+        if let constant = environment.functions.constants[name] {
+            return { _ in constant }
+        }
+        if let type = namedType(name) {
+            return { _ in .type(type) }
+        }
+        return nil
+    }
+
     /// A compiled map literal entry (a struct, so its closures keep their own calling convention).
     struct MapEntry {
         let key: CELEval
@@ -153,8 +167,11 @@ struct CELCompiler {
     }
 
     mutating func identifier(_ name: String, at offset: Int) throws(CELCompileError) -> CELEval {
-        if let slot = resolveLocal(name) ?? environment.variables.firstIndex(of: name) {
+        if let slot = resolveLocal(name) {
             return { frame in frame[slot] }
+        }
+        if let index = environment.variables.firstIndex(of: name) {
+            return { frame in frame.variables[index] }
         }
         if let constant = environment.functions.constants[name] {
             return { _ in constant }

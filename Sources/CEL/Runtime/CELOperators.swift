@@ -1,3 +1,4 @@
+import JSONValue
 import OrderedCollections
 
 /// The built-in operators: arithmetic with overflow errors, comparisons across numeric types,
@@ -223,6 +224,31 @@ enum CELOperators {
         case .error: return operand
         default: return .error(CELError("type '\(operand.celType.name)' does not support field selection"))
         }
+    }
+
+    /// `operand.f1.f2...`: the same as selecting one field after the other, but through wrapped JSON objects
+    /// without wrapping the ones in between.
+    static func select(_ operand: CELValue, _ fields: [String]) -> CELValue {
+        var current = operand
+        var next = 0
+        while next < fields.count {
+            guard case .map(let map) = current, case .json(let object) = map.box.storage else {
+                current = select(current, fields[next])
+                next += 1
+                continue
+            }
+            guard let found = object.index(forKey: fields[next]) else { return .error(.noSuchField(fields[next])) }
+            var value = object.values[found]
+            next += 1
+            while next < fields.count {
+                guard case .object(let inner) = value else { break }
+                guard let found = inner.index(forKey: fields[next]) else { return .error(.noSuchField(fields[next])) }
+                value = inner.values[found]
+                next += 1
+            }
+            current = CELValue(json: value)
+        }
+        return current
     }
 
     static func optionalSelect(_ operand: CELValue, _ field: CELValue) -> CELValue {

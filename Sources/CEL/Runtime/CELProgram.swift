@@ -1,7 +1,10 @@
-/// The per-evaluation state: the variable slots (declared variables first, then comprehension variables) and
-/// the cost budget, in memory on the evaluating thread's stack (see ``CELProgram/run(_:)``). Reading or
-/// writing a slot is a pointer access, without allocation, bounds, uniqueness or exclusivity checks.
+/// The per-evaluation state: the declared variables (read in place from the caller's array), the slots of
+/// comprehension variables and the cost budget (on the evaluating thread's stack, see ``CELProgram/run(_:)``).
+/// Reading or writing one is a pointer access, without allocation, bounds, uniqueness or exclusivity checks.
 struct CELFrame {
+    /// The declared variables' values, in declaration order; never written.
+    let variables: UnsafePointer<CELValue>
+    /// The comprehension variables' slots (accumulators and iteration variables).
     let slots: UnsafeMutablePointer<CELValue>
     /// Comprehension iterations left before evaluation stops with ``CELError/costLimitExceeded``.
     let budget: UnsafeMutablePointer<Int>
@@ -42,6 +45,7 @@ public struct CELProgram: Sendable {
     /// The declared variables, in slot order (see ``evaluate(slots:)``).
     public let variables: [String]
     let root: CELEval
+    /// How many comprehension variable slots an evaluation needs.
     let slotCount: Int
     /// The runtime cost limit (see ``CELEnvironment/costLimit``).
     public let costLimit: Int
@@ -60,18 +64,24 @@ public struct CELProgram: Sendable {
         run(values)
     }
 
-    /// Evaluates the root with a frame on the stack: `values` first, the other slots null.
+    /// Evaluates the root with the comprehension slots on the stack (null) and the variables read in place
+    /// (padded with nulls when fewer values than declared variables are given).
     private func run(_ values: [CELValue]) -> CELValue {
-        let total = max(slotCount, values.count, 1)
-        return withUnsafeTemporaryAllocation(of: CELValue.self, capacity: total) { buffer in
-            guard let slots = buffer.baseAddress else { return .null }
-            values.withUnsafeBufferPointer { given in
-                if let base = given.baseAddress { slots.initialize(from: base, count: given.count) }
+        if values.count < variables.count {
+            return run(values + repeatElement(.null, count: variables.count - values.count))
+        }
+        return values.withUnsafeBufferPointer { given in
+            withUnsafeTemporaryAllocation(of: CELValue.self, capacity: max(slotCount, 1)) { buffer in
+                guard let slots = buffer.baseAddress else { return .null }
+                // No variables declared: nothing reads `variables`, any valid address will do.
+                let variables = given.baseAddress ?? UnsafePointer(slots)
+                slots.initialize(repeating: .null, count: slotCount)
+                defer { slots.deinitialize(count: slotCount) }
+                var budget = costLimit
+                return withUnsafeMutablePointer(to: &budget) { budget in
+                    root(CELFrame(variables: variables, slots: slots, budget: budget))
+                }
             }
-            (slots + values.count).initialize(repeating: .null, count: total - values.count)
-            defer { slots.deinitialize(count: total) }
-            var budget = costLimit
-            return withUnsafeMutablePointer(to: &budget) { budget in root(CELFrame(slots: slots, budget: budget)) }
         }
     }
 }
