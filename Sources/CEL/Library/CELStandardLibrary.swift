@@ -31,17 +31,17 @@ public struct CELStandardLibrary: CELLibrary {
         registry.add(
             .binary("contains", receiver: true, .string, .string) { text, part in
                 guard case .string(let text) = text, case .string(let part) = part else { return .bool(false) }
-                return .bool(part.isEmpty || text.utf8.firstRange(of: part.utf8) != nil)
+                return .bool(CELText.contains(text, part))
             })
         registry.add(
             .binary("startsWith", receiver: true, .string, .string) { text, prefix in
                 guard case .string(let text) = text, case .string(let prefix) = prefix else { return .bool(false) }
-                return .bool(text.utf8.starts(with: prefix.utf8))
+                return .bool(CELText.hasPrefix(text, prefix))
             })
         registry.add(
             .binary("endsWith", receiver: true, .string, .string) { text, suffix in
                 guard case .string(let text) = text, case .string(let suffix) = suffix else { return .bool(false) }
-                return .bool(text.utf8.reversed().starts(with: suffix.utf8.reversed()))
+                return .bool(CELText.hasSuffix(text, suffix))
             })
         for receiver in [true, false] {
             registry.add(

@@ -13,7 +13,7 @@ extension CELCompiler {
             return try call(namespace + "." + function, target: nil, arguments: arguments, at: offset)
         }
         if target == nil, let special = try logical(function, arguments) { return special }
-        if target == nil, let binary = CELOperators.binary[function], arguments.count == 2 {
+        if target == nil, let binary = CELOperators.binary(function), arguments.count == 2 {
             let left = try compile(arguments[0])
             let right = try compile(arguments[1])
             return { frame in
@@ -31,9 +31,13 @@ extension CELCompiler {
         var all = arguments
         if let target { all.insert(target, at: 0) }
         let candidates = environment.functions.candidates(function, receiver: target != nil, arity: all.count)
+        if let target, let fused = try optionalChain(function, target: target, arguments: arguments, candidates) {
+            return fused
+        }
         guard !candidates.isEmpty else {
             if environment.defersUndeclaredReferences {
-                let compiled = try all.map { (argument) throws(CELCompileError) in try compile(argument) }
+                let compiled = try all.map { (argument) throws(CELCompileError) in CELNode(eval: try compile(argument))
+                }
                 return CELDispatch.make(function, bodies: [], arguments: compiled)
             }
             if environment.functions.contains(function) {
@@ -42,7 +46,7 @@ extension CELCompiler {
             }
             throw error("undeclared reference to '\(function)' (in container '')", at: offset)
         }
-        let compiled = try all.map { (argument) throws(CELCompileError) in try compile(argument) }
+        let compiled = try all.map { (argument) throws(CELCompileError) in CELNode(eval: try compile(argument)) }
         var constants: [CELValue?] = all.map {
             if case .literal(let value) = $0.kind { value } else { nil }
         }
@@ -95,11 +99,13 @@ extension CELCompiler {
                 }
             }
         case ("@mapInsert", 2), ("@mapInsert", 3):
-            let compiled = try arguments.map { (argument) throws(CELCompileError) in try compile(argument) }
+            let compiled = try arguments.map { (argument) throws(CELCompileError) in
+                CELNode(eval: try compile(argument))
+            }
             return { frame in
                 var values: [CELValue] = []
                 for argument in compiled {
-                    let value = argument(frame)
+                    let value = argument.eval(frame)
                     if case .error = value { return value }
                     values.append(value)
                 }
@@ -119,13 +125,24 @@ extension CELCompiler {
 
 /// Runtime overload selection by the kinds of the argument values.
 enum CELDispatch {
-    static func make(_ function: String, bodies: [([CELKind], CELFunctionBody)], arguments: [CELEval]) -> CELEval {
+    struct UnaryCandidate {
+        let kind: CELKind
+        let code: @Sendable (CELValue) -> CELValue
+    }
+
+    struct BinaryCandidate {
+        let first: CELKind
+        let second: CELKind
+        let code: @Sendable (CELValue, CELValue) -> CELValue
+    }
+
+    static func make(_ function: String, bodies: [([CELKind], CELFunctionBody)], arguments: [CELNode]) -> CELEval {
         // One candidate of fixed arity: check kinds and call it without building an array.
         if bodies.count == 1 {
             let (kinds, body) = bodies[0]
             switch (body, arguments.count) {
             case (.unary(let code), 1):
-                let argument = arguments[0]
+                let argument = arguments[0].eval
                 let kind = kinds[0]
                 return { frame in
                     let value = argument(frame)
@@ -134,8 +151,8 @@ enum CELDispatch {
                     return code(value)
                 }
             case (.binary(let code), 2):
-                let first = arguments[0]
-                let second = arguments[1]
+                let first = arguments[0].eval
+                let second = arguments[1].eval
                 let kind1 = kinds[0]
                 let kind2 = kinds[1]
                 return { frame in
@@ -149,11 +166,50 @@ enum CELDispatch {
             default: break
             }
         }
+        // Several candidates of one or two arguments (`size` of a string, bytes, list or map): pick by kinds
+        // without building an argument array.
+        let unary = bodies.compactMap { kinds, body in
+            if case .unary(let code) = body, kinds.count == 1 {
+                UnaryCandidate(kind: kinds[0], code: code)
+            } else {
+                nil
+            }
+        }
+        if arguments.count == 1, !bodies.isEmpty, unary.count == bodies.count {
+            let argument = arguments[0].eval
+            return { frame in
+                let value = argument(frame)
+                if case .error = value { return value }
+                for candidate in unary where candidate.kind.matches(value) { return candidate.code(value) }
+                return .error(.noMatchingOverload(function))
+            }
+        }
+        let binary = bodies.compactMap { kinds, body in
+            if case .binary(let code) = body, kinds.count == 2 {
+                BinaryCandidate(first: kinds[0], second: kinds[1], code: code)
+            } else {
+                nil
+            }
+        }
+        if arguments.count == 2, !bodies.isEmpty, binary.count == bodies.count {
+            let first = arguments[0].eval
+            let second = arguments[1].eval
+            return { frame in
+                let a = first(frame)
+                if case .error = a { return a }
+                let b = second(frame)
+                if case .error = b { return b }
+                for candidate in binary where candidate.first.matches(a) && candidate.second.matches(b) {
+                    return candidate.code(a, b)
+                }
+                return .error(.noMatchingOverload(function))
+            }
+        }
         return { frame in
             var values: [CELValue] = []
             values.reserveCapacity(arguments.count)
             for argument in arguments {
-                let value = argument(frame)
+                let value = argument.eval(frame)
                 if case .error = value { return value }
                 values.append(value)
             }

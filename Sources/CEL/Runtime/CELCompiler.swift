@@ -5,9 +5,10 @@ import OrderedCollections
 struct CELCompiler {
     let environment: CELEnvironment
     let source: String
-    /// Comprehension variables in scope, innermost last, with their slots.
+    /// Comprehension variables in scope, innermost last, with their slots (in ``CELFrame/slots``).
     var scopes: [(name: String, slot: Int)] = []
-    var slotCount: Int
+    /// How many comprehension slots the program needs (declared variables are read where the caller has them).
+    var slotCount = 0
     /// How many enclosing calls exempt their literals from the homogeneity check (cel-go exempts
     /// everything under a call to `format`, whose argument list mixes types by design).
     var homogeneityExemptions = 0
@@ -15,7 +16,6 @@ struct CELCompiler {
     init(environment: CELEnvironment, source: String) {
         self.environment = environment
         self.source = source
-        slotCount = environment.variables.count
     }
 
     func error(_ message: String, at offset: Int) -> CELCompileError {
@@ -29,29 +29,24 @@ struct CELCompiler {
         case .ident(let name):
             return try identifier(name, at: expr.offset)
         case .select(let operand, let field, let testOnly, _):
-            if !testOnly, let name = expr.qualifiedName,
-                resolveLocal(String(name.prefix { $0 != "." })) == nil,
-                let slot = environment.variables.firstIndex(of: name)
-            {
-                return { frame in frame.slots[slot] }
-            }
-            if !testOnly, let name = expr.qualifiedName, let constant = environment.functions.constants[name],
-                let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
-                !environment.variables.contains(root)
-            {
-                return { _ in constant }
-            }
-            if !testOnly, let name = expr.qualifiedName, let type = namedType(name),
-                let root = name.split(separator: ".").first.map(String.init), resolveLocal(root) == nil,
-                !environment.variables.contains(root)
-            {
-                return { _ in .type(type) }
-            }
-            let target = try compile(operand)
+            if !testOnly, let named = qualifiedReference(expr) { return named }
             if testOnly {
+                let target = try compile(operand)
                 return { frame in CELOperators.has(target(frame), field) }
             }
-            return { frame in CELOperators.select(target(frame), field) }
+            // `a.b.c.d`: one node walks the fields, wrapping only the last value found.
+            var fields = [field]
+            var base = operand
+            while case .select(let inner, let name, false, false) = base.kind, qualifiedReference(base) == nil {
+                fields.append(name)
+                base = inner
+            }
+            let target = try compile(base)
+            if fields.count == 1 {
+                return { frame in CELOperators.select(target(frame), field) }
+            }
+            let path = Array(fields.reversed())
+            return { frame in CELOperators.select(target(frame), path) }
         case .call(let function, let target, let arguments):
             return try call(function, target: target, arguments: arguments, at: expr.offset)
         case .list(let elements, let optionalIndices):
@@ -59,14 +54,21 @@ struct CELCompiler {
                 try checkHomogeneous(
                     elements.enumerated().filter { !optionalIndices.contains($0.offset) }.map(\.element))
             }
-            let compiled = try elements.map { (element) throws(CELCompileError) in try compile(element) }
             if optionalIndices.isEmpty {
-                if compiled.isEmpty { return { _ in .list(CELList([])) } }
+                // A list of literals (`x in ['a', 'b']`) is built once, at compile time.
+                let literals = elements.compactMap { if case .literal(let value) = $0.kind { value } else { nil } }
+                if literals.count == elements.count {
+                    let constant = CELValue.list(CELList(literals))
+                    return { _ in constant }
+                }
+            }
+            let compiled = try elements.map { (element) throws(CELCompileError) in CELNode(eval: try compile(element)) }
+            if optionalIndices.isEmpty {
                 return { frame in
                     var values: [CELValue] = []
                     values.reserveCapacity(compiled.count)
                     for element in compiled {
-                        let value = element(frame)
+                        let value = element.eval(frame)
                         if case .error = value { return value }
                         values.append(value)
                     }
@@ -77,7 +79,7 @@ struct CELCompiler {
             return { frame in
                 var values: [CELValue] = []
                 for (index, element) in compiled.enumerated() {
-                    let value = element(frame)
+                    let value = element.eval(frame)
                     if case .error = value { return value }
                     if optional.contains(index) {
                         guard case .optional(let wrapped) = value else {
@@ -97,14 +99,15 @@ struct CELCompiler {
                 try checkHomogeneous(required.map(\.value))
             }
             let compiled = try entries.map { (entry) throws(CELCompileError) in
-                (try compile(entry.key), try compile(entry.value), entry.optional)
+                MapEntry(key: try compile(entry.key), value: try compile(entry.value), optional: entry.optional)
             }
             return { frame in
                 var result = OrderedDictionary<CELMapKey, CELValue>()
-                for (keyEval, valueEval, optional) in compiled {
-                    let key = keyEval(frame)
+                for entry in compiled {
+                    let optional = entry.optional
+                    let key = entry.key(frame)
                     if case .error = key { return key }
-                    var value = valueEval(frame)
+                    var value = entry.value(frame)
                     if case .error = value { return value }
                     guard let mapKey = CELMapKey(key) else {
                         return .error(CELError("unsupported key type: \(key.celType.name)"))
@@ -128,6 +131,32 @@ struct CELCompiler {
         }
     }
 
+    /// A dotted name that denotes a declared variable (`a.b` declared as one name), a library constant or a
+    /// type, nil for a plain selection.
+    func qualifiedReference(_ expr: CELExpr) -> CELEval? {
+        guard let name = expr.qualifiedName, case .select = expr.kind else { return nil }
+        let root = String(name.prefix { $0 != "." })
+        guard resolveLocal(root) == nil else { return nil }
+        if let index = environment.variables.firstIndex(of: name) {
+            return { frame in frame.variables[index] }
+        }
+        guard !environment.variables.contains(root) else { return nil }
+        if let constant = environment.functions.constants[name] {
+            return { _ in constant }
+        }
+        if let type = namedType(name) {
+            return { _ in .type(type) }
+        }
+        return nil
+    }
+
+    /// A compiled map literal entry (a struct, so its closures keep their own calling convention).
+    struct MapEntry {
+        let key: CELEval
+        let value: CELEval
+        let optional: Bool
+    }
+
     /// A built-in type name or one a library declared.
     func namedType(_ name: String) -> CELType? {
         CELType.named(name) ?? (environment.functions.typeNames.contains(name) ? .opaque(name) : nil)
@@ -138,8 +167,11 @@ struct CELCompiler {
     }
 
     mutating func identifier(_ name: String, at offset: Int) throws(CELCompileError) -> CELEval {
-        if let slot = resolveLocal(name) ?? environment.variables.firstIndex(of: name) {
-            return { frame in frame.slots[slot] }
+        if let slot = resolveLocal(name) {
+            return { frame in frame[slot] }
+        }
+        if let index = environment.variables.firstIndex(of: name) {
+            return { frame in frame.variables[index] }
         }
         if let constant = environment.functions.constants[name] {
             return { _ in constant }
@@ -171,32 +203,33 @@ struct CELCompiler {
         let twoVariables = loop.iterationVariable2 != nil
         return { frame in
             let rangeValue = range(frame)
-            frame.slots[accuSlot] = initial(frame)
+            frame[accuSlot] = initial(frame)
             var exhausted = false
-            func iterate(_ first: CELValue, _ second: CELValue) -> Bool {
-                frame.budget -= 1
-                if frame.budget < 0 {
+            // One iteration: false to stop (the condition no longer holds, or the budget is spent).
+            func iterate(_ first: CELValue, _ second: CELValue?) -> Bool {
+                guard frame.spend() else {
                     exhausted = true
                     return false
                 }
-                if twoVariables {
-                    frame.slots[iterSlot] = first
-                    frame.slots[iterSlot2] = second
-                } else {
-                    frame.slots[iterSlot] = first
-                }
+                frame[iterSlot] = first
+                if let second { frame[iterSlot2] = second }
                 guard case .bool(true) = condition(frame) else { return false }
-                frame.slots[accuSlot] = step(frame)
+                frame[accuSlot] = step(frame)
                 return true
             }
             switch rangeValue {
             case .list(let list):
-                for index in 0..<list.count where !iterate(twoVariables ? .int(Int64(index)) : list[index], list[index])
-                {
-                    break
+                for index in 0..<list.count {
+                    let element = list[index]
+                    let going = twoVariables ? iterate(.int(Int64(index)), element) : iterate(element, nil)
+                    if !going { break }
                 }
             case .map(let map):
-                for (key, value) in map.entries where !iterate(key.value, value) { break }
+                if twoVariables {
+                    for (key, value) in map.entries where !iterate(key.value, value) { break }
+                } else {
+                    map.forEachKey { key in iterate(key, nil) }
+                }
             case .error:
                 return rangeValue
             default:
@@ -217,10 +250,10 @@ struct CELCompiler {
             return { frame in
                 let addition = element(frame)
                 guard case .list(let tail) = addition else { return addition }
-                guard case .list(var list) = frame.slots[accumulatorSlot] else {
-                    return CELOperators.add(frame.slots[accumulatorSlot], addition)
+                guard case .list = frame[accumulatorSlot] else {
+                    return CELOperators.add(frame[accumulatorSlot], addition)
                 }
-                frame.slots[accumulatorSlot] = .null
+                guard case .list(var list) = frame.take(accumulatorSlot) else { return .null }
                 list.append(contentsOf: tail)
                 return .list(list)
             }

@@ -1,3 +1,4 @@
+import JSONValue
 import OrderedCollections
 
 /// The built-in operators: arithmetic with overflow errors, comparisons across numeric types,
@@ -5,13 +6,28 @@ import OrderedCollections
 enum CELOperators {
     typealias Binary = @Sendable (CELValue, CELValue) -> CELValue
 
-    static let binary: [String: Binary] = [
-        "_+_": add, "_-_": subtract, "_*_": multiply, "_/_": divide, "_%_": modulo,
-        "_==_": { .bool(CELValue.equals($0, $1)) }, "_!=_": { .bool(!CELValue.equals($0, $1)) },
-        "_<_": { compare($0, $1, "_<_") { $0 < 0 } }, "_<=_": { compare($0, $1, "_<=_") { $0 <= 0 } },
-        "_>_": { compare($0, $1, "_>_") { $0 > 0 } }, "_>=_": { compare($0, $1, "_>=_") { $0 >= 0 } },
-        "@in": contains, "_[_]": index, "_[?_]": optionalIndex, "_?._": optionalSelect,
-    ]
+    /// The strict binary operator of a name. A switch, not a dictionary: a closure read out of a dictionary
+    /// is stored at maximal abstraction and every call would go through reabstraction thunks.
+    static func binary(_ name: String) -> Binary? {
+        switch name {
+        case "_+_": add
+        case "_-_": subtract
+        case "_*_": multiply
+        case "_/_": divide
+        case "_%_": modulo
+        case "_==_": { .bool(CELValue.equals($0, $1)) }
+        case "_!=_": { .bool(!CELValue.equals($0, $1)) }
+        case "_<_": { compare($0, $1, "_<_") { $0 < 0 } }
+        case "_<=_": { compare($0, $1, "_<=_") { $0 <= 0 } }
+        case "_>_": { compare($0, $1, "_>_") { $0 > 0 } }
+        case "_>=_": { compare($0, $1, "_>=_") { $0 >= 0 } }
+        case "@in": contains
+        case "_[_]": index
+        case "_[?_]": optionalIndex
+        case "_?._": optionalSelect
+        default: nil
+        }
+    }
 
     static func compare(_ a: CELValue, _ b: CELValue, _ name: String, _ test: (Int) -> Bool) -> CELValue {
         switch CELValue.order(a, b) {
@@ -210,6 +226,31 @@ enum CELOperators {
         }
     }
 
+    /// `operand.f1.f2...`: the same as selecting one field after the other, but through wrapped JSON objects
+    /// without wrapping the ones in between.
+    static func select(_ operand: CELValue, _ fields: [String]) -> CELValue {
+        var current = operand
+        var next = 0
+        while next < fields.count {
+            guard case .map(let map) = current, case .json(let object) = map.box.storage else {
+                current = select(current, fields[next])
+                next += 1
+                continue
+            }
+            guard let found = object.index(forKey: fields[next]) else { return .error(.noSuchField(fields[next])) }
+            var value = object.values[found]
+            next += 1
+            while next < fields.count {
+                guard case .object(let inner) = value else { break }
+                guard let found = inner.index(forKey: fields[next]) else { return .error(.noSuchField(fields[next])) }
+                value = inner.values[found]
+                next += 1
+            }
+            current = CELValue(json: value)
+        }
+        return current
+    }
+
     static func optionalSelect(_ operand: CELValue, _ field: CELValue) -> CELValue {
         guard case .string(let name) = field else { return .error(.noMatchingOverload("_?._")) }
         switch operand {
@@ -223,7 +264,7 @@ enum CELOperators {
 
     static func has(_ operand: CELValue, _ field: String) -> CELValue {
         switch operand {
-        case .map(let map): return .bool(map[field: field] != nil)
+        case .map(let map): return .bool(map.contains(field: field))
         case .optional(let wrapped):
             guard let wrapped else { return .bool(false) }
             return has(wrapped, field)

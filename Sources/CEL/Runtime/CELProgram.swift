@@ -1,17 +1,41 @@
-/// The per-evaluation variable slots: declared variables first, then comprehension variables.
-final class CELFrame {
-    var slots: [CELValue]
+/// The per-evaluation state: the declared variables (read in place from the caller's array), the slots of
+/// comprehension variables and the cost budget (on the evaluating thread's stack, see ``CELProgram/run(_:)``).
+/// Reading or writing one is a pointer access, without allocation, bounds, uniqueness or exclusivity checks.
+struct CELFrame {
+    /// The declared variables' values, in declaration order; never written.
+    let variables: UnsafePointer<CELValue>
+    /// The comprehension variables' slots (accumulators and iteration variables).
+    let slots: UnsafeMutablePointer<CELValue>
     /// Comprehension iterations left before evaluation stops with ``CELError/costLimitExceeded``.
-    var budget: Int
+    let budget: UnsafeMutablePointer<Int>
 
-    init(slots: [CELValue], budget: Int) {
-        self.slots = slots
-        self.budget = budget
+    @inline(__always) subscript(slot: Int) -> CELValue {
+        get { slots[slot] }
+        nonmutating set { slots[slot] = newValue }
+    }
+
+    /// Moves a slot's value out, leaving null (so an accumulator can be extended in place).
+    @inline(__always) func take(_ slot: Int) -> CELValue {
+        let value = (slots + slot).move()
+        (slots + slot).initialize(to: .null)
+        return value
+    }
+
+    /// Spends one comprehension iteration; false when the budget is exhausted.
+    @inline(__always) func spend() -> Bool {
+        budget.pointee -= 1
+        return budget.pointee >= 0
     }
 }
 
 /// A compiled node: evaluates against a frame. Errors are returned as ``CELValue/error(_:)``.
 typealias CELEval = @Sendable (CELFrame) -> CELValue
+
+/// A compiled node to keep in an array: an array of bare closures stores them at maximal abstraction, so
+/// each call would go through reabstraction thunks; a struct field keeps the closure's own convention.
+struct CELNode: Sendable {
+    let eval: CELEval
+}
 
 /// A compiled CEL expression: `Sendable`, compiled once by ``CELEnvironment/compile(_:)`` and evaluated
 /// any number of times, concurrently, against different variables.
@@ -21,26 +45,44 @@ public struct CELProgram: Sendable {
     /// The declared variables, in slot order (see ``evaluate(slots:)``).
     public let variables: [String]
     let root: CELEval
+    /// How many comprehension variable slots an evaluation needs.
     let slotCount: Int
     /// The runtime cost limit (see ``CELEnvironment/costLimit``).
     public let costLimit: Int
 
     /// Evaluates with variables by name; an undeclared name is ignored, a declared one left out is null.
     public func evaluate(_ variables: [String: CELValue] = [:]) -> CELValue {
-        var slots = [CELValue](repeating: .null, count: slotCount)
+        var slots = [CELValue](repeating: .null, count: self.variables.count)
         for (index, name) in self.variables.enumerated() {
             if let value = variables[name] { slots[index] = value }
         }
-        return root(CELFrame(slots: slots, budget: costLimit))
+        return run(slots)
     }
 
     /// Evaluates with the variables' values in declaration order (the fast path for many evaluations).
     public func evaluate(slots values: [CELValue]) -> CELValue {
-        var slots = values
-        if slots.count < slotCount {
-            slots.append(contentsOf: repeatElement(.null, count: slotCount - slots.count))
+        run(values)
+    }
+
+    /// Evaluates the root with the comprehension slots on the stack (null) and the variables read in place
+    /// (padded with nulls when fewer values than declared variables are given).
+    private func run(_ values: [CELValue]) -> CELValue {
+        if values.count < variables.count {
+            return run(values + repeatElement(.null, count: variables.count - values.count))
         }
-        return root(CELFrame(slots: slots, budget: costLimit))
+        return values.withUnsafeBufferPointer { given in
+            withUnsafeTemporaryAllocation(of: CELValue.self, capacity: max(slotCount, 1)) { buffer in
+                guard let slots = buffer.baseAddress else { return .null }
+                // No variables declared: nothing reads `variables`, any valid address will do.
+                let variables = given.baseAddress ?? UnsafePointer(slots)
+                slots.initialize(repeating: .null, count: slotCount)
+                defer { slots.deinitialize(count: slotCount) }
+                var budget = costLimit
+                return withUnsafeMutablePointer(to: &budget) { budget in
+                    root(CELFrame(variables: variables, slots: slots, budget: budget))
+                }
+            }
+        }
     }
 }
 

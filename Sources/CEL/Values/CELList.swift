@@ -36,12 +36,28 @@ public struct CELList: Sendable {
         }
     }
 
-    /// Appends in place (the comprehension accumulator of `map` and `filter` stays uniquely owned).
+    /// Appends in place (the comprehension accumulator of `map` and `filter` stays uniquely owned). Two
+    /// wrapped JSON arrays stay a JSON array, and an empty side costs nothing.
     mutating func append(contentsOf other: CELList) {
-        var current = values
-        storage = .values([])
-        current.append(contentsOf: other.values)
-        storage = .values(current)
+        if other.count == 0 { return }
+        if count == 0 {
+            self = other
+            return
+        }
+        switch (storage, other.storage) {
+        case (.json(var current), .json(let tail)):
+            storage = .values([])
+            current.append(contentsOf: tail)
+            storage = .json(current)
+        case (.values(var current), _):
+            storage = .values([])
+            current.append(contentsOf: other.values)
+            storage = .values(current)
+        case (.json, _):
+            var current = values
+            current.append(contentsOf: other.values)
+            storage = .values(current)
+        }
     }
 }
 
@@ -82,21 +98,29 @@ public enum CELMapKey: Hashable, Sendable {
     }
 }
 
-/// A CEL map: CEL entries in insertion order, or a JSON object wrapped as it is.
+/// A CEL map: CEL entries in insertion order, or a JSON object wrapped as it is. The storage sits in an
+/// immutable class instance, so a map is one reference wide, copying a ``CELValue`` holding one is a single
+/// retain, and a lookup reads the dictionary in place instead of copying (retaining) its three buffers.
 public struct CELMap: Sendable {
     @usableFromInline enum Storage: Sendable {
         case entries(OrderedDictionary<CELMapKey, CELValue>)
         case json(JSONObject)
     }
 
-    @usableFromInline var storage: Storage
+    @usableFromInline final class Box: Sendable {
+        @usableFromInline let storage: Storage
 
-    public init(_ entries: OrderedDictionary<CELMapKey, CELValue>) { storage = .entries(entries) }
+        @inlinable init(_ storage: Storage) { self.storage = storage }
+    }
 
-    @inlinable public init(json: JSONObject) { storage = .json(json) }
+    @usableFromInline let box: Box
+
+    public init(_ entries: OrderedDictionary<CELMapKey, CELValue>) { box = Box(.entries(entries)) }
+
+    @inlinable public init(json: JSONObject) { box = Box(.json(json)) }
 
     public var count: Int {
-        switch storage {
+        switch box.storage {
         case .entries(let entries): entries.count
         case .json(let object): object.count
         }
@@ -104,15 +128,23 @@ public struct CELMap: Sendable {
 
     /// The value of a string key (field selection `m.f`), nil when absent.
     @inlinable public subscript(field name: String) -> CELValue? {
-        switch storage {
-        case .json(let object): object[name].map(CELValue.init(json:))
+        switch box.storage {
+        case .json(let object): object.index(forKey: name).map { CELValue(json: object.values[$0]) }
         case .entries(let entries): entries[.string(name)]
+        }
+    }
+
+    /// Whether a string key is present (`has(m.f)`), without converting its value.
+    @inlinable public func contains(field name: String) -> Bool {
+        switch box.storage {
+        case .json(let object): object.index(forKey: name) != nil
+        case .entries(let entries): entries.index(forKey: .string(name)) != nil
         }
     }
 
     /// The value under a key with CEL's heterogeneous numeric key equality (`{1: x}[1u]`, `[1.0]`).
     public func lookup(_ key: CELValue) -> CELValue? {
-        switch storage {
+        switch box.storage {
         case .json(let object):
             guard case .string(let name) = key else { return nil }
             return object[name].map(CELValue.init(json:))
@@ -135,15 +167,25 @@ public struct CELMap: Sendable {
 
     /// The keys in order, as values.
     public var keys: [CELValue] {
-        switch storage {
+        switch box.storage {
         case .entries(let entries): entries.keys.map(\.value)
         case .json(let object): object.keys.map { .string($0) }
         }
     }
 
+    /// Calls `body` with each key in order until it returns false (no values are converted).
+    func forEachKey(_ body: (CELValue) -> Bool) {
+        switch box.storage {
+        case .entries(let entries):
+            for key in entries.keys where !body(key.value) { return }
+        case .json(let object):
+            for key in object.keys where !body(.string(key)) { return }
+        }
+    }
+
     /// The entries in order.
     public var entries: [(key: CELMapKey, value: CELValue)] {
-        switch storage {
+        switch box.storage {
         case .entries(let entries): entries.map { ($0.key, $0.value) }
         case .json(let object): object.map { (.string($0.key), CELValue(json: $0.value)) }
         }

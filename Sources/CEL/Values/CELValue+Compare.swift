@@ -6,7 +6,7 @@ extension CELValue {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
-        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)  // no Unicode normalisation
+        case (.string(let a), .string(let b)): return CELText.equal(a, b)  // no Unicode normalisation
         case (.bytes(let a), .bytes(let b)): return a == b
         case (.int, .int), (.int, .uint), (.int, .double), (.uint, .int), (.uint, .uint), (.uint, .double),
             (.double, .int), (.double, .uint), (.double, .double):

@@ -21,8 +21,9 @@ public enum CELValue: Sendable {
     case type(CELType)
     /// `optional.of(x)` is `.optional(x)`, `optional.none()` is `.optional(nil)`.
     indirect case optional(CELValue?)
-    /// A value of a type defined by a library (Kubernetes' quantity, IP, URL, ...).
-    case opaque(any CELOpaqueValue)
+    /// A value of a type defined by a library (Kubernetes' quantity, IP, URL, ...). Boxed, so that the
+    /// existential does not make every value five words wide.
+    indirect case opaque(any CELOpaqueValue)
     case error(CELError)
 
     /// Wraps a JSON value: scalars convert, objects and arrays are wrapped as they are.
