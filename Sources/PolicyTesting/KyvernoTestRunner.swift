@@ -117,30 +117,32 @@ public struct KyvernoTestRunner: Sendable {
         }
         let policyName = entry["policy"]?.stringValue ?? ""
         let shortName = String(policyName.split(separator: "/").last ?? "")
-        if let admission = inputs.admissionPolicies.first(where: { $0.policy.name == shortName }),
-            entry["isValidatingAdmissionPolicy"]?.boolValue == true
-                || !inputs.validatingPolicies.contains(where: { $0.policy.name == shortName })
-        {
+        /// One record per resource from `compare`, counted as CEL results.
+        func celRecords(_ compare: (String) async -> KyvernoTestRecord) async -> [KyvernoTestRecord] {
             var records: [KyvernoTestRecord] = []
             for name in names {
-                var record = await compare(
-                    entry: entry, admission: admission, resourceName: name, inputs: inputs, provider: provider,
-                    file: file)
+                var record = await compare(name)
                 record.usesCEL = true
                 records.append(record)
             }
             return records
         }
+        if let admission = inputs.admissionPolicies.first(where: { $0.policy.name == shortName }),
+            entry["isValidatingAdmissionPolicy"]?.boolValue == true
+                || !inputs.validatingPolicies.contains(where: { $0.policy.name == shortName })
+        {
+            return await celRecords { name in
+                await compare(
+                    entry: entry, admission: admission, resourceName: name, inputs: inputs, provider: provider,
+                    file: file)
+            }
+        }
         if let validating = inputs.validatingPolicies.first(where: { $0.policy.name == shortName }) {
-            var records: [KyvernoTestRecord] = []
-            for name in names {
-                var record = await compare(
+            return await celRecords { name in
+                await compare(
                     entry: entry, validating: validating, resourceName: name, inputs: inputs, provider: provider,
                     file: file)
-                record.usesCEL = true
-                records.append(record)
             }
-            return records
         }
         for (flag, kind) in Self.newPolicyKinds.sorted(by: { $0.key < $1.key }) where entry[flag]?.boolValue == true {
             return all(.skip, "unsupported: \(kind)")
