@@ -100,21 +100,20 @@ public final class ControllerStatus: Sendable {
     }
 
     func markSettled() {
-        let waiters = state.withLock { state in
-            state.settled = true
-            defer { state.settledWaiters = [:] }
-            return Array(state.settledWaiters.values)
-        }
-        for waiter in waiters { waiter.resume(returning: true) }
+        endSettledWaits(settled: true) { $0.settled = true }
     }
 
     /// The controller stopped: those waiting for it to settle stop waiting.
     func markStopped() {
+        endSettledWaits(settled: false) { $0.stopped = true }
+    }
+
+    private func endSettledWaits(settled: Bool, _ update: (inout State) -> Void) {
         let waiters = state.withLock { state in
-            state.stopped = true
+            update(&state)
             defer { state.settledWaiters = [:] }
             return Array(state.settledWaiters.values)
         }
-        for waiter in waiters { waiter.resume(returning: false) }
+        for waiter in waiters { waiter.resume(returning: settled) }
     }
 }

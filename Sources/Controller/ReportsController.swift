@@ -95,42 +95,21 @@ public final class ReportsController: Service, Sendable {
 
     public let configuration: Configuration
     /// Readiness and settling, for `/readyz` and for callers that wait for reports.
-    public let status = ControllerStatus()
+    public var status: ControllerStatus { context.status }
     /// The policies and their states.
-    public let policies: PolicyCache
-    let client: KubeClient
-    let logger: Logger
-    let writer: ReportWriter
-    let namespaces = NamespaceLabels()
-    let access: InformerAccess
-    let provider: ClusterContextProvider
+    public var policies: PolicyCache { context.policies }
     /// The data of the GlobalContextEntries, kept while leading.
-    public let globalContext: GlobalContextStore
-    /// The `apiCall.service` client, when service calls are enabled.
-    let services: ServiceCallClient?
-    let evaluator: PolicyEvaluator
-    let validatingEvaluator = ValidatingPolicyEvaluator()
-    let admissionEvaluator = ValidatingAdmissionPolicyEvaluator()
-    let runtime = Mutex(Runtime())
+    public var globalContext: GlobalContextStore { context.globalContext }
+    let context: ScanContext
+    let logger: Logger
+    /// The running term (nil while not leading) and the shutdown flags.
+    private let runtime = Mutex(Runtime())
     /// Fires when graceful shutdown begins: what startup waits and the election await.
-    let shutdownLatch = ShutdownLatch()
-    let counters = Mutex((evaluations: 0, retries: 0))
-    /// Kyverno's per-result metrics, with their handles cached.
-    let kyvernoMetrics = KyvernoMetricsRecorder()
+    private var shutdownLatch: Latch { context.shutdown }
 
-    /// The mutable state of one leadership term.
-    struct Runtime {
-        var queue: WorkQueue<ScanItem>?
-        var watchers: [String: KindWatcher] = [:]
-        var policySources = PolicySources()
-        var rescans: AsyncStream<RescanRequest>.Continuation?
-        /// The tickets of resyncs waiting for their rescan; the end of the term finishes those left.
-        var rescanTickets: [RescanTicket] = []
-        var evaluatedHashes: [String: String] = [:]
-        var globalContextWatcher: GlobalContextWatcher?
-        var started = false
+    private struct Runtime {
+        var term: ScanTerm?
         var shuttingDown = false
-        var leading = false
         /// Whether a leadership term was running when shutdown began (it then ends the election itself,
         /// after draining, so the Lease release is not cancelled).
         var leadingAtShutdown = false
@@ -147,27 +126,37 @@ public final class ReportsController: Service, Sendable {
         client: KubeClient, configuration: Configuration, images: any ImageDataSource = UnavailableImageDataSource(),
         services: ServiceCallClient? = nil, logger: Logger = Logger(label: "vigil.controller")
     ) {
-        self.client = client
         self.configuration = configuration
         self.logger = logger
-        access = InformerAccess(logger: logger)
         let queries = QueryEngine.kyverno()
-        evaluator = PolicyEvaluator(
-            queries: queries, ignoreSkipsImageLookupErrors: configuration.ignoreSkipsImageLookupErrors)
-        policies = PolicyCache(
-            queries: queries, logger: logger, exceptionSettings: configuration.policyExceptions)
-        writer = ReportWriter(client: client, api: configuration.reportAPI, logger: logger)
-        globalContext = GlobalContextStore(queries: queries)
-        self.services = services
-        provider = ClusterContextProvider(
-            client: client, namespaces: namespaces, images: images, services: services, globals: globalContext)
+        let namespaces = NamespaceLabels()
+        let globalContext = GlobalContextStore(queries: queries)
+        context = ScanContext(
+            client: client, configuration: configuration, logger: logger, status: ControllerStatus(),
+            policies: PolicyCache(queries: queries, logger: logger, exceptionSettings: configuration.policyExceptions),
+            writer: ReportWriter(client: client, api: configuration.reportAPI, logger: logger),
+            namespaces: namespaces, access: InformerAccess(logger: logger),
+            provider: ClusterContextProvider(
+                client: client, namespaces: namespaces, images: images, services: services, globals: globalContext),
+            globalContext: globalContext, services: services,
+            evaluators: ScanContext.Evaluators(
+                kyverno: PolicyEvaluator(
+                    queries: queries, ignoreSkipsImageLookupErrors: configuration.ignoreSkipsImageLookupErrors)),
+            kyvernoMetrics: KyvernoMetricsRecorder(), counters: ScanCounters(), shutdown: Latch())
     }
 
     public var statistics: Statistics {
-        let counts = counters.withLock { $0 }
+        let writer = context.writer
         return Statistics(
-            reportWrites: writer.operations, conflicts: writer.conflictCount, evaluations: counts.evaluations,
-            retries: counts.retries)
+            reportWrites: writer.operations, conflicts: writer.conflictCount,
+            evaluations: context.counters.evaluations, retries: context.counters.retries)
+    }
+
+    /// Counters of the GlobalContextEntry loaders (`apiCall` attempts, `kubernetesResource` lists) of the
+    /// current term.
+    public var globalContextStatistics: (calls: Int, lists: Int) {
+        let statistics = runtime.withLock { $0.term }?.sources.globalContextStatistics
+        return (statistics?.calls ?? 0, statistics?.lists ?? 0)
     }
 
     /// Runs until cancelled or gracefully shut down.
@@ -192,13 +181,11 @@ public final class ReportsController: Service, Sendable {
 
     /// Stops taking work; in-flight evaluations and writes finish, then ``run()`` returns.
     public func beginShutdown() {
-        let queue = runtime.withLock { runtime in
+        runtime.withLock { runtime in
             runtime.shuttingDown = true
-            runtime.leadingAtShutdown = runtime.leading
-            return runtime.queue
+            runtime.leadingAtShutdown = runtime.term != nil
         }
         logger.info("shutting down: finishing in-flight work")
-        queue?.shutDown()
         shutdownLatch.fire()
     }
 
@@ -220,7 +207,7 @@ public final class ReportsController: Service, Sendable {
                 self.status.setLeadership(.follower)
                 leader.record(0)
             })
-        let elector = LeaderElector(client: client, configuration: election, callbacks: callbacks)
+        let elector = LeaderElector(client: context.client, configuration: election, callbacks: callbacks)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await elector.run { try await self.lead() }
@@ -241,130 +228,52 @@ public final class ReportsController: Service, Sendable {
     }
 
     /// Evaluates the current policies and writes reports until shutdown (or until leadership is lost,
-    /// when the task is cancelled).
+    /// when the task is cancelled): runs one ``ScanTerm``.
     func lead() async throws {
-        let queue = Self.makeQueue(configuration)
-        let (rescans, rescanContinuation) = AsyncStream<RescanRequest>.makeStream()
+        let term = ScanTerm(context: context)
         let shuttingDown = runtime.withLock { runtime in
-            runtime.queue = queue
-            runtime.rescans = rescanContinuation
-            runtime.started = false
-            runtime.leading = true
-            runtime.evaluatedHashes = [:]
+            runtime.term = term
             return runtime.shuttingDown
         }
         defer {
-            let (watchers, tickets) = runtime.withLock { runtime in
-                defer {
-                    runtime.watchers = [:]
-                    runtime.queue = nil
-                    runtime.rescans = nil
-                    runtime.rescanTickets = []
-                    runtime.globalContextWatcher = nil
-                    runtime.leading = false
-                }
-                return (runtime.watchers, runtime.rescanTickets)
-            }
-            for watcher in watchers.values { watcher.task.cancel() }
-            rescanContinuation.finish()
-            // Requests still queued are never served now: their resyncs end.
-            for ticket in tickets { ticket.finish(completed: false) }
-            queue.shutDown()
+            runtime.withLock { $0.term = nil }
+            term.queue.shutDown()
             status.setInformersSynced(false)
         }
         if shuttingDown { throw CancellationError() }
         logger.info("leading: starting the background scan")
-        try await seedReports()
-        try await withThrowingTaskGroup(of: Void.self) { background in
-            try await startPolicySources(in: &background)
-            // Returning early would wait for the policy informers, which run until cancelled.
-            guard await waitUntilSyncedOrForbidden({ self.runtime.withLock { $0.policySources.informers } }) else {
-                background.cancelAll()
-                return
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await term.run()
+                return true
             }
-            guard try await startGlobalContext(in: &background) else {
-                background.cancelAll()
-                return
+            group.addTask {
+                // A shutdown begun by ``beginShutdown()`` rather than by the enclosing service group.
+                await self.shutdownLatch.wait()
+                await term.beginShutdown()
+                return false
             }
-            runtime.withLock { $0.started = true }
-            _ = await reconcileWatchers(queue: queue)
-            background.addTask { try await self.rescanLoop(rescans, queue: queue) }
-            background.addTask { try await self.resyncLoop() }
-            background.addTask { await self.settle(queue: queue) }
-            // Workers are not cancelled by a graceful shutdown (the queue shuts down and they finish what
-            // they hold); a cancellation (lost leadership) shuts the queue down and cancels their requests.
-            await withTaskCancellationHandler {
-                await withTaskGroup(of: Void.self) { workers in
-                    for _ in 0..<configuration.workers { workers.addTask { await self.work(queue) } }
-                }
-            } onCancel: {
-                queue.shutDown()
-            }
-            background.cancelAll()
+            defer { group.cancelAll() }
+            while let ended = try await group.next(), !ended {}
         }
-        // The queue only shuts down for a graceful shutdown; leaving by cancellation ends the term too.
+        // A graceful shutdown ends the term; leaving by cancellation ends it too.
         throw CancellationError()
     }
 
-    /// The work queue of a leadership term: a deletion queued for a key is never replaced by an evaluation
-    /// (``ScanItem/merge(_:_:)``), so a list page read before an object was deleted cannot bring its report
-    /// back.
-    static func makeQueue(_ configuration: Configuration) -> WorkQueue<ScanItem> {
-        WorkQueue<ScanItem>(
-            capacity: configuration.queueCapacity, backoff: configuration.retryBackoff, merge: ScanItem.merge)
-    }
-
-    /// Seeds the report writer from the cluster's reports, retrying until it succeeds.
-    func seedReports() async throws {
-        try await withRetries("listing existing reports") {
-            try await self.writer.seed(keep: self.configuration.scope.owns(uid:))
-        }
-        logger.info("existing reports", metadata: ["count": "\(writer.knownReports.count)"])
-    }
-
-    /// Polls `condition` until it holds (true) or shutdown begins (false).
-    func waitUntil(_ condition: @Sendable () -> Bool) async -> Bool {
-        while true {
-            if condition() { return true }
-            if runtime.withLock({ $0.shuttingDown }) || Task.isCancelled { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    /// Waits for the first full scan: every informer synced and every object its first list queued processed
-    /// (or parked in backoff: one object failing forever does not hold the others up); then deletes reports
-    /// left for resources that no longer exist, and marks the controller settled.
-    private func settle(queue: WorkQueue<ScanItem>) async {
-        let clock = ContinuousClock()
-        let start = clock.now
-        guard await waitUntilSyncedOrForbidden({ self.runtime.withLock { $0.watchers.values.map(\.informer) } })
-        else { return }
-        status.setInformersSynced(true)
-        await queue.wait(for: queue.checkpoint())
-        guard !isStopping else { return }
-        await cleanUpOrphans(queue: queue)
-        await queue.wait(for: queue.checkpoint())
-        guard !isStopping else { return }
-        let elapsed = start.duration(to: clock.now)
-        Metrics.Timer(label: "vigil_scan_duration_seconds").recordNanoseconds(elapsed.nanoseconds)
-        Gauge(label: "vigil_scan_objects").record(liveUIDs().count)
-        logger.info(
-            "initial scan settled",
-            metadata: ["objects": "\(liveUIDs().count)", "reports": "\(writer.knownReports.count)"])
-        status.markSettled()
-    }
-
-    /// Deletes reports (of this shard) whose resource is not among the watched live objects. Skipped while
-    /// a kind informer has not listed (its kind forbidden): its objects' reports would look orphaned.
-    func cleanUpOrphans(queue: WorkQueue<ScanItem>) async {
-        guard watchersFullySynced() else {
-            logger.notice("orphaned reports are not cleaned up while some kinds cannot be listed")
-            return
-        }
-        let live = liveUIDs()
-        for (uid, _) in writer.knownReports where !live.contains(uid) && configuration.scope.owns(uid: uid) {
-            queue.insert(uid, .delete(uid: uid))
-        }
+    /// Runs a full resync now and waits until its evaluations and writes are done: re-reads the cluster's
+    /// reports (so a report changed or deleted behind Vigil's back is rewritten), evaluates every watched
+    /// object again, and deletes reports whose resources are gone. Unchanged reports cost no write.
+    ///
+    /// It waits for the objects it queued (through a ``WorkQueue/Checkpoint``), not for the queue to be idle:
+    /// an object that keeps failing counts once it is parked in backoff, and changes arriving meanwhile do
+    /// not hold it up.
+    ///
+    /// - Parameter pacing: the pause between list pages.
+    /// - Throws: `CancellationError` when cancelled, when the controller is not leading, or when it shuts
+    ///   down or loses leadership before the resync is done.
+    public func resync(pacing: Duration = .zero) async throws {
+        guard let term = runtime.withLock({ $0.term }) else { throw CancellationError() }
+        try await term.scheduler.resync(pacing: pacing)
     }
 }
 

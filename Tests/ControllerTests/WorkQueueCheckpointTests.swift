@@ -25,7 +25,7 @@ struct WorkQueueCheckpointTests {
     }
 
     @Test func theControllersQueueKeepsAQueuedDeleteOverAStaleListedObject() async throws {
-        let queue = ReportsController.makeQueue(ReportsController.Configuration())
+        let queue = ScanTerm.makeQueue(ReportsController.Configuration())
         // A list page read before the object was deleted is queued after its deletion.
         await queue.add("uid-1", Self.listed("uid-1", resourceVersion: "10"))
         queue.insert("uid-1", .delete(uid: "uid-1"))

@@ -1,9 +1,9 @@
 import Synchronization
 
-/// A one-way signal that graceful shutdown began: waits end when it fires (or when the waiting task is
-/// cancelled), and waits that start after it end at once. What the controller awaits instead of polling
-/// its shutdown flag.
-final class ShutdownLatch: Sendable {
+/// A one-way signal (graceful shutdown began, the policy sources are ready, an informer is to stop): waits
+/// end when it fires (or when the waiting task is cancelled), and waits that start after it end at once.
+/// What the controller awaits instead of polling a flag.
+final class Latch: Sendable {
     private struct State {
         var fired = false
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]

@@ -5,55 +5,57 @@ import Metrics
 import PolicyEngine
 import Synchronization
 
-extension ReportsController {
+extension PolicySources {
     /// Starts the GlobalContextEntry watcher in `group` when the cluster serves the CRD, and waits (at most
-    /// ``Configuration/globalContextWait``) for every entry's first load.
+    /// ``ReportsController/Configuration/globalContextWait``) for every entry's first load.
     ///
     /// - Returns: `false` when shutdown began while waiting.
-    func startGlobalContext(in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> Bool {
+    func startGlobalContext(
+        _ mapper: RESTMapper, in group: inout ThrowingDiscardingTaskGroup<any Error>
+    ) async throws -> Bool {
+        let configuration = context.configuration
         guard configuration.watchesGlobalContextEntries else { return true }
-        let mapper = try await withRetries("discovery") { try await self.client.restMapper() }
         guard let mapping = mapper.mapping(kind: "GlobalContextEntry", group: "kyverno.io") else {
-            logger.info("kyverno.io GlobalContextEntries are not served by this cluster; globalReference entries fail")
+            context.logger.info(
+                "kyverno.io GlobalContextEntries are not served by this cluster; globalReference entries fail")
             return true
         }
         let watcher = GlobalContextWatcher(
-            client: client, store: globalContext, services: services,
+            client: context.client, store: context.globalContext, services: context.services,
             settings: GlobalContextWatcher.Settings(
                 resource: mapping.resource, pageSize: configuration.pageSize,
                 minimumWatchTimeout: configuration.minimumWatchTimeout, backoff: configuration.informerBackoff),
-            logger: logger
+            logger: context.logger
         ) { name, becameReady in
             self.globalContextChanged(name, becameReady: becameReady)
         }
-        runtime.withLock { $0.globalContextWatcher = watcher }
+        setGlobalContextWatcher(watcher)
         group.addTask { try await watcher.run() }
+        // The loads report no event of their own: polled, until the deadline.
         let deadline = ContinuousClock.now + configuration.globalContextWait
-        let waited = await waitUntil { watcher.initialLoadsDone || ContinuousClock.now >= deadline }
-        if waited { reportPoliciesWaitingForGlobalContext(entry: nil) }
-        return waited
-    }
-
-    /// Counters of the GlobalContextEntry loaders (`apiCall` attempts, `kubernetesResource` lists).
-    public var globalContextStatistics: (calls: Int, lists: Int) {
-        let statistics = runtime.withLock { $0.globalContextWatcher }?.statistics
-        return (statistics?.calls ?? 0, statistics?.lists ?? 0)
+        while !watcher.initialLoadsDone && ContinuousClock.now < deadline {
+            if context.isStopping { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if context.isStopping { return false }
+        reportPoliciesWaitingForGlobalContext(entry: nil)
+        return true
     }
 
     /// An entry appeared, went away, failed or became ready: log and count the policies that wait for an
     /// entry, and when `name` became ready, evaluate the kinds its policies match again.
     func globalContextChanged(_ name: String, becameReady: Bool) {
-        let readiness = globalContext.readiness
+        let readiness = context.globalContext.readiness
         Gauge(label: "vigil_global_context_entries", dimensions: [("state", "ready")])
             .record(readiness.values.filter { $0 }.count)
         Gauge(label: "vigil_global_context_entries", dimensions: [("state", "not_ready")])
             .record(readiness.values.filter { !$0 }.count)
         // An entry still loading its first data is not worth a warning: the first scan waits for it.
-        let loading = globalContext.entry(name).map { $0.data == nil && $0.failure == nil } ?? false
+        let loading = context.globalContext.entry(name).map { $0.data == nil && $0.failure == nil } ?? false
         reportPoliciesWaitingForGlobalContext(entry: name, logs: !loading)
         guard becameReady else { return }
         var kinds: Set<String> = []
-        for entry in policies.entries.values {
+        for entry in context.policies.entries.values {
             guard let compiled = entry.compiled,
                 GlobalContextReferences.entries(in: compiled.policy.document).contains(where: {
                     $0 == name || $0.hasPrefix(name + ".")
@@ -61,21 +63,21 @@ extension ReportsController {
             else { continue }
             kinds.formUnion(entry.kinds)
         }
-        let (rescans, watched) = runtime.withLock { ($0.started ? $0.rescans : nil, Set($0.watchers.keys)) }
+        let watched = kindInformers.kinds
         let affected = kinds.contains("*") ? watched : kinds.intersection(watched)
         guard !affected.isEmpty else { return }
-        logger.info(
+        context.logger.info(
             "global context entry ready: evaluating its policies' resources again",
             metadata: ["entry": "\(name)", "kinds": "\(affected.sorted().joined(separator: ","))"])
-        rescans?.yield(RescanRequest(kinds: affected))
+        term.rescans.send(RescanRequest(kinds: affected))
     }
 
     /// Logs each policy that reads a missing or not-ready entry (those reading `entry`, or all when `nil`;
     /// none when `logs` is false) and records `vigil_policies_not_ready{reason="global-context"}`.
     func reportPoliciesWaitingForGlobalContext(entry changed: String?, logs: Bool = true) {
-        let readiness = globalContext.readiness
+        let readiness = context.globalContext.readiness
         var waiting = 0
-        for (key, entry) in policies.entries.sorted(by: { $0.key < $1.key }) {
+        for (key, entry) in context.policies.entries.sorted(by: { $0.key < $1.key }) {
             guard let compiled = entry.compiled else { continue }
             let referenced = GlobalContextReferences.entries(in: compiled.policy.document)
             let missing = referenced.filter { !GlobalContextReferences.isReady($0, readiness) }.sorted()
@@ -84,7 +86,7 @@ extension ReportsController {
             let concerned =
                 changed.map { name in referenced.contains { $0 == name || $0.hasPrefix(name + ".") } } ?? true
             guard logs, concerned else { continue }
-            logger.warning(
+            context.logger.warning(
                 "policy not ready: it reads a global context entry that is missing or not ready",
                 metadata: ["policy": "\(key)", "entries": "\(missing.joined(separator: ","))"])
         }
