@@ -350,65 +350,73 @@ public final class PolicyCache: Sendable {
         }
     }
 
-    /// A ValidatingPolicy or NamespacedValidatingPolicy: ready when it compiles and runs in background.
-    private func compileValidating(_ document: JSONValue, key: String, version: String) -> Entry {
+    /// The entry of a document `compile` turns into a compiled policy: `invalid` with the error when it
+    /// throws, otherwise whatever `classify` makes of the compiled policy.
+    private func entry<Compiled>(
+        key: String, version: String, _ compile: () throws -> Compiled,
+        classify: (Compiled, inout Entry) -> Void
+    ) -> Entry {
         var entry = Entry(key: key, state: .invalid, reason: "", compiled: nil, kinds: [], version: version)
-        let compiled: CompiledValidatingPolicy
         do {
-            compiled = try CompiledValidatingPolicy(try ValidatingPolicyDecoder.decode(document))
+            classify(try compile(), &entry)
         } catch {
             entry.reason = "\(error)"
-            return entry
         }
-        entry.resources = compiled.matchedResources
-        if compiled.policy.labels[Self.disabledLabel] != nil {
-            return entry.setting(.disabled, "labelled \(Self.disabledLabel)")
-        }
-        if !compiled.runsInBackground {
-            return entry.setting(.notBackground, "spec.evaluation.background.enabled is false")
-        }
-        if compiled.policy.spec.evaluationMode == "JSON" {
-            // JSON-mode policies validate JSON payloads (vigil apply --json-payload), not cluster objects.
-            return entry.setting(.unsupported, "spec.evaluation.mode is JSON")
-        }
-        entry.state = .ready
-        entry.validating = compiled
         return entry
+    }
+
+    /// A ValidatingPolicy or NamespacedValidatingPolicy: ready when it compiles and runs in background.
+    private func compileValidating(_ document: JSONValue, key: String, version: String) -> Entry {
+        entry(
+            key: key, version: version, { try CompiledValidatingPolicy(try ValidatingPolicyDecoder.decode(document)) }
+        ) {
+            compiled, entry in
+            entry.resources = compiled.matchedResources
+            if compiled.policy.labels[Self.disabledLabel] != nil {
+                entry = entry.setting(.disabled, "labelled \(Self.disabledLabel)")
+            } else if !compiled.runsInBackground {
+                entry = entry.setting(.notBackground, "spec.evaluation.background.enabled is false")
+            } else if compiled.policy.spec.evaluationMode == "JSON" {
+                // JSON-mode policies validate JSON payloads (vigil apply --json-payload), not cluster objects.
+                entry = entry.setting(.unsupported, "spec.evaluation.mode is JSON")
+            } else {
+                entry.state = .ready
+                entry.validating = compiled
+            }
+        }
     }
 
     /// A ValidatingAdmissionPolicy: ready when it decodes and is labelled `reports.kyverno.io/enabled: "true"`
     /// (Kyverno's reports controller reports no other). Its expressions always compile: one that does not
     /// is an `error` result, as Kubernetes reports it.
     private func compileAdmission(_ document: JSONValue, key: String, version: String) -> Entry {
-        var entry = Entry(key: key, state: .invalid, reason: "", compiled: nil, kinds: [], version: version)
-        let compiled: CompiledValidatingAdmissionPolicy
-        do {
-            compiled = CompiledValidatingAdmissionPolicy(try ValidatingAdmissionPolicyDecoder.decodePolicy(document))
-        } catch {
-            entry.reason = "\(error)"
-            return entry
+        entry(
+            key: key, version: version,
+            {
+                CompiledValidatingAdmissionPolicy(try ValidatingAdmissionPolicyDecoder.decodePolicy(document))
+            }
+        ) { compiled, entry in
+            entry.resources = compiled.matchedResources
+            if compiled.policy.reportsEnabled {
+                entry.state = .ready
+                entry.admission = compiled
+            } else {
+                entry = entry.setting(.disabled, "not labelled \(ValidatingAdmissionPolicy.reportsEnabledLabel)=true")
+            }
         }
-        entry.resources = compiled.matchedResources
-        guard compiled.policy.reportsEnabled else {
-            return entry.setting(.disabled, "not labelled \(ValidatingAdmissionPolicy.reportsEnabledLabel)=true")
-        }
-        entry.state = .ready
-        entry.admission = compiled
-        return entry
     }
 
     private func compile(_ document: JSONValue, key: String, version: String) -> Entry {
-        var entry = Entry(key: key, state: .invalid, reason: "", compiled: nil, kinds: [], version: version)
-        let policy: Policy
-        let compiled: CompiledPolicy
-        do {
-            policy = try PolicyDecoder.decode(document)
-            compiled = try CompiledPolicy(policy)
-        } catch {
-            entry.reason = "\(error)"
-            return entry
+        entry(key: key, version: version, { try CompiledPolicy(try PolicyDecoder.decode(document)) }) {
+            compiled, entry in
+            entry.kinds = compiled.matchedKinds.subtracting(["*"])
+            entry = classify(compiled, entry)
         }
-        entry.kinds = compiled.matchedKinds.subtracting(["*"])
+    }
+
+    /// Whether a compiled ClusterPolicy or Policy is ready, and why not.
+    private func classify(_ compiled: CompiledPolicy, _ entry: Entry) -> Entry {
+        let policy = compiled.policy
         if policy.labels[Self.disabledLabel] != nil {
             return entry.setting(.disabled, "labelled \(Self.disabledLabel)")
         }
@@ -420,21 +428,22 @@ public final class PolicyCache: Sendable {
         }
         let unsupportedRules = Set(compiled.unsupported.map(\.rule))
         if !compiled.rules.contains(where: { $0.type == .validate && !unsupportedRules.contains($0.name) }) {
-            entry.state = .unsupported
-            entry.reason =
+            return entry.setting(
+                .unsupported,
                 compiled.unsupported.isEmpty
-                ? "no validate rules"
-                : compiled.unsupported.map { "rule \($0.rule): \($0.feature)" }.joined(separator: "; ")
-            return entry
+                    ? "no validate rules"
+                    : compiled.unsupported.map { "rule \($0.rule): \($0.feature)" }.joined(separator: "; "))
         }
         let failures = queries.prepare(compiled)
         if !failures.isEmpty {
-            entry.reason = failures.map { "rule \($0.rule): invalid JMESPath \"\($0.expression)\": \($0.message)" }
-                .joined(separator: "; ")
-            return entry
+            return entry.setting(
+                .invalid,
+                failures.map { "rule \($0.rule): invalid JMESPath \"\($0.expression)\": \($0.message)" }
+                    .joined(separator: "; "))
         }
-        entry.state = .ready
-        entry.compiled = compiled
-        return entry
+        var ready = entry
+        ready.state = .ready
+        ready.compiled = compiled
+        return ready
     }
 }
