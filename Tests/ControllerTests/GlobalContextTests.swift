@@ -1,11 +1,13 @@
-import Controller
 import ExternalData
 import Foundation
 import JSONValue
 import KubeClient
+import Logging
 import PolicyEngine
 import RegistryTestSupport
 import Testing
+
+@testable import Controller
 
 /// GlobalContextEntries against the local API server: kept by informers or refreshed calls, read by
 /// `globalReference` entries, and a rule re-evaluated once the entry it waited for is ready.
@@ -89,6 +91,40 @@ import Testing
             #expect(lines.contains(#"names r fail names ["api","web"]"#))
             #expect(controller.globalContext.entry("deployments")?.isReady == true)
             #expect(controller.globalContextStatistics.lists == 1)
+        }
+    }
+
+    /// What the first scan awaits instead of polling: every listed entry's first load, a Kubernetes API call
+    /// and a kubernetesResource list alike.
+    @Test func waitingForTheFirstLoadsEndsOnceEveryEntryIsLoaded() async throws {
+        guard ControllerHarness.requireSharedData() else { return }
+        try await ControllerHarness.with { harness in
+            try harness.apply(ControllerHarness.namespace("team"))
+            try harness.apply(ControllerHarness.deployment("api", namespace: "team", labelled: true, limits: true))
+            try harness.apply(
+                Self.entry(
+                    "namespace-list", spec: ["apiCall": ["urlPath": "/api/v1/namespaces", "refreshInterval": "1h"]]))
+            try harness.apply(
+                Self.entry(
+                    "deployments",
+                    spec: ["kubernetesResource": ["group": "apps", "version": "v1", "resource": "deployments"]]))
+            let mapping = try #require(
+                try await harness.client.restMapper().mapping(kind: "GlobalContextEntry", group: "kyverno.io"))
+            let store = GlobalContextStore(queries: .kyverno())
+            let watcher = GlobalContextWatcher(
+                client: harness.client, store: store, services: nil,
+                settings: .init(
+                    resource: mapping.resource, pageSize: 100, minimumWatchTimeout: .seconds(300),
+                    backoff: .reflector),
+                logger: Logger(label: "test")
+            ) { _, _ in }
+            #expect(!watcher.initialLoadsDone)
+            let task = Task { try await watcher.run() }
+            defer { task.cancel() }
+            await watcher.waitForInitialLoads()
+            #expect(watcher.initialLoadsDone)
+            #expect(store.entry("namespace-list")?.isReady == true)
+            #expect(store.entry("deployments")?.data?.arrayValue?.count == 1)
         }
     }
 

@@ -41,8 +41,13 @@ final class GlobalContextWatcher: Sendable {
         var running: [String: Running] = [:]
         /// Entries whose first load has finished (ready or failed).
         var attempted: Set<String> = []
-        var informer: Informer?
         var statistics = Statistics()
+        /// Those waiting in ``waitForInitialLoads()``, woken to check again on every change.
+        var loadWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
+
+        /// Whether every entry the informer listed has finished its first load.
+        var loadsAttempted: Bool { running.keys.allSatisfy { attempted.contains($0) } }
     }
 
     let client: KubeClient
@@ -53,6 +58,8 @@ final class GlobalContextWatcher: Sendable {
     /// Called when an entry's readiness changes (it became ready, failed, appeared or went away).
     let changed: @Sendable (_ name: String, _ becameReady: Bool) -> Void
     private let state = Mutex(State())
+    /// The informer of the entries themselves.
+    private let informer: Informer
 
     init(
         client: KubeClient, store: GlobalContextStore, services: ServiceCallClient?, settings: Settings,
@@ -64,28 +71,60 @@ final class GlobalContextWatcher: Sendable {
         self.settings = settings
         self.logger = logger
         self.changed = changed
+        informer = Informer(
+            client: client,
+            configuration: Informer.Configuration(
+                resource: settings.resource, pageSize: settings.pageSize, keepsObjects: true,
+                minimumWatchTimeout: settings.minimumWatchTimeout, backoff: settings.backoff))
     }
 
     var statistics: Statistics { state.withLock { $0.statistics } }
 
     /// Whether the entries have been listed and each has finished its first load (ready or failed).
-    var initialLoadsDone: Bool {
-        state.withLock { state in
-            guard let informer = state.informer, informer.hasSynced else { return false }
-            return state.running.keys.allSatisfy { state.attempted.contains($0) }
+    var initialLoadsDone: Bool { informer.hasSynced && state.withLock { $0.loadsAttempted } }
+
+    /// Returns once ``initialLoadsDone`` holds, or when the task is cancelled.
+    func waitForInitialLoads() async {
+        // The informer has delivered (and this watcher applied) its first list once it reports synced.
+        await informer.waitUntilSynced()
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
         }
+        while !Task.isCancelled {
+            let done = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    // Checked under the lock every change takes: a change after the check wakes this waiter.
+                    let now = state.withLock { state in
+                        if state.loadsAttempted || Task.isCancelled { return true }
+                        state.loadWaiters[id] = continuation
+                        return false
+                    }
+                    if now { continuation.resume() }
+                }
+                return state.withLock { $0.loadsAttempted }
+            } onCancel: {
+                state.withLock { $0.loadWaiters.removeValue(forKey: id) }?.resume()
+            }
+            if done { return }
+        }
+    }
+
+    /// Changes the state and wakes those waiting for the first loads to check again.
+    private func changeState<T>(_ body: (inout State) -> T) -> T {
+        let (result, waiters) = state.withLock { state in
+            let result = body(&state)
+            defer { state.loadWaiters = [:] }
+            return (result, Array(state.loadWaiters.values))
+        }
+        for waiter in waiters { waiter.resume() }
+        return result
     }
 
     /// Watches the entries until cancelled; stops every entry's loader when it returns.
     func run() async throws {
-        let informer = Informer(
-            client: client,
-            configuration: Informer.Configuration(
-                resource: settings.resource, pageSize: settings.pageSize, keepsObjects: true,
-                minimumWatchTimeout: settings.minimumWatchTimeout, backoff: settings.backoff))
-        state.withLock { $0.informer = informer }
         defer {
-            let tasks = state.withLock { state in
+            let tasks = changeState { state in
                 defer { state.running = [:] }
                 return state.running.values.compactMap(\.task)
             }
@@ -100,7 +139,7 @@ final class GlobalContextWatcher: Sendable {
             guard let name = object[path: "metadata", "name"]?.stringValue else { return }
             apply(object, name: name)
         case .deleted(let identity, _):
-            let task = state.withLock { state in
+            let task = changeState { state in
                 state.attempted.remove(identity.name)
                 return state.running.removeValue(forKey: identity.name)?.task
             }
@@ -118,7 +157,7 @@ final class GlobalContextWatcher: Sendable {
         do {
             spec = try GlobalContextEntrySpec(object: object)
         } catch {
-            let old = state.withLock { state in
+            let old = changeState { state in
                 state.attempted.insert(name)
                 return state.running.updateValue(Running(spec: nil, task: nil), forKey: name)?.task
             }
@@ -133,7 +172,7 @@ final class GlobalContextWatcher: Sendable {
         guard !unchanged else { return }
         store.declare(name, projections: spec.projections.map { ($0.name, $0.jmesPath) })
         let task = Task { await self.load(name: name, spec: spec) }
-        let old = state.withLock { state in
+        let old = changeState { state in
             state.attempted.remove(name)
             return state.running.updateValue(Running(spec: spec, task: task), forKey: name)?.task
         }
@@ -143,7 +182,7 @@ final class GlobalContextWatcher: Sendable {
     }
 
     private func markAttempted(_ name: String) {
-        _ = state.withLock { $0.attempted.insert(name) }
+        _ = changeState { $0.attempted.insert(name) }
     }
 
     private func publish(_ name: String, _ data: JSONValue) {

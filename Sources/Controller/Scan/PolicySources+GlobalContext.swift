@@ -31,11 +31,14 @@ extension PolicySources {
         }
         setGlobalContextWatcher(watcher)
         group.addTask { try await watcher.run() }
-        // The loads report no event of their own: polled, until the deadline.
-        let deadline = ContinuousClock.now + configuration.globalContextWait
-        while !watcher.initialLoadsDone && ContinuousClock.now < deadline {
-            if context.isStopping { return false }
-            try? await Task.sleep(for: .milliseconds(20))
+        // Until the loads are done, the wait is over, or shutdown begins.
+        let shutdown = context.shutdown
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await watcher.waitForInitialLoads() }
+            group.addTask { try? await Task.sleep(for: configuration.globalContextWait) }
+            group.addTask { await shutdown.wait() }
+            await group.next()
+            group.cancelAll()
         }
         if context.isStopping { return false }
         reportPoliciesWaitingForGlobalContext(entry: nil)
