@@ -40,12 +40,9 @@ extension PodSecurityChecks {
                     break
                 }
             }
-            guard !names.isEmpty else { return nil }
-            return PodSecurityCheckResult(
-                id: "allowPrivilegeEscalation", reason: "allowPrivilegeEscalation != false",
-                detail: "\(pluralize("container", "containers", names.count)) \(joinQuote(names)) must set "
-                    + "securityContext.allowPrivilegeEscalation=false",
-                errors: errors)
+            return containersResult(
+                names, errors, id: "allowPrivilegeEscalation", reason: "allowPrivilegeEscalation != false",
+                "must set securityContext.allowPrivilegeEscalation=false")
         }
     }
 
@@ -81,12 +78,12 @@ extension PodSecurityChecks {
             var details: [String] = []
             if !missingDrop.isEmpty {
                 details.append(
-                    "\(pluralize("container", "containers", missingDrop.count)) \(joinQuote(missingDrop)) must set "
+                    "\(containerList(missingDrop)) must set "
                         + "securityContext.capabilities.drop=[\"ALL\"]")
             }
             if !adding.isEmpty {
                 details.append(
-                    "\(pluralize("container", "containers", adding.count)) \(joinQuote(adding)) must not include "
+                    "\(containerList(adding)) must not include "
                         + "\(joinQuote(sortedSet(forbiddenCapabilities))) in securityContext.capabilities.add")
             }
             guard !details.isEmpty else { return nil }
@@ -148,7 +145,7 @@ extension PodSecurityChecks {
             }
         }
         if !explicit.isEmpty {
-            setters.append("\(pluralize("container", "containers", explicit.count)) \(joinQuote(explicit))")
+            setters.append(containerList(explicit))
         }
         var details: [String] = []
         if !setters.isEmpty {
@@ -156,7 +153,7 @@ extension PodSecurityChecks {
         }
         if !implicit.isEmpty {
             details.append(
-                "pod or \(pluralize("container", "containers", implicit.count)) \(joinQuote(implicit)) must set "
+                "pod or \(containerList(implicit)) must set "
                     + "securityContext.runAsNonRoot=true")
         }
         guard !details.isEmpty else { return nil }
@@ -177,7 +174,7 @@ extension PodSecurityChecks {
             names.append(name(container))
             errors.append(.forbidden(path + ".securityContext.runAsUser", .int(0)))
         }
-        if !names.isEmpty { setters.append("\(pluralize("container", "containers", names.count)) \(joinQuote(names))") }
+        if !names.isEmpty { setters.append(containerList(names)) }
         guard !setters.isEmpty else { return nil }
         return PodSecurityCheckResult(
             id: "runAsUser", reason: "runAsUser=0",
@@ -219,7 +216,7 @@ extension PodSecurityChecks {
                 }
             }
             if !explicit.isEmpty {
-                setters.append("\(pluralize("container", "containers", explicit.count)) \(joinQuote(explicit))")
+                setters.append(containerList(explicit))
             }
             if !setters.isEmpty {
                 return PodSecurityCheckResult(
@@ -232,7 +229,7 @@ extension PodSecurityChecks {
             return PodSecurityCheckResult(
                 id: "seccompProfile_restricted", reason: "seccompProfile",
                 detail:
-                    "pod or \(pluralize("container", "containers", implicit.count)) \(joinQuote(implicit)) must set "
+                    "pod or \(containerList(implicit)) must set "
                     + "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"",
                 errors: implicitErrors)
         }

@@ -106,6 +106,21 @@ enum PodSecurityChecks {
         items.isEmpty ? "" : "\"" + items.joined(separator: "\", \"") + "\""
     }
 
+    /// The result for the containers `names` refused with `errors`, nil when there are none: its detail is
+    /// ``containerList(_:)`` followed by `requirement` (`must not set securityContext.privileged=true`).
+    static func containersResult(
+        _ names: [String], _ errors: [PodSecurityFieldError], id: String, reason: String, _ requirement: String
+    ) -> PodSecurityCheckResult? {
+        guard !names.isEmpty else { return nil }
+        return PodSecurityCheckResult(
+            id: id, reason: reason, detail: "\(containerList(names)) \(requirement)", errors: errors)
+    }
+
+    /// `container "a"` or `containers "a", "b"`, as the checks name the containers they refuse.
+    static func containerList(_ names: [String]) -> String {
+        "\(pluralize("container", "containers", names.count)) \(joinQuote(names))"
+    }
+
     static func pluralize(_ singular: String, _ plural: String, _ count: Int) -> String {
         count == 1 ? singular : plural
     }
