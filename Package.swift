@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "KubeClient",
             dependencies: [
-                "JSONValue", "YAML", "HTTPClient", .product(name: "Logging", package: "swift-log"),
+                "JSONValue", "YAML", "HTTPClient", "KubeValues", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
