@@ -85,7 +85,7 @@ struct JSONParser: ~Copyable {
     var keySpans = ScratchStack<KeySpan>(capacity: 64)
     /// Decoded bytes of the string being parsed when it has escapes.
     var scratch: [UInt8] = []
-    /// Whether the last string returned by ``parseString()`` contained escape sequences.
+    /// Whether the last string returned by ``parseString(isKey:)`` contained escape sequences.
     var lastStringHadEscapes = false
     var keyCache = JSONKeyCache()
 
