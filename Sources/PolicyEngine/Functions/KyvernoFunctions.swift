@@ -35,6 +35,22 @@ public enum KyvernoFunctions {
         }
     }
 
+    /// A function of one string that `decode` turns into a value (`parse_json`, `parse_yaml`, `x509_decode`);
+    /// a decoding failure is an `invalidValue` error with the failure's own text.
+    static func decoding(
+        _ name: String, returns: JMESPathType, _ summary: String,
+        _ decode: @escaping @Sendable (String) throws -> JSONValue
+    ) -> JMESPathFunction {
+        function(name, [.init(.string)], returns: returns, summary) { arguments throws(JMESPathError) in
+            let text = try arguments.string(0)
+            do {
+                return try decode(text)
+            } catch {
+                throw JMESPathError(.invalidValue, "\(error)")
+            }
+        }
+    }
+
     /// A JSON number for a Go `float64` result: whole values become integers so that they print as Go
     /// prints them (`25`, not `25.0`).
     static func number(_ value: Double) -> JSONValue {
