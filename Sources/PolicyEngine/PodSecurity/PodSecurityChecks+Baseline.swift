@@ -57,9 +57,8 @@ extension PodSecurityChecks {
             data.append("\(key)=true")
             errors.append(.forbidden("spec.\(key)", .bool(true)))
         }
-        guard !data.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "hostNamespaces", reason: "host namespaces", detail: data.joined(separator: ", "), errors: errors)
+        return listResult(
+            data, separator: ", ", id: "hostNamespaces", reason: "host namespaces", errors: errors)
     }
 
     static func hostPathVolumes(_ pod: PodView) -> PodSecurityCheckResult? {
@@ -255,12 +254,9 @@ extension PodSecurityChecks {
 
     static func seccompBaseline(_ pod: PodView) -> PodSecurityCheckResult? {
         let (setters, values, errors) = forbiddenProfileTypes(pod, "seccompProfile", allowed: validSeccomp)
-        guard !setters.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "seccompProfile_baseline", reason: "seccompProfile",
-            detail: "\(setters.joined(separator: " and ")) must not set securityContext.seccompProfile.type to "
-                + joinQuote(sortedSet(values)),
-            errors: errors)
+        return settersResult(
+            setters, errors, id: "seccompProfile_baseline", reason: "seccompProfile",
+            "must not set securityContext.seccompProfile.type to \(joinQuote(sortedSet(values)))")
     }
 
     static func validSeccomp(_ type: String) -> Bool { type == "Localhost" || type == "RuntimeDefault" }
@@ -275,9 +271,8 @@ extension PodSecurityChecks {
                 names.append(sysctlName)
                 errors.append(.forbidden("spec.securityContext.sysctls[\(index)].name", .string(sysctlName)))
             }
-            guard !names.isEmpty else { return nil }
-            return PodSecurityCheckResult(
-                id: "sysctls", reason: "forbidden sysctls", detail: names.joined(separator: ", "), errors: errors)
+            return listResult(
+                names, separator: ", ", id: "sysctls", reason: "forbidden sysctls", errors: errors)
         }
     }
 
@@ -299,12 +294,9 @@ extension PodSecurityChecks {
             setters.append(containerList(names))
             errors += containerErrors
         }
-        guard !setters.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "windowsHostProcess", reason: "hostProcess",
-            detail:
-                "\(setters.joined(separator: " and ")) must not set securityContext.windowsOptions.hostProcess=true",
-            errors: errors)
+        return settersResult(
+            setters, errors, id: "windowsHostProcess", reason: "hostProcess",
+            "must not set securityContext.windowsOptions.hostProcess=true")
     }
 
     static func appArmorProfile(_ pod: PodView) -> PodSecurityCheckResult? {

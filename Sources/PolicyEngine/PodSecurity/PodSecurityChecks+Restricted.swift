@@ -86,10 +86,9 @@ extension PodSecurityChecks {
                     "\(containerList(adding)) must not include "
                         + "\(joinQuote(sortedSet(forbiddenCapabilities))) in securityContext.capabilities.add")
             }
-            guard !details.isEmpty else { return nil }
-            return PodSecurityCheckResult(
-                id: "capabilities_restricted", reason: "unrestricted capabilities",
-                detail: details.joined(separator: "; "), errors: missingDropErrors + addingErrors)
+            return listResult(
+                details, separator: "; ", id: "capabilities_restricted", reason: "unrestricted capabilities",
+                errors: missingDropErrors + addingErrors)
         }
     }
 
@@ -156,9 +155,8 @@ extension PodSecurityChecks {
                 "pod or \(containerList(implicit)) must set "
                     + "securityContext.runAsNonRoot=true")
         }
-        guard !details.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "runAsNonRoot", reason: "runAsNonRoot != true", detail: details.joined(separator: "\n"),
+        return listResult(
+            details, separator: "\n", id: "runAsNonRoot", reason: "runAsNonRoot != true",
             errors: setterErrors + implicitErrors)
     }
 
@@ -175,10 +173,9 @@ extension PodSecurityChecks {
             errors.append(.forbidden(path + ".securityContext.runAsUser", .int(0)))
         }
         if !names.isEmpty { setters.append(containerList(names)) }
-        guard !setters.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "runAsUser", reason: "runAsUser=0",
-            detail: "\(setters.joined(separator: " and ")) must not set runAsUser=0", errors: errors)
+        return settersResult(
+            setters, errors, id: "runAsUser", reason: "runAsUser=0",
+            "must not set runAsUser=0")
     }
 
     static func seccompRestricted(windowsExempt: Bool) -> @Sendable (PodView) -> PodSecurityCheckResult? {
@@ -218,12 +215,11 @@ extension PodSecurityChecks {
             if !explicit.isEmpty {
                 setters.append(containerList(explicit))
             }
-            if !setters.isEmpty {
-                return PodSecurityCheckResult(
-                    id: "seccompProfile_restricted", reason: "seccompProfile",
-                    detail: "\(setters.joined(separator: " and ")) must not set securityContext.seccompProfile.type to "
-                        + joinQuote(sortedSet(values)),
-                    errors: errors)
+            if let refused = settersResult(
+                setters, errors, id: "seccompProfile_restricted", reason: "seccompProfile",
+                "must not set securityContext.seccompProfile.type to \(joinQuote(sortedSet(values)))")
+            {
+                return refused
             }
             guard !implicit.isEmpty else { return nil }
             return PodSecurityCheckResult(
