@@ -99,6 +99,23 @@ struct KyvernoArguments {
         return number
     }
 
+    /// An array argument; `argument #<position> is not of type Array` otherwise (Kyverno numbers the
+    /// positions differently from one function to the next).
+    func array(_ index: Int, position: Int) throws(JMESPathError) -> [JSONValue] {
+        guard case .array(let elements) = try value(index) else {
+            throw KyvernoFunctionError.invalidType(function, position: position, expected: "Array")
+        }
+        return elements
+    }
+
+    /// An object argument; `argument #<position> is not of type Object` otherwise.
+    func object(_ index: Int, position: Int) throws(JMESPathError) -> JSONObject {
+        guard case .object(let object) = try value(index) else {
+            throw KyvernoFunctionError.invalidType(function, position: position, expected: "Object")
+        }
+        return object
+    }
+
     /// A string, or a number or boolean converted to text as Kyverno's `ifaceToString` does (numbers at
     /// `float32` precision); `argument #N is not of type String or Real` otherwise.
     func text(_ index: Int) throws(JMESPathError) -> String {
