@@ -73,24 +73,27 @@ struct LookupCacheStateTests {
         #expect(state.answer(for: "b", now: now) != nil)
     }
 
-    @Test func evictingKeepsTheNewestAnswers() {
-        var state = Self.state(maximumEntries: 2, evictsOldest: true)
-        let start = ContinuousClock.now
+    /// A state holding at most two answers after three unexpired ones were recorded.
+    static func overfilled(evictsOldest: Bool, at now: ContinuousClock.Instant) -> State {
+        var state = Self.state(maximumEntries: 2, evictsOldest: evictsOldest)
         for (index, key) in ["a", "b", "c"].enumerated() {
-            state.record(.success(index), key: key, origin: "o", originFailed: false, now: start)
+            state.record(.success(index), key: key, origin: "o", originFailed: false, now: now)
         }
-        #expect(state.answer(for: "a", now: start) == nil)
-        #expect(state.answer(for: "b", now: start) != nil)
-        #expect(state.answer(for: "c", now: start) != nil)
+        return state
+    }
+
+    @Test func evictingKeepsTheNewestAnswers() {
+        let now = ContinuousClock.now
+        var state = Self.overfilled(evictsOldest: true, at: now)
+        #expect(state.answer(for: "a", now: now) == nil)
+        #expect(state.answer(for: "b", now: now) != nil)
+        #expect(state.answer(for: "c", now: now) != nil)
     }
 
     @Test func withoutEvictionUnexpiredAnswersStay() {
-        var state = Self.state(maximumEntries: 2, evictsOldest: false)
-        let start = ContinuousClock.now
-        for (index, key) in ["a", "b", "c"].enumerated() {
-            state.record(.success(index), key: key, origin: "o", originFailed: false, now: start)
-        }
-        #expect(["a", "b", "c"].allSatisfy { state.answer(for: $0, now: start) != nil })
+        let now = ContinuousClock.now
+        var state = Self.overfilled(evictsOldest: false, at: now)
+        #expect(["a", "b", "c"].allSatisfy { state.answer(for: $0, now: now) != nil })
     }
 
     @Test func removeAllForgetsAnswersAndBreakers() {
