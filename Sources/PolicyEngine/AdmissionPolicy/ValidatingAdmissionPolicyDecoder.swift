@@ -29,11 +29,8 @@ public enum ValidatingAdmissionPolicyDecoder {
     public static func decodePolicy(_ document: JSONValue, index: Int? = nil) throws(PolicyDecodingError)
         -> ValidatingAdmissionPolicy
     {
-        try PolicyDecodingError.labelling(document, index: index) { () throws(PolicyDecodingError) in
-            let root = FieldReader(document)
-            let header = try header(root, kind: "ValidatingAdmissionPolicy")
-            let spec = try root.required("spec")
-            return ValidatingAdmissionPolicy(
+        try decode(document, index, kind: "ValidatingAdmissionPolicy") { header, spec throws(PolicyDecodingError) in
+            ValidatingAdmissionPolicy(
                 apiVersion: header.apiVersion, name: header.name, annotations: try header.annotations(),
                 labels: try header.labels(), resourceVersion: try header.resourceVersion(),
                 spec: ValidatingAdmissionPolicySpec(
@@ -54,10 +51,8 @@ public enum ValidatingAdmissionPolicyDecoder {
     public static func decodeBinding(_ document: JSONValue, index: Int? = nil) throws(PolicyDecodingError)
         -> ValidatingAdmissionPolicyBinding
     {
-        try PolicyDecodingError.labelling(document, index: index) { () throws(PolicyDecodingError) in
-            let root = FieldReader(document)
-            let header = try header(root, kind: "ValidatingAdmissionPolicyBinding")
-            let spec = try root.required("spec")
+        try decode(document, index, kind: "ValidatingAdmissionPolicyBinding") {
+            header, spec throws(PolicyDecodingError) in
             let policyName = try spec.required("policyName").string()
             guard !policyName.isEmpty else { throw spec.error("must not be empty", at: "policyName") }
             return ValidatingAdmissionPolicyBinding(
@@ -69,9 +64,16 @@ public enum ValidatingAdmissionPolicyDecoder {
         }
     }
 
-    private static func header(
-        _ root: FieldReader, kind: String
-    ) throws(PolicyDecodingError) -> PolicyDocumentHeader<String> {
-        try PolicyDocumentHeader(root, apiVersions: supportedAPIVersions) { $0 == kind ? $0 : nil }
+    /// Decodes `document`, which must be a `kind`, with `decode` given its header and `spec`; errors name the
+    /// document.
+    private static func decode<Value>(
+        _ document: JSONValue, _ index: Int?, kind: String,
+        _ decode: (PolicyDocumentHeader<String>, FieldReader) throws(PolicyDecodingError) -> Value
+    ) throws(PolicyDecodingError) -> Value {
+        try PolicyDecodingError.labelling(document, index: index) { () throws(PolicyDecodingError) in
+            let root = FieldReader(document)
+            let header = try PolicyDocumentHeader(root, apiVersions: supportedAPIVersions) { $0 == kind ? $0 : nil }
+            return try decode(header, try root.required("spec"))
+        }
     }
 }
