@@ -56,6 +56,7 @@ let package = Package(
         .target(name: "ContainerImages"),
         .target(name: "KubeValues"),
         .target(name: "Failures"),
+        .target(name: "LookupCaching"),
         .target(
             name: "CEL",
             dependencies: [
@@ -91,7 +92,7 @@ let package = Package(
         .target(
             name: "KubeClient",
             dependencies: [
-                "JSONValue", "YAML", "HTTPClient", .product(name: "Logging", package: "swift-log"),
+                "JSONValue", "YAML", "HTTPClient", "KubeValues", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -127,6 +128,7 @@ let package = Package(
                 "Failures",
                 "HTTPClient",
                 "JSONValue",
+                "LookupCaching",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -149,7 +151,7 @@ let package = Package(
         .target(
             name: "ExternalData",
             dependencies: [
-                "Failures", "JSONValue", "HTTPClient", "KubeClient", "OCIRegistry", "PolicyEngine",
+                "Failures", "JSONValue", "HTTPClient", "KubeClient", "LookupCaching", "OCIRegistry", "PolicyEngine",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -227,6 +229,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ContainerImagesTests", dependencies: ["ContainerImages"]),
+        .testTarget(name: "LookupCachingTests", dependencies: ["LookupCaching"]),
         .target(
             name: "RegistryTestSupport",
             dependencies: ["LocalServices"],

@@ -1,43 +1,34 @@
 extension JSONParser {
     /// Parses a string value starting at its opening quote; leaves the position after the closing quote.
     ///
-    /// Sets ``lastStringHadEscapes``. Strings without escapes are created straight from the input bytes.
+    /// Sets ``lastStringHadEscapes``. Strings without escapes are created straight from the input bytes; for
+    /// an object key (`isKey`) long ones share the storage of the same key seen before.
     @inline(__always)
-    mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString(isKey: Bool = false) throws(JSONParseError) -> String {
         let start = position + 1
         position = start
         var nonASCII = false
-        if try scanPlainRun(nonASCII: &nonASCII) == UInt8(ascii: "\"") {
-            let length = position - start
-            position += 1
-            lastStringHadEscapes = false
-            return try makeString(start: start, length: length, nonASCII: nonASCII)
+        guard try scanPlainRun(nonASCII: &nonASCII) == UInt8(ascii: "\"") else {
+            lastStringHadEscapes = true
+            return try parseEscapedString(from: start)
         }
-        lastStringHadEscapes = true
-        return try parseEscapedString(from: start)
+        let length = position - start
+        position += 1
+        lastStringHadEscapes = false
+        if isKey, length > JSONKeyCache.minimumLength, length <= JSONKeyCache.maximumLength {
+            let bytes = UnsafeBufferPointer(start: base + start, count: length)
+            if let cached = keyCache.lookup(bytes) { return cached }
+            let key = try makeString(start: start, length: length, nonASCII: nonASCII)
+            keyCache.insert(key, for: bytes)
+            return key
+        }
+        return try makeString(start: start, length: length, nonASCII: nonASCII)
     }
 
-    /// Parses an object key like ``parseString()``, sharing the storage of long keys seen before.
+    /// Parses an object key: ``parseString(isKey:)`` sharing the storage of long keys seen before.
     @inline(__always)
     mutating func parseKey() throws(JSONParseError) -> String {
-        let start = position + 1
-        position = start
-        var nonASCII = false
-        if try scanPlainRun(nonASCII: &nonASCII) == UInt8(ascii: "\"") {
-            let length = position - start
-            position += 1
-            lastStringHadEscapes = false
-            if length > JSONKeyCache.minimumLength, length <= JSONKeyCache.maximumLength {
-                let bytes = UnsafeBufferPointer(start: base + start, count: length)
-                if let cached = keyCache.lookup(bytes) { return cached }
-                let key = try makeString(start: start, length: length, nonASCII: nonASCII)
-                keyCache.insert(key, for: bytes)
-                return key
-            }
-            return try makeString(start: start, length: length, nonASCII: nonASCII)
-        }
-        lastStringHadEscapes = true
-        return try parseEscapedString(from: start)
+        try parseString(isKey: true)
     }
 
     /// Advances over string bytes that need no decoding, eight at a time where possible, and returns the

@@ -85,7 +85,7 @@ struct JSONParser: ~Copyable {
     var keySpans = ScratchStack<KeySpan>(capacity: 64)
     /// Decoded bytes of the string being parsed when it has escapes.
     var scratch: [UInt8] = []
-    /// Whether the last string returned by ``parseString()`` contained escape sequences.
+    /// Whether the last string returned by ``parseString(isKey:)`` contained escape sequences.
     var lastStringHadEscapes = false
     var keyCache = JSONKeyCache()
 
@@ -185,16 +185,7 @@ struct JSONParser: ~Copyable {
                 values.push(value)
                 keySpans.push(KeySpan(start: keyStart, length: keyLength))
             }
-            skipWhitespace()
-            guard position < count else { throw error("unexpected end of input, expected ',' or '}'") }
-            let byte = base[position]
-            position += 1
-            if byte == UInt8(ascii: "}") { break }
-            guard byte == UInt8(ascii: ",") else {
-                throw error(
-                    "unexpected \(describe(byte)), expected ',' or '}' after an object member", at: position - 1)
-            }
-            skipWhitespace()
+            if try closes("}", after: "an object member") { break }
         }
         depth -= 1
         keySpans.truncate(to: firstSpan)
@@ -237,19 +228,26 @@ struct JSONParser: ~Copyable {
         let firstElement = values.count
         while true {
             values.push(try parseValue())
-            skipWhitespace()
-            guard position < count else { throw error("unexpected end of input, expected ',' or ']'") }
-            let byte = base[position]
-            position += 1
-            if byte == UInt8(ascii: "]") { break }
-            guard byte == UInt8(ascii: ",") else {
-                throw error(
-                    "unexpected \(describe(byte)), expected ',' or ']' after an array element", at: position - 1)
-            }
-            skipWhitespace()
+            if try closes("]", after: "an array element") { break }
         }
         depth -= 1
         return .array(values.popArray(from: firstElement))
+    }
+
+    /// Reads what follows a member or element (`item`, for errors): true after the container's `closing`
+    /// bracket, false after a `,` and the whitespace behind it.
+    @inline(__always)
+    mutating func closes(_ closing: Unicode.Scalar, after item: String) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard position < count else { throw error("unexpected end of input, expected ',' or '\(closing)'") }
+        let byte = base[position]
+        position += 1
+        if byte == UInt8(ascii: closing) { return true }
+        guard byte == UInt8(ascii: ",") else {
+            throw error("unexpected \(describe(byte)), expected ',' or '\(closing)' after \(item)", at: position - 1)
+        }
+        skipWhitespace()
+        return false
     }
 
     /// Checks the four bytes at the position against `literal` (whose little-endian value is `word`).

@@ -39,12 +39,10 @@ extension JSONValue {
             case .array(var array):
                 let index = token == "-" ? array.count : JSONPointer.arrayIndex(token)
                 guard let index else {
-                    throw JSONPointerError(
-                        .typeMismatch, pointer: pointer.description, message: "'\(token)' is not an array index")
+                    throw pointer.error(.typeMismatch, "'\(token)' is not an array index")
                 }
                 guard index <= array.count else {
-                    throw JSONPointerError(
-                        .notFound, pointer: pointer.description, message: "array index \(index) is beyond the end")
+                    throw pointer.error(.notFound, "array index \(index) is beyond the end")
                 }
                 container = .null
                 if index == array.count {
@@ -54,9 +52,7 @@ extension JSONValue {
                 }
                 container = .array(array)
             default:
-                throw JSONPointerError(
-                    .typeMismatch, pointer: pointer.description,
-                    message: "cannot set '\(token)' in a \(container.typeName)")
+                throw pointer.error(.typeMismatch, "cannot set '\(token)' in a \(container.typeName)")
             }
         } root: { (root: inout JSONValue) in
             root = newValue
@@ -75,21 +71,18 @@ extension JSONValue {
                 let value = object.removeValue(forKey: token)
                 container = .object(object)
                 guard let value else {
-                    throw JSONPointerError(.notFound, pointer: pointer.description, message: "no member '\(token)'")
+                    throw pointer.error(.notFound, "no member '\(token)'")
                 }
                 removed = value
             case .array(var array):
                 guard let index = JSONPointer.arrayIndex(token), index < array.count else {
-                    throw JSONPointerError(
-                        .notFound, pointer: pointer.description, message: "no array element '\(token)'")
+                    throw pointer.error(.notFound, "no array element '\(token)'")
                 }
                 container = .null
                 removed = array.remove(at: index)
                 container = .array(array)
             default:
-                throw JSONPointerError(
-                    .typeMismatch, pointer: pointer.description,
-                    message: "cannot remove '\(token)' from a \(container.typeName)")
+                throw pointer.error(.typeMismatch, "cannot remove '\(token)' from a \(container.typeName)")
             }
         } root: { (root: inout JSONValue) in
             removed = root
@@ -118,7 +111,7 @@ extension JSONValue {
         switch self {
         case .object(var object):
             guard var child = object[token] else {
-                throw JSONPointerError(.notFound, pointer: pointer.description, message: "no member '\(token)'")
+                throw pointer.error(.notFound, "no member '\(token)'")
             }
             self = .null
             object[token] = .null
@@ -129,7 +122,7 @@ extension JSONValue {
             try child.update(pointer: pointer, depth: depth + 1, body, root: root)
         case .array(var array):
             guard let index = JSONPointer.arrayIndex(token), index < array.count else {
-                throw JSONPointerError(.notFound, pointer: pointer.description, message: "no array element '\(token)'")
+                throw pointer.error(.notFound, "no array element '\(token)'")
             }
             var child = array[index]
             self = .null
@@ -140,8 +133,14 @@ extension JSONValue {
             }
             try child.update(pointer: pointer, depth: depth + 1, body, root: root)
         default:
-            throw JSONPointerError(
-                .typeMismatch, pointer: pointer.description, message: "cannot step into a \(typeName) with '\(token)'")
+            throw pointer.error(.typeMismatch, "cannot step into a \(typeName) with '\(token)'")
         }
+    }
+}
+
+extension JSONPointer {
+    /// An error about applying this pointer.
+    fileprivate func error(_ kind: JSONPointerError.Kind, _ message: String) -> JSONPointerError {
+        JSONPointerError(kind, pointer: description, message: message)
     }
 }

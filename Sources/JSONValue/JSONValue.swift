@@ -145,26 +145,22 @@ extension JSONValue: Equatable {
 
 extension JSONValue: Hashable {
     public func hash(into hasher: inout Hasher) {
+        /// A scalar: its type tag, then its value (a whole double hashes as the equal integer).
+        func scalar(_ tag: UInt8, _ value: some Hashable) {
+            hasher.combine(tag)
+            hasher.combine(value)
+        }
         switch self {
         case .null:
             hasher.combine(0 as UInt8)
         case .bool(let value):
-            hasher.combine(1 as UInt8)
-            hasher.combine(value)
+            scalar(1, value)
         case .int(let value):
-            hasher.combine(2 as UInt8)
-            hasher.combine(value)
+            scalar(2, value)
         case .double(let value):
-            if let exact = Int(exactly: value) {
-                hasher.combine(2 as UInt8)
-                hasher.combine(exact)
-            } else {
-                hasher.combine(3 as UInt8)
-                hasher.combine(value)
-            }
+            if let exact = Int(exactly: value) { scalar(2, exact) } else { scalar(3, value) }
         case .string(let value):
-            hasher.combine(4 as UInt8)
-            hasher.combine(value)
+            scalar(4, value)
         case .array(let values):
             hasher.combine(5 as UInt8)
             hasher.combine(values.count)

@@ -36,6 +36,13 @@ struct GoRegexTranslator {
         String(String.UnicodeScalarView(source[max(0, range.lowerBound)..<min(source.count, range.upperBound)]))
     }
 
+    /// Writes the translation of the one-scalar atom at `index` and moves past it.
+    private mutating func appendAtom(_ translation: String) {
+        output += translation
+        index += 1
+        previous = .atom
+    }
+
     private func fail(_ code: String, _ range: Range<Int>) -> GoRegexError {
         GoRegexError(code: code, expression: text(range))
     }
@@ -63,9 +70,7 @@ struct GoRegexTranslator {
                 guard flags.count > 1 else { throw fail("unexpected )", 0..<source.count) }
                 flags.removeLast()
                 lastAtomProduct = repeatProducts.removeLast()
-                output += ")"
-                index += 1
-                previous = .atom
+                appendAtom(")")
             case "|":
                 output += "|"
                 index += 1
@@ -76,27 +81,17 @@ struct GoRegexTranslator {
                 if let length = try repeatLength() {
                     try quantifier(text(index..<(index + length)), length: length)
                 } else {
-                    output += "\\{"
                     lastAtomProduct = 1
-                    index += 1
-                    previous = .atom
+                    appendAtom("\\{")
                 }
             case ".":
-                output += flags[flags.count - 1].dotAll ? "[\\x{0}-\\x{10FFFF}]" : "[^\\n]"
-                index += 1
-                previous = .atom
+                appendAtom(flags[flags.count - 1].dotAll ? "[\\x{0}-\\x{10FFFF}]" : "[^\\n]")
             case "^":
-                output += flags[flags.count - 1].multiline ? "(?m:^)" : "\\A"
-                index += 1
-                previous = .atom
+                appendAtom(flags[flags.count - 1].multiline ? "(?m:^)" : "\\A")
             case "$":
-                output += flags[flags.count - 1].multiline ? "(?m:$)" : "\\z"
-                index += 1
-                previous = .atom
+                appendAtom(flags[flags.count - 1].multiline ? "(?m:$)" : "\\z")
             default:
-                output += Self.literal(scalar)
-                index += 1
-                previous = .atom
+                appendAtom(Self.literal(scalar))
             }
         }
         if flags.count > 1 { throw fail("missing closing )", 0..<source.count) }
@@ -148,29 +143,12 @@ struct GoRegexTranslator {
     /// The length of a valid `{n}`, `{n,}` or `{n,m}` at `index`, nil when `{` is a literal.
     /// - Throws: `invalid repeat count` when a bound exceeds 1000 or max < min.
     private func repeatLength() throws(GoRegexError) -> Int? {
-        var position = index + 1
-        func number() -> Int? {
-            let start = position
-            var value = 0
-            while position < source.count, let digit = source[position].digitValue {
-                value = min(value * 10 + digit, 100_000)
-                position += 1
-            }
-            return position > start ? value : nil
+        guard let counted = CountedRepeat(source, at: index, limit: 100_000) else { return nil }
+        let (minimum, maximum) = (counted.minimum, counted.maximum)
+        if minimum > 1000 || (maximum ?? 0) > 1000 || (maximum.map { $0 < minimum } ?? false) {
+            throw fail("invalid repeat count", index..<(index + counted.length))
         }
-        guard let minimum = number() else { return nil }
-        var maximum: Int? = minimum
-        if position < source.count, source[position] == "," {
-            position += 1
-            maximum = number()
-            if maximum == nil { maximum = -1 }
-        }
-        guard position < source.count, source[position] == "}" else { return nil }
-        position += 1
-        if minimum > 1000 || (maximum ?? 0) > 1000 || (maximum.map { $0 >= 0 && $0 < minimum } ?? false) {
-            throw fail("invalid repeat count", index..<position)
-        }
-        return position - index
+        return counted.length
     }
 
     /// Go's parser refuses nesting deeper than 1000; so does this one (it also keeps Swift's parser

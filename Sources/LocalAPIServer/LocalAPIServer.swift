@@ -281,13 +281,18 @@ public final class LocalAPIServer: Service, Sendable {
 
     /// Closes every open watch now, and then every `interval` if one is given.
     public func closeWatches(every interval: Duration? = nil) {
-        store.closeAllWatches()
-        guard let interval else { return }
         let store = self.store
+        repeating(every: interval) { store.closeAllWatches() }
+    }
+
+    /// Runs `action` now, and then every `interval` if one is given, until the server stops.
+    func repeating(every interval: Duration?, _ action: @escaping @Sendable () -> Void) {
+        action()
+        guard let interval else { return }
         let job = Task {
             while !Task.isCancelled {
                 do { try await Task.sleep(for: interval) } catch { return }
-                store.closeAllWatches()
+                action()
             }
         }
         addPeriodic(job)
@@ -308,15 +313,7 @@ public final class LocalAPIServer: Service, Sendable {
 extension LocalAPIServer {
     /// Compacts the store's history now, and then every `interval` if one is given.
     public func compact(every interval: Duration? = nil) {
-        store.compact()
-        guard let interval else { return }
         let store = self.store
-        let job = Task {
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { return }
-                store.compact()
-            }
-        }
-        addPeriodic(job)
+        repeating(every: interval) { store.compact() }
     }
 }

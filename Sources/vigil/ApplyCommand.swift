@@ -32,10 +32,10 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var options: ApplyOptions
 
     @OptionGroup(title: "Image registries")
-    var registryOptions: RegistryOptions
+    var registryOptions: LiveLookupOptions<RegistryClientOptions>
 
     @OptionGroup(title: "Service calls")
-    var serviceCallOptions: ServiceCallOptions
+    var serviceCallOptions: LiveLookupOptions<ServiceCallClientOptions>
 
     func run() async throws {
         var inputs = ApplyInputs()

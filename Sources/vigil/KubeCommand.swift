@@ -13,8 +13,11 @@ struct KubeCommand: AsyncParsableCommand {
     )
 }
 
-/// Options shared by the `kube` subcommands.
+/// The resource argument and the options shared by the `kube` subcommands.
 struct KubeConnectionOptions: ParsableArguments {
+    @Argument(help: "The resource: a plural, singular or short name or a kind, optionally with .group.")
+    var resource: String
+
     @Option(help: "Path to the kubeconfig file (default: KUBECONFIG, in-cluster, then ~/.kube/config).")
     var kubeconfig: String?
 
@@ -31,7 +34,7 @@ struct KubeConnectionOptions: ParsableArguments {
     var selector: String?
 
     /// Builds a client and resolves the resource argument through discovery.
-    func connect(resource: String) async throws -> (KubeClient, CurlKubeTransport, ResourceMapping, String?) {
+    func connect() async throws -> (KubeClient, CurlKubeTransport, ResourceMapping, String?) {
         let configuration = try ClientConfiguration.load(
             kubeconfig: kubeconfig,
             context: context,
@@ -63,19 +66,16 @@ struct KubeGetCommand: AsyncParsableCommand {
         abstract: "List objects of a resource (paged, 500 per request), or get one by name."
     )
 
-    @Argument(help: "The resource: a plural, singular or short name or a kind, optionally with .group.")
-    var resource: String
+    @OptionGroup var connection: KubeConnectionOptions
 
     @Argument(help: "The name of one object.")
     var name: String?
-
-    @OptionGroup var connection: KubeConnectionOptions
 
     @Option(name: [.short, .long], help: "Output format: json, yaml or name (default: a NAMESPACE/NAME table).")
     var output: KubeOutputFormat?
 
     func run() async throws {
-        let (client, transport, mapping, namespace) = try await connection.connect(resource: resource)
+        let (client, transport, mapping, namespace) = try await connection.connect()
         let document: JSONValue
         do {
             document = try await fetch(client, mapping, namespace)
@@ -152,16 +152,13 @@ struct KubeWatchCommand: AsyncParsableCommand {
         abstract: "Follow changes to a resource (list, then watch with bookmarks; relists on 410)."
     )
 
-    @Argument(help: "The resource: a plural, singular or short name or a kind, optionally with .group.")
-    var resource: String
-
     @OptionGroup var connection: KubeConnectionOptions
 
     @Option(name: [.short, .long], help: "Output format: json (one event per line) or the default text lines.")
     var output: KubeOutputFormat?
 
     func run() async throws {
-        let (client, transport, mapping, namespace) = try await connection.connect(resource: resource)
+        let (client, transport, mapping, namespace) = try await connection.connect()
         let informer = Informer(
             client: client,
             configuration: Informer.Configuration(

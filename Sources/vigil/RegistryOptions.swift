@@ -2,24 +2,11 @@ import ArgumentParser
 import HTTPClient
 import OCIRegistry
 
-/// The registry flags of `vigil apply` and `vigil test`: without `--registry`, `imageRegistry` context
-/// entries come only from values-file mocks (as with the Kyverno CLI); with it, from live registries.
-struct RegistryOptions: ParsableArguments {
-    @Flag(help: "Look up imageRegistry context entries in live registries (otherwise only values-file mocks).")
-    var registry = false
-
-    @OptionGroup var client: RegistryClientOptions
-
-    /// The client the flags describe, or `nil` without `--registry`.
-    /// - Throws: `ValidationError` for an unreadable credentials or CA file or a bad platform.
-    func makeClient() throws -> RegistryClient? {
-        guard registry else { return nil }
-        return try client.makeClient(environment: [:])
-    }
-}
-
 /// How Vigil talks to image registries (`vigil run`, and `vigil apply`/`vigil test` with `--registry`).
 /// Each option falls back to the environment variable named in its help when `environment` is given.
+///
+/// Without `--registry`, `vigil apply` and `vigil test` take `imageRegistry` context entries only from
+/// values-file mocks (as the Kyverno CLI does).
 struct RegistryClientOptions: ParsableArguments {
     @Option(
         name: .customLong("insecure-registry"),
@@ -89,10 +76,11 @@ struct RegistryClientOptions: ParsableArguments {
             throw ValidationError("--registry-timeout must be a positive number of seconds, not \(timeoutText)")
         }
         configuration.timeout = .milliseconds(Int(timeout * 1000))
-        do {
-            return try RegistryClient(configuration: configuration)
-        } catch {
-            throw ValidationError("cannot start the registry client: \(error)")
-        }
+        return try starting("registry client") { try RegistryClient(configuration: configuration) }
     }
+}
+
+extension RegistryClientOptions: LiveLookupClientOptions {
+    static let flagName = "registry"
+    static let flagHelp = "Look up imageRegistry context entries in live registries (otherwise only values-file mocks)."
 }

@@ -2,25 +2,11 @@ import ArgumentParser
 import ExternalData
 import PolicyEngine
 
-/// The `apiCall.service` flags of `vigil apply`: without `--service-calls`, service calls are answered only
-/// by mocks (as with the Kyverno CLI); with it, live services are called.
-struct ServiceCallOptions: ParsableArguments {
-    @Flag(help: "Call live services for apiCall.service context entries (otherwise they fail as unavailable).")
-    var serviceCalls = false
-
-    @OptionGroup var client: ServiceCallClientOptions
-
-    /// The client the flags describe, or `nil` without `--service-calls`.
-    /// - Throws: `ValidationError` for a bad timeout or length.
-    func makeClient() throws -> ServiceCallClient? {
-        guard serviceCalls else { return nil }
-        return try client.makeClient(environment: [:])
-    }
-}
-
 /// The limits of `apiCall.service` calls (`vigil run`, and `vigil apply` with `--service-calls`), with the
 /// meaning of Kyverno's `--apiCallTimeout` and `--maxAPICallResponseLength`. Each option falls back to the
 /// environment variable named in its help when `environment` is given.
+///
+/// Without `--service-calls`, `vigil apply` answers service calls only from mocks (as the Kyverno CLI does).
 struct ServiceCallClientOptions: ParsableArguments {
     @Option(
         name: .customLong("api-call-timeout"),
@@ -63,10 +49,11 @@ struct ServiceCallClientOptions: ParsableArguments {
     /// - Throws: `ValidationError` for bad options or when libcurl cannot start.
     func makeClient(environment: [String: String]) throws -> ServiceCallClient {
         let configuration = try configuration(environment: environment)
-        do {
-            return try ServiceCallClient(configuration: configuration)
-        } catch {
-            throw ValidationError("cannot start the service call client: \(error)")
-        }
+        return try starting("service call client") { try ServiceCallClient(configuration: configuration) }
     }
+}
+
+extension ServiceCallClientOptions: LiveLookupClientOptions {
+    static let flagName = "service-calls"
+    static let flagHelp = "Call live services for apiCall.service context entries (otherwise they fail as unavailable)."
 }

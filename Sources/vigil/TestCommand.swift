@@ -34,7 +34,7 @@ struct TestCommand: AsyncParsableCommand {
     var output: OutputFormat = .text
 
     @OptionGroup(title: "Image registries")
-    var registryOptions: RegistryOptions
+    var registryOptions: LiveLookupOptions<RegistryClientOptions>
 
     func run() async throws {
         let files: [String]

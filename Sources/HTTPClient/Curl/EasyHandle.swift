@@ -176,26 +176,24 @@ enum EasyHandle {
             try setBlob(CURLOPT_CAINFO_BLOB, bytes, "CURLOPT_CAINFO_BLOB")
             try setString(CURLOPT_CAPATH, nil, "CURLOPT_CAPATH")
         }
-        switch tls.clientCertificate {
-        case .none:
-            break
-        case .file(let path):
-            try setString(CURLOPT_SSLCERT, path, "CURLOPT_SSLCERT")
-            try setString(CURLOPT_SSLCERTTYPE, "PEM", "CURLOPT_SSLCERTTYPE")
-        case .pem(let bytes):
-            try setBlob(CURLOPT_SSLCERT_BLOB, bytes, "CURLOPT_SSLCERT_BLOB")
-            try setString(CURLOPT_SSLCERTTYPE, "PEM", "CURLOPT_SSLCERTTYPE")
+        /// The client certificate or key: PEM from a file (`file` option) or from memory (`blob` option).
+        func setClientPEM(
+            _ source: TLSConfiguration.Source?, file: (CURLoption, String), blob: (CURLoption, String),
+            type: (CURLoption, String)
+        ) throws(HTTPClientError) {
+            switch source {
+            case .none: return
+            case .file(let path): try setString(file.0, path, file.1)
+            case .pem(let bytes): try setBlob(blob.0, bytes, blob.1)
+            }
+            try setString(type.0, "PEM", type.1)
         }
-        switch tls.clientKey {
-        case .none:
-            break
-        case .file(let path):
-            try setString(CURLOPT_SSLKEY, path, "CURLOPT_SSLKEY")
-            try setString(CURLOPT_SSLKEYTYPE, "PEM", "CURLOPT_SSLKEYTYPE")
-        case .pem(let bytes):
-            try setBlob(CURLOPT_SSLKEY_BLOB, bytes, "CURLOPT_SSLKEY_BLOB")
-            try setString(CURLOPT_SSLKEYTYPE, "PEM", "CURLOPT_SSLKEYTYPE")
-        }
+        try setClientPEM(
+            tls.clientCertificate, file: (CURLOPT_SSLCERT, "CURLOPT_SSLCERT"),
+            blob: (CURLOPT_SSLCERT_BLOB, "CURLOPT_SSLCERT_BLOB"), type: (CURLOPT_SSLCERTTYPE, "CURLOPT_SSLCERTTYPE"))
+        try setClientPEM(
+            tls.clientKey, file: (CURLOPT_SSLKEY, "CURLOPT_SSLKEY"), blob: (CURLOPT_SSLKEY_BLOB, "CURLOPT_SSLKEY_BLOB"),
+            type: (CURLOPT_SSLKEYTYPE, "CURLOPT_SSLKEYTYPE"))
     }
 }
 

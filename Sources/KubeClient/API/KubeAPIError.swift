@@ -116,49 +116,31 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension KubeAPIError.Reason {
+    /// Each reason with the `Status.reason` texts that name it and the HTTP code that implies it
+    /// (`apimachinery/pkg/api/errors`); `AlreadyExists` shares 409 with `Conflict`, which the code implies.
+    private static let spellings: [(reason: Self, texts: [String], code: Int?)] = [
+        (.notFound, ["NotFound"], 404), (.alreadyExists, ["AlreadyExists"], nil), (.conflict, ["Conflict"], 409),
+        (.expired, ["Expired", "Gone"], 410), (.invalid, ["Invalid"], 422), (.badRequest, ["BadRequest"], 400),
+        (.forbidden, ["Forbidden"], 403), (.unauthorized, ["Unauthorized"], 401),
+        (.tooManyRequests, ["TooManyRequests"], 429), (.timeout, ["Timeout", "ServerTimeout"], 504),
+        (.internalError, ["InternalError"], 500), (.serviceUnavailable, ["ServiceUnavailable"], 503),
+        (.methodNotAllowed, ["MethodNotAllowed"], 405), (.notAcceptable, ["NotAcceptable"], 406),
+        (.unsupportedMediaType, ["UnsupportedMediaType"], 415),
+        (.requestEntityTooLarge, ["RequestEntityTooLarge"], 413),
+    ]
+
     /// Classifies a `Status.reason` string, falling back to the HTTP code when the reason is empty or
     /// unknown (as `apimachinery/pkg/api/errors` does).
     public init(reason: String, code: Int) {
-        switch reason {
-        case "NotFound": self = .notFound
-        case "AlreadyExists": self = .alreadyExists
-        case "Conflict": self = .conflict
-        case "Expired", "Gone": self = .expired
-        case "Invalid": self = .invalid
-        case "BadRequest": self = .badRequest
-        case "Forbidden": self = .forbidden
-        case "Unauthorized": self = .unauthorized
-        case "TooManyRequests": self = .tooManyRequests
-        case "Timeout", "ServerTimeout": self = .timeout
-        case "InternalError": self = .internalError
-        case "ServiceUnavailable": self = .serviceUnavailable
-        case "MethodNotAllowed": self = .methodNotAllowed
-        case "NotAcceptable": self = .notAcceptable
-        case "UnsupportedMediaType": self = .unsupportedMediaType
-        case "RequestEntityTooLarge": self = .requestEntityTooLarge
-        default: self.init(code: code)
+        if let spelled = Self.spellings.first(where: { $0.texts.contains(reason) }) {
+            self = spelled.reason
+        } else {
+            self.init(code: code)
         }
     }
 
     /// The reason implied by an HTTP status code alone.
     public init(code: Int) {
-        switch code {
-        case 400: self = .badRequest
-        case 401: self = .unauthorized
-        case 403: self = .forbidden
-        case 404: self = .notFound
-        case 405: self = .methodNotAllowed
-        case 406: self = .notAcceptable
-        case 409: self = .conflict
-        case 410: self = .expired
-        case 413: self = .requestEntityTooLarge
-        case 415: self = .unsupportedMediaType
-        case 422: self = .invalid
-        case 429: self = .tooManyRequests
-        case 500: self = .internalError
-        case 503: self = .serviceUnavailable
-        case 504: self = .timeout
-        default: self = .other
-        }
+        self = Self.spellings.first { $0.code == code }?.reason ?? .other
     }
 }

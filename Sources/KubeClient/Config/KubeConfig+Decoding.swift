@@ -22,9 +22,7 @@ extension KubeConfig {
         currentContext = try reader.string(document, "current-context", at: "")
         if currentContext?.isEmpty == true { currentContext = nil }
 
-        for (index, entry) in try reader.list(document, "clusters").enumerated() {
-            let path = "clusters[\(index)]"
-            let name = try reader.requiredString(entry, "name", at: path)
+        try reader.namedEntries(document, "clusters", into: &clusters) { name, entry, path throws(KubeConfigError) in
             guard let body = entry["cluster"], case .object = body else {
                 throw reader.error(.missingField, "\(path).cluster", "is missing")
             }
@@ -32,7 +30,7 @@ extension KubeConfig {
             guard let server = try reader.string(body, "server", at: field), !server.isEmpty else {
                 throw reader.error(.missingField, "\(field).server", "is missing")
             }
-            let cluster = Cluster(
+            return Cluster(
                 name: name,
                 server: server,
                 certificateAuthority: try reader.path(body, "certificate-authority", at: field),
@@ -42,16 +40,13 @@ extension KubeConfig {
                 proxyURL: try reader.string(body, "proxy-url", at: field),
                 origin: Origin(file: file, path: path)
             )
-            if clusters[name] == nil { clusters[name] = cluster }
         }
 
-        for (index, entry) in try reader.list(document, "users").enumerated() {
-            let path = "users[\(index)]"
-            let name = try reader.requiredString(entry, "name", at: path)
+        try reader.namedEntries(document, "users", into: &users) { name, entry, path throws(KubeConfigError) in
             let field = "\(path).user"
             let body = entry["user"] ?? .object([:])
             guard case .object = body else { throw reader.error(.invalidField, field, "must be a mapping") }
-            let user = AuthInfo(
+            return AuthInfo(
                 name: name,
                 clientCertificate: try reader.path(body, "client-certificate", at: field),
                 clientCertificateData: try reader.base64(body, "client-certificate-data", at: field),
@@ -65,24 +60,20 @@ extension KubeConfig {
                 hasAuthProvider: body["auth-provider"].map { !$0.isNull } ?? false,
                 origin: Origin(file: file, path: path)
             )
-            if users[name] == nil { users[name] = user }
         }
 
-        for (index, entry) in try reader.list(document, "contexts").enumerated() {
-            let path = "contexts[\(index)]"
-            let name = try reader.requiredString(entry, "name", at: path)
+        try reader.namedEntries(document, "contexts", into: &contexts) { name, entry, path throws(KubeConfigError) in
             let field = "\(path).context"
             guard let body = entry["context"], case .object = body else {
                 throw reader.error(.missingField, field, "is missing")
             }
-            let context = Context(
+            return Context(
                 name: name,
                 cluster: try reader.string(body, "cluster", at: field) ?? "",
                 user: try reader.string(body, "user", at: field) ?? "",
                 namespace: try reader.string(body, "namespace", at: field),
                 origin: Origin(file: file, path: path)
             )
-            if contexts[name] == nil { contexts[name] = context }
         }
     }
 }
@@ -104,12 +95,34 @@ struct FieldReader {
         return array
     }
 
-    func string(_ object: JSONValue, _ key: String, at path: String) throws(KubeConfigError) -> String? {
+    /// Member `key` of `object` as `convert` reads it; nil when absent or null.
+    /// - Throws: `.invalidField` (`must be <expected>, not <type>`) when `convert` refuses the value.
+    private func member<Value>(
+        _ object: JSONValue, _ key: String, at path: String, _ expected: String, _ convert: (JSONValue) -> Value?
+    ) throws(KubeConfigError) -> Value? {
         guard let value = object[key], !value.isNull else { return nil }
-        guard let string = value.stringValue else {
-            throw error(.invalidField, join(path, key), "must be a string, not \(value.typeName)")
+        guard let converted = convert(value) else {
+            throw error(.invalidField, join(path, key), "must be \(expected), not \(value.typeName)")
         }
-        return string
+        return converted
+    }
+
+    func string(_ object: JSONValue, _ key: String, at path: String) throws(KubeConfigError) -> String? {
+        try member(object, key, at: path, "a string", \.stringValue)
+    }
+
+    /// Decodes each entry of the list `key` (`clusters`, `users`, `contexts`) with `decode`, given its `name`,
+    /// the entry and its path (`users[1]`), into `entries`; the first entry of a name wins, as kubectl merges.
+    func namedEntries<Entry>(
+        _ document: JSONValue, _ key: String, into entries: inout OrderedDictionary<String, Entry>,
+        _ decode: (_ name: String, _ entry: JSONValue, _ path: String) throws(KubeConfigError) -> Entry
+    ) throws(KubeConfigError) {
+        for (index, entry) in try list(document, key).enumerated() {
+            let path = "\(key)[\(index)]"
+            let name = try requiredString(entry, "name", at: path)
+            let decoded = try decode(name, entry, path)
+            if entries[name] == nil { entries[name] = decoded }
+        }
     }
 
     func requiredString(_ object: JSONValue, _ key: String, at path: String) throws(KubeConfigError) -> String {
@@ -121,11 +134,7 @@ struct FieldReader {
     }
 
     func bool(_ object: JSONValue, _ key: String, at path: String) throws(KubeConfigError) -> Bool? {
-        guard let value = object[key], !value.isNull else { return nil }
-        guard let bool = value.boolValue else {
-            throw error(.invalidField, join(path, key), "must be true or false, not \(value.typeName)")
-        }
-        return bool
+        try member(object, key, at: path, "true or false", \.boolValue)
     }
 
     /// A file path, resolved against the kubeconfig's folder when relative (as clientcmd does).

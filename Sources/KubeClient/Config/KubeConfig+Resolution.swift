@@ -25,39 +25,32 @@ extension KubeConfig {
                 "context \"\(contextName)\" not found (known: \(known.isEmpty ? "none" : known))"
             )
         }
-        guard let cluster = clusters[selected.cluster] else {
-            throw KubeConfigError(
-                .unknownCluster,
-                file: selected.origin.file,
-                field: "\(selected.origin.path).context.cluster",
-                "cluster \"\(selected.cluster)\" not found"
-            )
-        }
-        var user: AuthInfo?
-        if !selected.user.isEmpty {
-            guard let found = users[selected.user] else {
+        /// The `entry` found for `name`, which the selected context names in its field `kind`.
+        func referenced<Entry>(
+            _ entry: Entry?, _ name: String, _ kind: String, _ error: KubeConfigError.Kind
+        ) throws(KubeConfigError) -> Entry {
+            guard let entry else {
                 throw KubeConfigError(
-                    .unknownUser,
-                    file: selected.origin.file,
-                    field: "\(selected.origin.path).context.user",
-                    "user \"\(selected.user)\" not found"
-                )
+                    error, file: selected.origin.file, field: "\(selected.origin.path).context.\(kind)",
+                    "\(kind) \"\(name)\" not found")
             }
-            user = found
+            return entry
         }
+        let cluster = try referenced(clusters[selected.cluster], selected.cluster, "cluster", .unknownCluster)
+        let user: AuthInfo? =
+            try selected.user.isEmpty ? nil : referenced(users[selected.user], selected.user, "user", .unknownUser)
 
         var tls = ClientConfiguration.TLS(
             insecureSkipVerify: cluster.insecureSkipTLSVerify,
             serverName: cluster.tlsServerName
         )
         let clusterField = "\(cluster.origin.path).cluster"
-        if let data = cluster.certificateAuthorityData {
+        if let authority = try Self.inlineOrFile(
+            cluster.certificateAuthorityData, cluster.certificateAuthority, "\(clusterField).certificate-authority",
+            file: cluster.origin.file)
+        {
             tls.certificateAuthorityPEM = try Self.certificates(
-                data, field: "\(clusterField).certificate-authority-data", file: cluster.origin.file)
-        } else if let path = cluster.certificateAuthority {
-            let field = "\(clusterField).certificate-authority"
-            let data = try ConfigFiles.read(path, field: field, configFile: cluster.origin.file)
-            tls.certificateAuthorityPEM = try Self.certificates(data, field: field, file: cluster.origin.file)
+                authority.data, field: authority.field, file: cluster.origin.file)
         }
         if tls.insecureSkipVerify && tls.certificateAuthorityPEM != nil {
             throw KubeConfigError(
@@ -93,25 +86,25 @@ extension KubeConfig {
         return data
     }
 
+    /// The inline `<field>-data`, or else the contents of the file `<field>` names, with the field it came
+    /// from; nil when neither is set.
+    /// - Throws: ``KubeConfigError`` when the file cannot be read.
+    private static func inlineOrFile(
+        _ data: [UInt8]?, _ path: String?, _ field: String, file: String?
+    ) throws(KubeConfigError) -> (data: [UInt8], field: String)? {
+        if let data { return (data, "\(field)-data") }
+        guard let path else { return nil }
+        return (try ConfigFiles.read(path, field: field, configFile: file), field)
+    }
+
     private static func applyClientCertificate(_ user: AuthInfo, to tls: inout ClientConfiguration.TLS)
         throws(KubeConfigError)
     {
         let field = "\(user.origin.path).user"
         let file = user.origin.file
-        var certificate: (data: [UInt8], field: String)?
-        if let data = user.clientCertificateData {
-            certificate = (data, "\(field).client-certificate-data")
-        } else if let path = user.clientCertificate {
-            let name = "\(field).client-certificate"
-            certificate = (try ConfigFiles.read(path, field: name, configFile: file), name)
-        }
-        var key: (data: [UInt8], field: String)?
-        if let data = user.clientKeyData {
-            key = (data, "\(field).client-key-data")
-        } else if let path = user.clientKey {
-            let name = "\(field).client-key"
-            key = (try ConfigFiles.read(path, field: name, configFile: file), name)
-        }
+        let certificate = try inlineOrFile(
+            user.clientCertificateData, user.clientCertificate, "\(field).client-certificate", file: file)
+        let key = try inlineOrFile(user.clientKeyData, user.clientKey, "\(field).client-key", file: file)
         switch (certificate, key) {
         case (nil, nil):
             return

@@ -1,4 +1,5 @@
 import JSONValue
+import KubeValues
 
 /// A resource addressed as the API addresses it: group, version and plural resource name.
 public struct GroupVersionResource: Sendable, Hashable, CustomStringConvertible {
@@ -15,7 +16,7 @@ public struct GroupVersionResource: Sendable, Hashable, CustomStringConvertible 
     }
 
     /// `group/version`, or just `version` for the core group.
-    public var groupVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+    public var groupVersion: String { APIVersion.join(group: group, version: version) }
 
     public var description: String { group.isEmpty ? "\(resource).\(version)" : "\(resource).\(version).\(group)" }
 }
@@ -34,17 +35,11 @@ public struct GroupVersionKind: Sendable, Hashable, CustomStringConvertible {
 
     /// Splits an `apiVersion` (`apps/v1`, `v1`) and pairs it with `kind`.
     public init(apiVersion: String, kind: String) {
-        if let slash = apiVersion.firstIndex(of: "/") {
-            group = String(apiVersion[..<slash])
-            version = String(apiVersion[apiVersion.index(after: slash)...])
-        } else {
-            group = ""
-            version = apiVersion
-        }
+        (group, version) = APIVersion.split(apiVersion)
         self.kind = kind
     }
 
-    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+    public var apiVersion: String { APIVersion.join(group: group, version: version) }
 
     public var description: String { "\(apiVersion), Kind=\(kind)" }
 }

@@ -61,21 +61,12 @@ extension KubeClient {
         object: JSONValue,
         fieldManager: String? = nil
     ) async throws -> JSONValue {
-        let path = ResourcePath.withQuery(
-            ResourcePath.path(resource, namespace: namespace),
-            [("fieldManager", fieldManager)]
-        )
-        let request = KubeRequest(
-            method: "POST",
-            path: path,
-            headers: [HTTPField("Content-Type", "application/json")],
-            body: object.serializedBytes()
-        )
         // Not repeated after a connection failure (as client-go, which retries only GETs then): the first attempt
         // may have been applied, and a repeat would answer AlreadyExists to the client's own write. 429 and 5xx
         // answers with Retry-After (the server did not apply the write) are still retried.
-        let response = try await send(request, verb: "create", resource: resource.metricLabel, idempotent: false)
-        return try Self.decode(response, request)
+        return try await send(
+            "POST", resource, namespace: namespace, query: [("fieldManager", fieldManager)], body: object,
+            verb: "create", idempotent: false)
     }
 
     /// Replaces an object (`PUT`), named by its `metadata.name`. With `metadata.resourceVersion` set the
@@ -90,21 +81,12 @@ extension KubeClient {
         guard let name = object[path: "metadata", "name"]?.stringValue, !name.isEmpty else {
             throw KubeAPIError(reason: .invalid, code: 422, message: "metadata.name is required for an update")
         }
-        let path = ResourcePath.withQuery(
-            ResourcePath.path(resource, namespace: namespace, name: name),
-            [("fieldManager", fieldManager)]
-        )
-        let request = KubeRequest(
-            method: "PUT",
-            path: path,
-            headers: [HTTPField("Content-Type", "application/json")],
-            body: object.serializedBytes()
-        )
         // Not repeated after a connection failure (as client-go): the first attempt may have been applied,
         // and a repeat would then answer Conflict to the client's own write. 429 and 5xx answers with
         // Retry-After (the server did not apply the write) are still retried.
-        let response = try await send(request, verb: "update", resource: resource.metricLabel, idempotent: false)
-        return try Self.decode(response, request)
+        return try await send(
+            "PUT", resource, namespace: namespace, name: name, query: [("fieldManager", fieldManager)], body: object,
+            verb: "update", idempotent: false)
     }
 
     /// Patches an object. `patch` is the patch document (for `.apply`, the desired object).
@@ -122,15 +104,9 @@ extension KubeClient {
             query = [("fieldManager", fieldManager), ("force", force ? "true" : nil)]
             idempotent = true
         }
-        let path = ResourcePath.withQuery(ResourcePath.path(resource, namespace: namespace, name: name), query)
-        let request = KubeRequest(
-            method: "PATCH",
-            path: path,
-            headers: [HTTPField("Content-Type", type.contentType)],
-            body: patch.serializedBytes()
-        )
-        let response = try await send(request, verb: "patch", resource: resource.metricLabel, idempotent: idempotent)
-        return try Self.decode(response, request)
+        return try await send(
+            "PATCH", resource, namespace: namespace, name: name, query: query, body: patch,
+            contentType: type.contentType, verb: "patch", idempotent: idempotent)
     }
 
     /// Deletes an object. With `resourceVersion` or `uid` the deletion is conditional on them.
@@ -151,13 +127,22 @@ extension KubeClient {
         if let preconditionUID { preconditions["uid"] = .string(preconditionUID) }
         if !preconditions.isEmpty { options["preconditions"] = .object(preconditions) }
         if let propagationPolicy { options["propagationPolicy"] = .string(propagationPolicy) }
+        return try await send(
+            "DELETE", resource, namespace: namespace, name: name, body: .object(options), verb: "delete",
+            idempotent: true)
+    }
+
+    /// Sends `body` with `method` to the object (or collection, without `name`) and decodes the answer;
+    /// `verb` labels the request metrics.
+    private func send(
+        _ method: String, _ resource: GroupVersionResource, namespace: String?, name: String? = nil,
+        query: [(String, String?)] = [], body: JSONValue, contentType: String = "application/json", verb: String,
+        idempotent: Bool
+    ) async throws -> JSONValue {
+        let path = ResourcePath.withQuery(ResourcePath.path(resource, namespace: namespace, name: name), query)
         let request = KubeRequest(
-            method: "DELETE",
-            path: ResourcePath.path(resource, namespace: namespace, name: name),
-            headers: [HTTPField("Content-Type", "application/json")],
-            body: JSONValue.object(options).serializedBytes()
-        )
-        let response = try await send(request, verb: "delete", resource: resource.metricLabel, idempotent: true)
+            method: method, path: path, headers: [HTTPField("Content-Type", contentType)], body: body.serializedBytes())
+        let response = try await send(request, verb: verb, resource: resource.metricLabel, idempotent: idempotent)
         return try Self.decode(response, request)
     }
 }

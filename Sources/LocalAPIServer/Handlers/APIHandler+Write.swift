@@ -166,18 +166,18 @@ extension APIHandler {
                     + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
         }
         if query["force"] != nil, !isApply {
-            throw StatusError.invalid(
-                kind: "PatchOptions", group: "meta.k8s.io", name: "",
-                causes: [
+            throw StatusError.invalidOptions(
+                "PatchOptions",
+                [
                     .init(
                         type: "FieldValueForbidden", message: "Forbidden: may not be specified for non-apply patch",
                         field: "force")
                 ])
         }
         if isApply, (query["fieldManager"] ?? "").isEmpty {
-            throw StatusError.invalid(
-                kind: "PatchOptions", group: "meta.k8s.io", name: "",
-                causes: [
+            throw StatusError.invalidOptions(
+                "PatchOptions",
+                [
                     .init(
                         type: "FieldValueRequired", message: "Required value: is required for apply patch",
                         field: "fieldManager")
@@ -251,9 +251,9 @@ extension APIHandler {
         }
         if let text = options["propagationPolicy"]?.stringValue ?? query["propagationPolicy"] {
             guard let policy = Store.PropagationPolicy(rawValue: text) else {
-                throw StatusError.invalid(
-                    kind: "DeleteOptions", group: "meta.k8s.io", name: "",
-                    causes: [
+                throw StatusError.invalidOptions(
+                    "DeleteOptions",
+                    [
                         .init(
                             type: "FieldValueNotSupported",
                             message:

@@ -104,7 +104,7 @@ struct ListOptions: Sendable {
             }
         }
         if !causes.isEmpty {
-            throw StatusError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "", causes: causes)
+            throw StatusError.invalidOptions("ListOptions", causes)
         }
         if continueToken != nil, let resourceVersion, resourceVersion != "0" {
             throw StatusError.badRequest("specifying resource version is not allowed when using continue")

@@ -119,6 +119,11 @@ extension StatusError {
             group: group, kind: kind, causes: causes)
     }
 
+    /// 422 for invalid request options (`ListOptions`, `PatchOptions`, `DeleteOptions`, in `meta.k8s.io`).
+    static func invalidOptions(_ kind: String, _ causes: [Cause]) -> StatusError {
+        invalid(kind: kind, group: "meta.k8s.io", name: "", causes: causes)
+    }
+
     static func badRequest(_ message: String) -> StatusError {
         StatusError(code: 400, reason: "BadRequest", message: message)
     }

@@ -36,6 +36,19 @@ enum BuiltinPrinters {
     static func count(_ value: JSONValue?) -> Int { value?.objectValue?.count ?? value?.arrayValue?.count ?? 0 }
     static func orNone(_ text: String) -> JSONValue { .string(text.isEmpty ? "<none>" : text) }
 
+    /// An integer column read from `status.<field>` (0 when absent).
+    static func statusCount(_ name: String, _ field: String) -> Column {
+        column(name, "integer") { int($0[path: "status", field]) }
+    }
+
+    /// A `done/wanted` column such as Ready `2/3`: `done` counts from 0, `wanted` defaults to 1.
+    static func ratio(_ name: String, done: (String, String), wanted: (String, String)) -> Column {
+        column(name) { object in
+            let count = object[path: done.0, done.1]?.intValue ?? 0
+            return .string("\(count)/\(object[path: wanted.0, wanted.1]?.intValue ?? 1)")
+        }
+    }
+
     static func columns(for kind: String) -> [Column] {
         switch kind {
         case "Pod": return pod
@@ -100,43 +113,31 @@ enum BuiltinPrinters {
             ]
         case "Deployment":
             return [
-                column("Ready") { object in
-                    .string(
-                        "\(object[path: "status", "readyReplicas"]?.intValue ?? 0)/\(object[path: "spec", "replicas"]?.intValue ?? 1)"
-                    )
-                },
-                column("Up-to-date", "integer") { int($0[path: "status", "updatedReplicas"]) },
-                column("Available", "integer") { int($0[path: "status", "availableReplicas"]) }, age,
+                ratio("Ready", done: ("status", "readyReplicas"), wanted: ("spec", "replicas")),
+                statusCount("Up-to-date", "updatedReplicas"),
+                statusCount("Available", "availableReplicas"), age,
             ]
         case "ReplicaSet":
             return [
                 column("Desired", "integer") { int($0[path: "spec", "replicas"] ?? 1) },
-                column("Current", "integer") { int($0[path: "status", "replicas"]) },
-                column("Ready", "integer") { int($0[path: "status", "readyReplicas"]) }, age,
+                statusCount("Current", "replicas"),
+                statusCount("Ready", "readyReplicas"), age,
             ]
         case "StatefulSet":
             return [
-                column("Ready") { object in
-                    .string(
-                        "\(object[path: "status", "readyReplicas"]?.intValue ?? 0)/\(object[path: "spec", "replicas"]?.intValue ?? 1)"
-                    )
-                }, age,
+                ratio("Ready", done: ("status", "readyReplicas"), wanted: ("spec", "replicas")), age,
             ]
         case "DaemonSet":
             return [
-                column("Desired", "integer") { int($0[path: "status", "desiredNumberScheduled"]) },
-                column("Current", "integer") { int($0[path: "status", "currentNumberScheduled"]) },
-                column("Ready", "integer") { int($0[path: "status", "numberReady"]) },
-                column("Up-to-date", "integer") { int($0[path: "status", "updatedNumberScheduled"]) },
-                column("Available", "integer") { int($0[path: "status", "numberAvailable"]) }, age,
+                statusCount("Desired", "desiredNumberScheduled"),
+                statusCount("Current", "currentNumberScheduled"),
+                statusCount("Ready", "numberReady"),
+                statusCount("Up-to-date", "updatedNumberScheduled"),
+                statusCount("Available", "numberAvailable"), age,
             ]
         case "Job":
             return [
-                column("Completions") { object in
-                    .string(
-                        "\(object[path: "status", "succeeded"]?.intValue ?? 0)/\(object[path: "spec", "completions"]?.intValue ?? 1)"
-                    )
-                }, age,
+                ratio("Completions", done: ("status", "succeeded"), wanted: ("spec", "completions")), age,
             ]
         case "CronJob":
             return [

@@ -29,15 +29,10 @@ public enum ValidatingAdmissionPolicyDecoder {
     public static func decodePolicy(_ document: JSONValue, index: Int? = nil) throws(PolicyDecodingError)
         -> ValidatingAdmissionPolicy
     {
-        try labelled(document, index) { () throws(PolicyDecodingError) in
-            let root = FieldReader(document)
-            let (apiVersion, metadata, name) = try header(root, kind: "ValidatingAdmissionPolicy")
-            let spec = try root.required("spec")
-            return ValidatingAdmissionPolicy(
-                apiVersion: apiVersion, name: name,
-                annotations: try metadata.optional("annotations")?.stringMap() ?? [:],
-                labels: try metadata.optional("labels")?.stringMap() ?? [:],
-                resourceVersion: try metadata.optionalString("resourceVersion"),
+        try decode(document, index, kind: "ValidatingAdmissionPolicy") { header, spec throws(PolicyDecodingError) in
+            ValidatingAdmissionPolicy(
+                apiVersion: header.apiVersion, name: header.name, annotations: try header.annotations(),
+                labels: try header.labels(), resourceVersion: try header.resourceVersion(),
                 spec: ValidatingAdmissionPolicySpec(
                     paramKind: try ValidatingPolicyDecoder.paramKind(spec.optional("paramKind")),
                     matchConstraints: try spec.optional("matchConstraints").map(
@@ -56,46 +51,29 @@ public enum ValidatingAdmissionPolicyDecoder {
     public static func decodeBinding(_ document: JSONValue, index: Int? = nil) throws(PolicyDecodingError)
         -> ValidatingAdmissionPolicyBinding
     {
-        try labelled(document, index) { () throws(PolicyDecodingError) in
-            let root = FieldReader(document)
-            let (_, metadata, name) = try header(root, kind: "ValidatingAdmissionPolicyBinding")
-            let spec = try root.required("spec")
+        try decode(document, index, kind: "ValidatingAdmissionPolicyBinding") {
+            header, spec throws(PolicyDecodingError) in
             let policyName = try spec.required("policyName").string()
             guard !policyName.isEmpty else { throw spec.error("must not be empty", at: "policyName") }
             return ValidatingAdmissionPolicyBinding(
-                name: name, labels: try metadata.optional("labels")?.stringMap() ?? [:],
-                resourceVersion: try metadata.optionalString("resourceVersion"), policyName: policyName,
+                name: header.name, labels: try header.labels(), resourceVersion: try header.resourceVersion(),
+                policyName: policyName,
                 paramRef: try ValidatingPolicyDecoder.paramReference(spec.optional("paramRef")),
                 matchResources: try spec.optional("matchResources").map(ValidatingPolicyDecoder.decodeMatchResources),
                 validationActions: try spec.optionalStrings("validationActions"), document: document)
         }
     }
 
-    private static func header(_ root: FieldReader, kind: String) throws(PolicyDecodingError) -> (
-        apiVersion: String, metadata: FieldReader, name: String
-    ) {
-        let apiVersion = try root.required("apiVersion").string()
-        guard supportedAPIVersions.contains(apiVersion) else {
-            throw root.error("unsupported: \(apiVersion)", at: "apiVersion")
-        }
-        let kindText = try root.required("kind").string()
-        guard kindText == kind else { throw root.error("unsupported: kind \(kindText)", at: "kind") }
-        let metadata = try root.required("metadata")
-        let name = try metadata.required("name").string()
-        guard !name.isEmpty else { throw metadata.error("must not be empty", at: "name") }
-        return (apiVersion, metadata, name)
-    }
-
-    private static func labelled<T>(
-        _ document: JSONValue, _ index: Int?, _ body: () throws(PolicyDecodingError) -> T
-    ) throws(PolicyDecodingError) -> T {
-        do {
-            return try body()
-        } catch {
-            var labelled = error
-            labelled.documentName = document["metadata"]?["name"]?.stringValue
-            labelled.documentIndex = index
-            throw labelled
+    /// Decodes `document`, which must be a `kind`, with `decode` given its header and `spec`; errors name the
+    /// document.
+    private static func decode<Value>(
+        _ document: JSONValue, _ index: Int?, kind: String,
+        _ decode: (PolicyDocumentHeader<String>, FieldReader) throws(PolicyDecodingError) -> Value
+    ) throws(PolicyDecodingError) -> Value {
+        try PolicyDecodingError.labelling(document, index: index) { () throws(PolicyDecodingError) in
+            let root = FieldReader(document)
+            let header = try PolicyDocumentHeader(root, apiVersions: supportedAPIVersions) { $0 == kind ? $0 : nil }
+            return try decode(header, try root.required("spec"))
         }
     }
 }

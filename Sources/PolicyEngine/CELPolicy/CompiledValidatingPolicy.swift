@@ -26,18 +26,20 @@ struct CELPolicyPrograms: Sendable {
                 throw PolicyDecodingError(fieldPath: path + "." + field, message: "compilation failed: \(error)")
             }
         }
-        var conditions: [(String, CELProgram)] = []
-        for (index, condition) in matchConditions.enumerated() {
-            conditions.append(
-                (condition.name, try compile(condition.expression, "matchConditions[\(index)].expression")))
+        /// Each element's name with its expression compiled; `list` and `field` name the expression in errors.
+        func named<Element>(
+            _ elements: [Element], _ list: String, _ field: String, name: (Element) -> String,
+            expression: (Element) -> String
+        ) throws(PolicyDecodingError) -> [(String, CELProgram)] {
+            var result: [(String, CELProgram)] = []
+            for (index, element) in elements.enumerated() {
+                result.append((name(element), try compile(expression(element), "\(list)[\(index)].\(field)")))
+            }
+            return result
         }
-        self.matchConditions = conditions
-        var compiledVariables: [(String, CELProgram)] = []
-        for (index, variable) in variables.enumerated() {
-            compiledVariables.append(
-                (variable.name, try compile(variable.expression, "variables[\(index)].expression")))
-        }
-        self.variables = compiledVariables
+        self.matchConditions = try named(
+            matchConditions, "matchConditions", "expression", name: \.name, expression: \.expression)
+        self.variables = try named(variables, "variables", "expression", name: \.name, expression: \.expression)
         var compiledValidations: [Validation] = []
         for (index, validation) in validations.enumerated() {
             compiledValidations.append(
@@ -48,12 +50,8 @@ struct CELPolicyPrograms: Sendable {
                     }))
         }
         self.validations = compiledValidations
-        var annotations: [(String, CELProgram)] = []
-        for (index, annotation) in auditAnnotations.enumerated() {
-            annotations.append(
-                (annotation.key, try compile(annotation.valueExpression, "auditAnnotations[\(index)].valueExpression")))
-        }
-        self.auditAnnotations = annotations
+        self.auditAnnotations = try named(
+            auditAnnotations, "auditAnnotations", "valueExpression", name: \.key, expression: \.valueExpression)
     }
 }
 

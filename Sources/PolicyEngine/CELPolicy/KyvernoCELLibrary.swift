@@ -17,6 +17,22 @@ import YAML
 public struct KyvernoCELLibrary: CELLibrary {
     public init() {}
 
+    /// `json.unmarshal(text)` or `yaml.parse(text)`: the receiver function `name` of the variable of type `marker`
+    /// that decodes its string argument with `decode` (`format` names it in errors).
+    private static func decoding(
+        _ name: String, _ marker: String, _ argument: CELKind, _ format: String,
+        _ decode: @escaping @Sendable (String) throws -> JSONValue
+    ) -> CELOverload {
+        .binary(name, receiver: true, .opaque(marker), argument) { _, text in
+            guard case .string(let text) = text else { return .error(CELError("no such overload: \(name)")) }
+            do {
+                return CELValue(json: try decode(text))
+            } catch {
+                return .error(CELError("failed to decode \(format): \(error)"))
+            }
+        }
+    }
+
     public func register(into registry: inout CELFunctionRegistry) {
         registerImage(into: &registry)
         registerHashes(into: &registry)
@@ -24,29 +40,13 @@ public struct KyvernoCELLibrary: CELLibrary {
         for name in ["parseServiceAccount", "user.parseServiceAccount"] {
             registry.add(.unary(name, .string) { value in Self.serviceAccount(value) })
         }
-        registry.add(
-            .binary("unmarshal", receiver: true, .opaque(CELMarker.jsonType), .any) { _, text in
-                guard case .string(let text) = text else { return .error(CELError("no such overload: unmarshal")) }
-                do {
-                    return CELValue(json: try JSONValue.parse(text))
-                } catch {
-                    return .error(CELError("failed to decode json: \(error)"))
-                }
-            })
+        registry.add(Self.decoding("unmarshal", CELMarker.jsonType, .any, "json") { try JSONValue.parse($0) })
         registry.add(
             .binary("marshal", receiver: true, .opaque(CELMarker.jsonType), .any) { _, value in
                 guard let json = value.json else { return .error(CELError("failed to encode json")) }
                 return .string(json.serialized())
             })
-        registry.add(
-            .binary("parse", receiver: true, .opaque(CELMarker.yamlType), .string) { _, text in
-                guard case .string(let text) = text else { return .error(CELError("no such overload: parse")) }
-                do {
-                    return CELValue(json: try YAML.loadSingle(text))
-                } catch {
-                    return .error(CELError("failed to decode yaml: \(error)"))
-                }
-            })
+        registry.add(Self.decoding("parse", CELMarker.yamlType, .string, "yaml") { try YAML.loadSingle($0) })
         registry.add(
             .binary("math.round", .double, .int) { value, digits in
                 guard case .double(let number) = value, case .int(let places) = digits else {

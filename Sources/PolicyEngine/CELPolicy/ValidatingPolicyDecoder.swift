@@ -19,38 +19,19 @@ public enum ValidatingPolicyDecoder {
     /// - Throws: ``PolicyDecodingError`` naming the document and the field of the first problem.
     public static func decode(_ document: JSONValue, index: Int? = nil) throws(PolicyDecodingError) -> ValidatingPolicy
     {
-        do {
-            return try decodeUnlabelled(document)
-        } catch {
-            var labelled = error
-            labelled.documentName = document["metadata"]?["name"]?.stringValue
-            labelled.documentIndex = index
-            throw labelled
+        try PolicyDecodingError.labelling(document, index: index) { () throws(PolicyDecodingError) in
+            let root = FieldReader(document)
+            let header = try PolicyDocumentHeader(
+                root, apiVersions: supportedAPIVersions, kind: ValidatingPolicy.Kind.init(rawValue:))
+            var namespace = try header.metadata.optionalString("namespace")
+            if header.kind == .validatingPolicy { namespace = nil }
+            if header.kind == .namespacedValidatingPolicy, namespace?.isEmpty ?? true { namespace = "default" }
+            let spec = try decodeSpec(try root.required("spec"))
+            return ValidatingPolicy(
+                kind: header.kind, apiVersion: header.apiVersion, name: header.name, namespace: namespace,
+                annotations: try header.annotations(), labels: try header.labels(),
+                resourceVersion: try header.resourceVersion(), spec: spec, document: document)
         }
-    }
-
-    private static func decodeUnlabelled(_ document: JSONValue) throws(PolicyDecodingError) -> ValidatingPolicy {
-        let root = FieldReader(document)
-        let apiVersion = try root.required("apiVersion").string()
-        guard supportedAPIVersions.contains(apiVersion) else {
-            throw root.error("unsupported: \(apiVersion)", at: "apiVersion")
-        }
-        let kindText = try root.required("kind").string()
-        guard let kind = ValidatingPolicy.Kind(rawValue: kindText) else {
-            throw root.error("unsupported: kind \(kindText)", at: "kind")
-        }
-        let metadata = try root.required("metadata")
-        let name = try metadata.required("name").string()
-        guard !name.isEmpty else { throw metadata.error("must not be empty", at: "name") }
-        var namespace = try metadata.optionalString("namespace")
-        if kind == .validatingPolicy { namespace = nil }
-        if kind == .namespacedValidatingPolicy, namespace?.isEmpty ?? true { namespace = "default" }
-        let spec = try decodeSpec(try root.required("spec"))
-        return ValidatingPolicy(
-            kind: kind, apiVersion: apiVersion, name: name, namespace: namespace,
-            annotations: try metadata.optional("annotations")?.stringMap() ?? [:],
-            labels: try metadata.optional("labels")?.stringMap() ?? [:],
-            resourceVersion: try metadata.optionalString("resourceVersion"), spec: spec, document: document)
     }
 
     static func decodeSpec(_ reader: FieldReader) throws(PolicyDecodingError) -> ValidatingPolicySpec {
@@ -74,38 +55,27 @@ public enum ValidatingPolicyDecoder {
 
     /// `failurePolicy`: `Fail` (the default) or `Ignore`.
     static func failurePolicy(_ reader: FieldReader) throws(PolicyDecodingError) -> FailurePolicy {
-        guard let text = try reader.optionalString("failurePolicy") else { return .fail }
-        guard let policy = FailurePolicy(rawValue: text) else {
-            throw reader.error("must be Fail or Ignore, found \"\(text)\"", at: "failurePolicy")
-        }
-        return policy
+        try reader.optionalChoice("failurePolicy", "Fail or Ignore", FailurePolicy.init(rawValue:)) ?? .fail
     }
 
     /// `validations` (or a `validate.cel` rule's `expressions`): `{expression, message, messageExpression,
     /// reason}` entries.
     static func validations(_ reader: FieldReader?) throws(PolicyDecodingError) -> [CELValidation] {
-        var result: [CELValidation] = []
-        for entry in try reader?.array() ?? [] {
-            result.append(
-                CELValidation(
-                    expression: try entry.required("expression").string(),
-                    message: try entry.optionalString("message"),
-                    messageExpression: try entry.optionalString("messageExpression"),
-                    reason: try entry.optionalString("reason")))
-        }
-        return result
+        try reader?.map { entry throws(PolicyDecodingError) in
+            CELValidation(
+                expression: try entry.required("expression").string(), message: try entry.optionalString("message"),
+                messageExpression: try entry.optionalString("messageExpression"),
+                reason: try entry.optionalString("reason"))
+        } ?? []
     }
 
     /// `auditAnnotations`: `{key, valueExpression}` entries.
     static func auditAnnotations(_ reader: FieldReader?) throws(PolicyDecodingError) -> [CELAuditAnnotation] {
-        var result: [CELAuditAnnotation] = []
-        for entry in try reader?.array() ?? [] {
-            result.append(
-                CELAuditAnnotation(
-                    key: try entry.required("key").string(),
-                    valueExpression: try entry.required("valueExpression").string()))
-        }
-        return result
+        try reader?.map { entry throws(PolicyDecodingError) in
+            CELAuditAnnotation(
+                key: try entry.required("key").string(), valueExpression: try entry.required("valueExpression").string()
+            )
+        } ?? []
     }
 
     /// `paramKind`: `{apiVersion, kind}`.
@@ -125,30 +95,24 @@ public enum ValidatingPolicyDecoder {
 
     /// `matchConditions` or `variables`: a list of `{name, expression}`.
     static func namedExpressions(_ reader: FieldReader?) throws(PolicyDecodingError) -> [NamedCELExpression] {
-        var result: [NamedCELExpression] = []
-        for entry in try reader?.array() ?? [] {
-            result.append(
-                NamedCELExpression(
-                    name: try entry.required("name").string(), expression: try entry.required("expression").string()))
-        }
-        return result
+        try reader?.map { entry throws(PolicyDecodingError) in
+            NamedCELExpression(
+                name: try entry.required("name").string(), expression: try entry.required("expression").string())
+        } ?? []
     }
 
     /// An admission `MatchResources` block.
     static func decodeMatchResources(_ reader: FieldReader) throws(PolicyDecodingError) -> AdmissionMatchResources {
         func rules(_ key: String) throws(PolicyDecodingError) -> [AdmissionResourceRule] {
-            var result: [AdmissionResourceRule] = []
-            for entry in try reader.optional(key)?.array() ?? [] {
-                result.append(
-                    AdmissionResourceRule(
-                        apiGroups: try entry.optionalStrings("apiGroups"),
-                        apiVersions: try entry.optionalStrings("apiVersions"),
-                        resources: try entry.optionalStrings("resources"),
-                        operations: try entry.optionalStrings("operations"),
-                        resourceNames: try entry.optionalStrings("resourceNames"),
-                        scope: try entry.optionalString("scope") ?? "*"))
-            }
-            return result
+            try reader.optional(key)?.map { entry throws(PolicyDecodingError) in
+                AdmissionResourceRule(
+                    apiGroups: try entry.optionalStrings("apiGroups"),
+                    apiVersions: try entry.optionalStrings("apiVersions"),
+                    resources: try entry.optionalStrings("resources"),
+                    operations: try entry.optionalStrings("operations"),
+                    resourceNames: try entry.optionalStrings("resourceNames"),
+                    scope: try entry.optionalString("scope") ?? "*")
+            } ?? []
         }
         return AdmissionMatchResources(
             namespaceSelector: try reader.optional("namespaceSelector").map(MatchDecoder.selector),

@@ -49,20 +49,18 @@ struct ConditionEvaluator {
 
     func evaluate(_ condition: Condition) throws(EvaluationError) -> (Bool, String) {
         let substitutor = VariableSubstitutor(context: context)
-        let key: JSONValue
-        do {
-            key = try substitutor.substituteAll(condition.key)
-        } catch {
-            throw EvaluationError(
-                "failed to substitute variables in condition key: \(error.message)", isNotFound: error.isNotFound)
+        /// `operand` with its variables substituted; `name` says which operand fails.
+        func substituted(_ operand: JSONValue, _ name: String) throws(EvaluationError) -> JSONValue {
+            do {
+                return try substitutor.substituteAll(operand)
+            } catch {
+                throw EvaluationError(
+                    "failed to substitute variables in condition \(name): \(error.message)",
+                    isNotFound: error.isNotFound)
+            }
         }
-        let value: JSONValue
-        do {
-            value = try substitutor.substituteAll(condition.value)
-        } catch {
-            throw EvaluationError(
-                "failed to substitute variables in condition value: \(error.message)", isNotFound: error.isNotFound)
-        }
+        let key = try substituted(condition.key, "key")
+        let value = try substituted(condition.value, "value")
         return (condition.operator.evaluate(key: key, value: value), condition.message)
     }
 

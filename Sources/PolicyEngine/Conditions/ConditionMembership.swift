@@ -110,39 +110,38 @@ enum ConditionMembership {
     }
 
     static func anyIn(_ key: JSONValue, _ value: JSONValue, negated: Bool) -> Bool {
-        if let key = scalarKey(key) {
-            guard let exists = scalarExists(key, value) else { return false }
-            return negated ? !exists : exists
-        }
-        guard case .array(let elements) = key else { return false }
-        let keys = elements.map(text)
-        let available: [String]
-        switch value {
-        case .array(let values): available = values.map(text)
-        case .int, .double, .bool: available = [text(value)]
-        case .string(let string):
-            if keys.count == 1, keys[0] == string { return !negated }
-            if isRange(string) {
-                if negated {
-                    let inverted = string.replacingFirst("-", with: "!-")
-                    return keys.contains { ValuePattern.validate(.string($0), .string(inverted)) }
-                }
-                return keys.contains { ValuePattern.validate(.string($0), value) }
+        membership(key, value, negated: negated, acceptsScalarValue: true) { keys, range in
+            if negated {
+                let inverted = range.replacingFirst("-", with: "!-")
+                return keys.contains { ValuePattern.validate(.string($0), .string(inverted)) }
             }
-            if isValidJSON(string) {
-                guard let parsed = stringArray(string) else { return false }
-                available = parsed
-            } else {
-                available = [string]
-            }
-        default:
-            return false
+            return keys.contains { ValuePattern.validate(.string($0), .string(range)) }
+        } found: { keys, available in
+            let found = keys.map { key in available.contains { wildcardEither(key, $0) } }
+            return negated ? found.contains(false) : found.contains(true)
         }
-        let found = keys.map { key in available.contains { wildcardEither(key, $0) } }
-        return negated ? found.contains(false) : found.contains(true)
     }
 
     static func allIn(_ key: JSONValue, _ value: JSONValue, negated: Bool) -> Bool {
+        membership(key, value, negated: negated, acceptsScalarValue: false) { keys, range in
+            let inRange = keys.map { ValuePattern.validate(.string($0), .string(range)) }
+            return negated ? !inRange.contains(true) : inRange.allSatisfy { $0 }
+        } found: { keys, available in
+            if negated {
+                return !keys.contains { key in available.contains { wildcardEither(key, $0) } }
+            }
+            return keys.allSatisfy { key in available.contains { wildcardEither(key, $0) } }
+        }
+    }
+
+    /// What `AnyIn` and `AllIn` share: a scalar key is looked up at once; a list key's elements (as text) are
+    /// decided by `inRange` against a range value (`1-3`), or by `found` against the texts of `value` (a
+    /// list, a JSON list in a string, a string, or, with `acceptsScalarValue`, a number or boolean).
+    private static func membership(
+        _ key: JSONValue, _ value: JSONValue, negated: Bool, acceptsScalarValue: Bool,
+        inRange: (_ keys: [String], _ range: String) -> Bool,
+        found: (_ keys: [String], _ available: [String]) -> Bool
+    ) -> Bool {
         if let key = scalarKey(key) {
             guard let exists = scalarExists(key, value) else { return false }
             return negated ? !exists : exists
@@ -152,12 +151,12 @@ enum ConditionMembership {
         let available: [String]
         switch value {
         case .array(let values): available = values.map(text)
+        case .int, .double, .bool:
+            guard acceptsScalarValue else { return false }
+            available = [text(value)]
         case .string(let string):
             if keys.count == 1, keys[0] == string { return !negated }
-            if isRange(string) {
-                let inRange = keys.map { ValuePattern.validate(.string($0), value) }
-                return negated ? !inRange.contains(true) : inRange.allSatisfy { $0 }
-            }
+            if isRange(string) { return inRange(keys, string) }
             if isValidJSON(string) {
                 guard let parsed = stringArray(string) else { return false }
                 available = parsed
@@ -167,9 +166,6 @@ enum ConditionMembership {
         default:
             return false
         }
-        if negated {
-            return !keys.contains { key in available.contains { wildcardEither(key, $0) } }
-        }
-        return keys.allSatisfy { key in available.contains { wildcardEither(key, $0) } }
+        return found(keys, available)
     }
 }

@@ -41,14 +41,8 @@ public struct PolicyException: Sendable {
     /// Decodes one PolicyException document.
     /// - Throws: ``PolicyDecodingError`` naming the document and field for a missing or mistyped field.
     public init(decoding document: JSONValue, index: Int? = nil) throws(PolicyDecodingError) {
-        let documentName = document["metadata"]?["name"]?.stringValue
-        do {
-            try self.init(unlabelled: document)
-        } catch {
-            var labelled = error
-            labelled.documentName = documentName
-            labelled.documentIndex = index
-            throw labelled
+        self = try PolicyDecodingError.labelling(document, index: index) { () throws(PolicyDecodingError) in
+            try Self(unlabelled: document)
         }
     }
 

@@ -59,12 +59,8 @@ extension KyvernoFunctions {
                 "converts a pair of lists containing keys and values to an object"
             ) {
                 arguments throws(JMESPathError) in
-                guard case .array(let keys) = try arguments.value(0) else {
-                    throw KyvernoFunctionError.invalidType("object_from_lists", position: 1, expected: "Array")
-                }
-                guard case .array(let values) = try arguments.value(1) else {
-                    throw KyvernoFunctionError.invalidType("object_from_lists", position: 2, expected: "Array")
-                }
+                let keys = try arguments.array(0, position: 1)
+                let values = try arguments.array(1, position: 2)
                 var object = JSONObject()
                 let keyTexts = KyvernoArguments(
                     function: "object_from_lists", arguments: keys.map(JMESPathArgument.value))
@@ -115,12 +111,8 @@ extension KyvernoFunctions {
             ) {
                 arguments throws(JMESPathError) in
                 // Kyverno names these positions 0 and 1 in its messages.
-                guard case .object(let selector) = try arguments.value(0) else {
-                    throw KyvernoFunctionError.invalidType("label_match", position: 0, expected: "Object")
-                }
-                guard case .object(let labels) = try arguments.value(1) else {
-                    throw KyvernoFunctionError.invalidType("label_match", position: 1, expected: "Object")
-                }
+                let selector = try arguments.object(0, position: 0)
+                let labels = try arguments.object(1, position: 1)
                 for (key, value) in selector where labels[key] != value {
                     return .bool(false)
                 }

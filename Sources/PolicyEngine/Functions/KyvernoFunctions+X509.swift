@@ -6,18 +6,10 @@ import JSONValue
 extension KyvernoFunctions {
     static var x509Functions: [JMESPathFunction] {
         [
-            function(
-                "x509_decode", [.init(.string)], returns: .object,
+            decoding(
+                "x509_decode", returns: .object,
                 "decodes an x.509 certificate to an object. you may also use this in conjunction with `base64_decode` jmespath function to decode a base64-encoded certificate"
-            ) {
-                arguments throws(JMESPathError) in
-                let text = try arguments.string(0)
-                do throws(X509Decoder.Failure) {
-                    return try X509Decoder.decode(pem: text)
-                } catch {
-                    throw JMESPathError(.invalidValue, error.message)
-                }
-            }
+            ) { text in try X509Decoder.decode(pem: text) }
         ]
     }
 }

@@ -35,6 +35,22 @@ public enum KyvernoFunctions {
         }
     }
 
+    /// A function of one string that `decode` turns into a value (`parse_json`, `parse_yaml`, `x509_decode`);
+    /// a decoding failure is an `invalidValue` error with the failure's own text.
+    static func decoding(
+        _ name: String, returns: JMESPathType, _ summary: String,
+        _ decode: @escaping @Sendable (String) throws -> JSONValue
+    ) -> JMESPathFunction {
+        function(name, [.init(.string)], returns: returns, summary) { arguments throws(JMESPathError) in
+            let text = try arguments.string(0)
+            do {
+                return try decode(text)
+            } catch {
+                throw JMESPathError(.invalidValue, "\(error)")
+            }
+        }
+    }
+
     /// A JSON number for a Go `float64` result: whole values become integers so that they print as Go
     /// prints them (`25`, not `25.0`).
     static func number(_ value: Double) -> JSONValue {
@@ -81,6 +97,23 @@ struct KyvernoArguments {
             throw KyvernoFunctionError.invalidType(function, position: index + 1, expected: "float64")
         }
         return number
+    }
+
+    /// An array argument; `argument #<position> is not of type Array` otherwise (Kyverno numbers the
+    /// positions differently from one function to the next).
+    func array(_ index: Int, position: Int) throws(JMESPathError) -> [JSONValue] {
+        guard case .array(let elements) = try value(index) else {
+            throw KyvernoFunctionError.invalidType(function, position: position, expected: "Array")
+        }
+        return elements
+    }
+
+    /// An object argument; `argument #<position> is not of type Object` otherwise.
+    func object(_ index: Int, position: Int) throws(JMESPathError) -> JSONObject {
+        guard case .object(let object) = try value(index) else {
+            throw KyvernoFunctionError.invalidType(function, position: position, expected: "Object")
+        }
+        return object
     }
 
     /// A string, or a number or boolean converted to text as Kyverno's `ifaceToString` does (numbers at

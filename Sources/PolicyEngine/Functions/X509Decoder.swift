@@ -12,24 +12,23 @@ import X509
 /// public key is `{N: "<decimal>", E: <int>}`. Name constraints and policy mappings keep Go's zero
 /// values (not decoded).
 enum X509Decoder {
-    struct Failure: Error {
+    struct Failure: Error, CustomStringConvertible {
         var message: String
+
+        var description: String { message }
     }
 
     static func decode(pem text: String) throws(Failure) -> JSONValue {
         guard let (type, der) = PEMBlock.first(in: text) else { throw Failure(message: "failed to decode PEM block") }
         switch type {
+        // swift-certificates checks the structure as strictly as Go's parser; its reasons are Go's one message.
         case "CERTIFICATE":
-            do {
-                _ = try Certificate(derEncoded: der)
-            } catch {
+            guard (try? Certificate(derEncoded: der)) != nil else {
                 throw Failure(message: "x509: malformed certificate")
             }
             return try certificate(der)
         case "CERTIFICATE REQUEST":
-            do {
-                _ = try CertificateSigningRequest(derEncoded: der)
-            } catch {
+            guard (try? CertificateSigningRequest(derEncoded: der)) != nil else {
                 throw Failure(message: "x509: malformed certificate request")
             }
             return try certificateRequest(der)
@@ -87,11 +86,32 @@ enum X509Decoder {
 
     // MARK: - Certificate
 
-    private static func certificate(_ der: [UInt8]) throws(Failure) -> JSONValue {
+    /// A signed DER structure (a certificate or a certificate request): the whole, its three parts (the
+    /// signed body, the signature algorithm, the signature) and the body's fields.
+    private static func signedParts(
+        _ der: [UInt8]
+    ) throws(Failure) -> (root: ASN1Node, top: [ASN1Node], fields: [ASN1Node]) {
         let root = try parse(der)
         let top = try children(root, count: 3)
+        return (root, top, try children(top[0]))
+    }
+
+    /// The members certificates and requests share, in Go's order: `Signature`, `SignatureAlgorithm` (from the
+    /// signed structure's parts `top`), `PublicKeyAlgorithm` and `PublicKey` (from the key info `spki`).
+    private static func writeSignatureAndKey(
+        top: [ASN1Node], spki: ASN1Node, into object: inout JSONObject
+    ) throws(Failure) {
+        object["Signature"] = base64(try bitString(top[2]))
+        object["SignatureAlgorithm"] = .int(try signatureAlgorithm(top[1]))
+        let (keyAlgorithm, publicKey) = try publicKey(spki)
+        object["PublicKeyAlgorithm"] = .int(keyAlgorithm)
+        object["PublicKey"] = publicKey
+    }
+
+    private static func certificate(_ der: [UInt8]) throws(Failure) -> JSONValue {
+        let (root, top, tbsFields) = try signedParts(der)
         let tbs = top[0]
-        var fields = try children(tbs)
+        var fields = tbsFields
         var version = 0
         if let first = fields.first, first.identifier.tagClass == .contextSpecific, first.identifier.tagNumber == 0 {
             version = try integer(try children(first, count: 1)[0])
@@ -116,11 +136,7 @@ enum X509Decoder {
         object["RawSubjectPublicKeyInfo"] = base64(spki.encodedBytes)
         object["RawSubject"] = base64(subject.encodedBytes)
         object["RawIssuer"] = base64(issuer.encodedBytes)
-        object["Signature"] = base64(try bitString(top[2]))
-        object["SignatureAlgorithm"] = .int(try signatureAlgorithm(top[1]))
-        let (keyAlgorithm, publicKey) = try publicKey(spki)
-        object["PublicKeyAlgorithm"] = .int(keyAlgorithm)
-        object["PublicKey"] = publicKey
+        try writeSignatureAndKey(top: top, spki: spki, into: &object)
         object["Version"] = .int(version &+ 1)
         object["SerialNumber"] = try bigInteger(serial)
         object["Issuer"] = try name(issuer)
@@ -250,10 +266,8 @@ enum X509Decoder {
     // MARK: - Certificate request
 
     private static func certificateRequest(_ der: [UInt8]) throws(Failure) -> JSONValue {
-        let root = try parse(der)
-        let top = try children(root, count: 3)
+        let (root, top, fields) = try signedParts(der)
         let info = top[0]
-        let fields = try children(info)
         guard fields.count >= 3 else { throw Failure(message: "x509: malformed certificate request") }
         var object = JSONObject()
         var extensions: [ParsedExtension] = []
@@ -273,11 +287,7 @@ enum X509Decoder {
         object["RawSubjectPublicKeyInfo"] = base64(fields[2].encodedBytes)
         object["RawSubject"] = base64(fields[1].encodedBytes)
         object["Version"] = .int(try integer(fields[0]))
-        object["Signature"] = base64(try bitString(top[2]))
-        object["SignatureAlgorithm"] = .int(try signatureAlgorithm(top[1]))
-        let (keyAlgorithm, publicKey) = try publicKey(fields[2])
-        object["PublicKeyAlgorithm"] = .int(keyAlgorithm)
-        object["PublicKey"] = publicKey
+        try writeSignatureAndKey(top: top, spki: fields[2], into: &object)
         object["Subject"] = try name(fields[1])
         object["Attributes"] = orNull(attributes)
         object["Extensions"] = extensions.isEmpty ? .null : .array(extensions.map(\.json))

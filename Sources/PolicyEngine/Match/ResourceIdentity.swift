@@ -1,4 +1,5 @@
 public import JSONValue
+import KubeValues
 
 /// The facts about a resource that match/exclude look at, read once per resource.
 public struct ResourceIdentity: Sendable {
@@ -15,14 +16,7 @@ public struct ResourceIdentity: Sendable {
     /// Reads apiVersion, kind and metadata from a resource. A missing `metadata.name` falls back to
     /// `metadata.generateName`, as Kyverno does.
     public init(_ resource: JSONValue, subresource: String = "") {
-        let apiVersion = resource["apiVersion"]?.stringValue ?? ""
-        if let slash = apiVersion.firstIndex(of: "/") {
-            group = String(apiVersion[..<slash])
-            version = String(apiVersion[apiVersion.index(after: slash)...])
-        } else {
-            group = ""
-            version = apiVersion
-        }
+        (group, version) = APIVersion.split(resource["apiVersion"]?.stringValue ?? "")
         kind = resource["kind"]?.stringValue ?? ""
         self.subresource = subresource
         let metadata = resource["metadata"]

@@ -28,12 +28,9 @@ extension PodSecurityChecks {
             names.append(name(container))
             errors.append(.forbidden(path + ".securityContext.privileged", .bool(true)))
         }
-        guard !names.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "privileged", reason: "privileged",
-            detail: "\(pluralize("container", "containers", names.count)) \(joinQuote(names)) must not set "
-                + "securityContext.privileged=true",
-            errors: errors)
+        return containersResult(
+            names, errors, id: "privileged", reason: "privileged",
+            "must not set securityContext.privileged=true")
     }
 
     static func capabilitiesBaseline(_ pod: PodView) -> PodSecurityCheckResult? {
@@ -48,12 +45,9 @@ extension PodSecurityChecks {
             names.append(name(container))
             errors.append(.forbidden(path + ".securityContext.capabilities.add", .strings(sortedSet(bad))))
         }
-        guard !names.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "capabilities_baseline", reason: "non-default capabilities",
-            detail: "\(pluralize("container", "containers", names.count)) \(joinQuote(names)) must not include "
-                + "\(joinQuote(sortedSet(all))) in securityContext.capabilities.add",
-            errors: errors)
+        return containersResult(
+            names, errors, id: "capabilities_baseline", reason: "non-default capabilities",
+            "must not include \(joinQuote(sortedSet(all))) in securityContext.capabilities.add")
     }
 
     static func hostNamespaces(_ pod: PodView) -> PodSecurityCheckResult? {
@@ -63,9 +57,8 @@ extension PodSecurityChecks {
             data.append("\(key)=true")
             errors.append(.forbidden("spec.\(key)", .bool(true)))
         }
-        guard !data.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "hostNamespaces", reason: "host namespaces", detail: data.joined(separator: ", "), errors: errors)
+        return listResult(
+            data, separator: ", ", id: "hostNamespaces", reason: "host namespaces", errors: errors)
     }
 
     static func hostPathVolumes(_ pod: PodView) -> PodSecurityCheckResult? {
@@ -101,7 +94,7 @@ extension PodSecurityChecks {
         let unique = sortedSet(ports)
         return PodSecurityCheckResult(
             id: "hostPorts", reason: "hostPort",
-            detail: "\(pluralize("container", "containers", names.count)) \(joinQuote(names)) "
+            detail: "\(containerList(names)) "
                 + "\(pluralize("uses", "use", names.count)) \(pluralize("hostPort", "hostPorts", unique.count)) "
                 + unique.joined(separator: ", "),
             errors: errors)
@@ -127,7 +120,7 @@ extension PodSecurityChecks {
         guard !names.isEmpty else { return nil }
         return PodSecurityCheckResult(
             id: "hostProbesAndHostLifecycle", reason: "probe or lifecycle host",
-            detail: "\(pluralize("container", "containers", names.count)) \(joinQuote(names.sorted())) "
+            detail: "\(containerList(names.sorted())) "
                 + "\(pluralize("uses", "use", names.count)) "
                 + "\(pluralize("probe or lifecycle host", "probe or lifecycle hosts", hosts.count)) "
                 + joinQuote(hosts.sorted()),
@@ -146,12 +139,9 @@ extension PodSecurityChecks {
             types.append(value)
             errors.append(.forbidden(path + ".securityContext.procMount", .string(value)))
         }
-        guard !names.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "procMount", reason: "procMount",
-            detail: "\(pluralize("container", "containers", names.count)) \(joinQuote(names)) must not set "
-                + "securityContext.procMount to \(joinQuote(sortedSet(types)))",
-            errors: errors)
+        return containersResult(
+            names, errors, id: "procMount", reason: "procMount",
+            "must not set securityContext.procMount to \(joinQuote(sortedSet(types)))")
     }
 
     static func seLinuxOptions(allowed: Set<String>) -> @Sendable (PodView) -> PodSecurityCheckResult? {
@@ -195,7 +185,7 @@ extension PodSecurityChecks {
                 }
             }
             if !names.isEmpty {
-                setters.append("\(pluralize("container", "containers", names.count)) \(joinQuote(names))")
+                setters.append(containerList(names))
             }
             guard !setters.isEmpty else { return nil }
             var data: [String] = []
@@ -233,34 +223,40 @@ extension PodSecurityChecks {
             errors: bad.map(\.1))
     }
 
-    static func seccompBaseline(_ pod: PodView) -> PodSecurityCheckResult? {
+    /// The `securityContext.<profile>.type` values of the pod and its containers that `allowed` refuses:
+    /// who sets them (`pod`, `containers "a", "b"`), the values, and a field error for each.
+    static func forbiddenProfileTypes(
+        _ pod: PodView, _ profile: String, allowed: (String) -> Bool
+    ) -> (setters: [String], values: [String], errors: [FieldError]) {
         var setters: [String] = []
         var errors: [FieldError] = []
         var values: [String] = []
-        if let profile = present(pod.podSecurityContext?["seccompProfile"]) {
-            let type = profile["type"]?.stringValue ?? ""
-            if !validSeccomp(type) {
+        if let settings = present(pod.podSecurityContext?[profile]) {
+            let type = settings["type"]?.stringValue ?? ""
+            if !allowed(type) {
                 setters.append("pod")
                 values.append(type)
-                errors.append(.forbidden("spec.securityContext.seccompProfile.type", .string(type)))
+                errors.append(.forbidden("spec.securityContext.\(profile).type", .string(type)))
             }
         }
         var names: [String] = []
         for (container, path) in pod.containers {
-            guard let profile = present(securityContext(container)?["seccompProfile"]) else { continue }
-            let type = profile["type"]?.stringValue ?? ""
-            guard !validSeccomp(type) else { continue }
+            guard let settings = present(securityContext(container)?[profile]) else { continue }
+            let type = settings["type"]?.stringValue ?? ""
+            guard !allowed(type) else { continue }
             names.append(name(container))
             values.append(type)
-            errors.append(.forbidden(path + ".securityContext.seccompProfile.type", .string(type)))
+            errors.append(.forbidden(path + ".securityContext.\(profile).type", .string(type)))
         }
-        if !names.isEmpty { setters.append("\(pluralize("container", "containers", names.count)) \(joinQuote(names))") }
-        guard !setters.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "seccompProfile_baseline", reason: "seccompProfile",
-            detail: "\(setters.joined(separator: " and ")) must not set securityContext.seccompProfile.type to "
-                + joinQuote(sortedSet(values)),
-            errors: errors)
+        if !names.isEmpty { setters.append(containerList(names)) }
+        return (setters, values, errors)
+    }
+
+    static func seccompBaseline(_ pod: PodView) -> PodSecurityCheckResult? {
+        let (setters, values, errors) = forbiddenProfileTypes(pod, "seccompProfile", allowed: validSeccomp)
+        return settersResult(
+            setters, errors, id: "seccompProfile_baseline", reason: "seccompProfile",
+            "must not set securityContext.seccompProfile.type to \(joinQuote(sortedSet(values)))")
     }
 
     static func validSeccomp(_ type: String) -> Bool { type == "Localhost" || type == "RuntimeDefault" }
@@ -275,9 +271,8 @@ extension PodSecurityChecks {
                 names.append(sysctlName)
                 errors.append(.forbidden("spec.securityContext.sysctls[\(index)].name", .string(sysctlName)))
             }
-            guard !names.isEmpty else { return nil }
-            return PodSecurityCheckResult(
-                id: "sysctls", reason: "forbidden sysctls", detail: names.joined(separator: ", "), errors: errors)
+            return listResult(
+                names, separator: ", ", id: "sysctls", reason: "forbidden sysctls", errors: errors)
         }
     }
 
@@ -296,41 +291,19 @@ extension PodSecurityChecks {
             errors.append(.forbidden("spec.securityContext.windowsOptions.hostProcess", .bool(true)))
         }
         if !names.isEmpty {
-            setters.append("\(pluralize("container", "containers", names.count)) \(joinQuote(names))")
+            setters.append(containerList(names))
             errors += containerErrors
         }
-        guard !setters.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "windowsHostProcess", reason: "hostProcess",
-            detail:
-                "\(setters.joined(separator: " and ")) must not set securityContext.windowsOptions.hostProcess=true",
-            errors: errors)
+        return settersResult(
+            setters, errors, id: "windowsHostProcess", reason: "hostProcess",
+            "must not set securityContext.windowsOptions.hostProcess=true")
     }
 
     static func appArmorProfile(_ pod: PodView) -> PodSecurityCheckResult? {
-        func allowedType(_ type: String) -> Bool { type == "RuntimeDefault" || type == "Localhost" }
-        var setters: [String] = []
-        var errors: [FieldError] = []
-        var values: [String] = []
-        if let profile = present(pod.podSecurityContext?["appArmorProfile"]) {
-            let type = profile["type"]?.stringValue ?? ""
-            if !allowedType(type) {
-                setters.append("pod")
-                values.append(type)
-                errors.append(.forbidden("spec.securityContext.appArmorProfile.type", .string(type)))
-            }
+        let profiles = forbiddenProfileTypes(pod, "appArmorProfile") { type in
+            type == "RuntimeDefault" || type == "Localhost"
         }
-        var names: [String] = []
-        for (container, path) in pod.containers {
-            guard let profile = present(securityContext(container)?["appArmorProfile"]) else { continue }
-            let type = profile["type"]?.stringValue ?? ""
-            guard !allowedType(type) else { continue }
-            names.append(name(container))
-            values.append(type)
-            errors.append(.forbidden(path + ".securityContext.appArmorProfile.type", .string(type)))
-        }
-        if !names.isEmpty { setters.append("\(pluralize("container", "containers", names.count)) \(joinQuote(names))") }
-        var valueList = sortedSet(values)
+        var (setters, errors, valueList) = (profiles.setters, profiles.errors, sortedSet(profiles.values))
         var annotations: [(String, FieldError)] = []
         let prefix = "container.apparmor.security.beta.kubernetes.io/"
         for (key, value) in pod.metadata["annotations"]?.objectValue ?? [:] where key.hasPrefix(prefix) {

@@ -40,12 +40,9 @@ extension PodSecurityChecks {
                     break
                 }
             }
-            guard !names.isEmpty else { return nil }
-            return PodSecurityCheckResult(
-                id: "allowPrivilegeEscalation", reason: "allowPrivilegeEscalation != false",
-                detail: "\(pluralize("container", "containers", names.count)) \(joinQuote(names)) must set "
-                    + "securityContext.allowPrivilegeEscalation=false",
-                errors: errors)
+            return containersResult(
+                names, errors, id: "allowPrivilegeEscalation", reason: "allowPrivilegeEscalation != false",
+                "must set securityContext.allowPrivilegeEscalation=false")
         }
     }
 
@@ -81,18 +78,17 @@ extension PodSecurityChecks {
             var details: [String] = []
             if !missingDrop.isEmpty {
                 details.append(
-                    "\(pluralize("container", "containers", missingDrop.count)) \(joinQuote(missingDrop)) must set "
+                    "\(containerList(missingDrop)) must set "
                         + "securityContext.capabilities.drop=[\"ALL\"]")
             }
             if !adding.isEmpty {
                 details.append(
-                    "\(pluralize("container", "containers", adding.count)) \(joinQuote(adding)) must not include "
+                    "\(containerList(adding)) must not include "
                         + "\(joinQuote(sortedSet(forbiddenCapabilities))) in securityContext.capabilities.add")
             }
-            guard !details.isEmpty else { return nil }
-            return PodSecurityCheckResult(
-                id: "capabilities_restricted", reason: "unrestricted capabilities",
-                detail: details.joined(separator: "; "), errors: missingDropErrors + addingErrors)
+            return listResult(
+                details, separator: "; ", id: "capabilities_restricted", reason: "unrestricted capabilities",
+                errors: missingDropErrors + addingErrors)
         }
     }
 
@@ -148,7 +144,7 @@ extension PodSecurityChecks {
             }
         }
         if !explicit.isEmpty {
-            setters.append("\(pluralize("container", "containers", explicit.count)) \(joinQuote(explicit))")
+            setters.append(containerList(explicit))
         }
         var details: [String] = []
         if !setters.isEmpty {
@@ -156,12 +152,11 @@ extension PodSecurityChecks {
         }
         if !implicit.isEmpty {
             details.append(
-                "pod or \(pluralize("container", "containers", implicit.count)) \(joinQuote(implicit)) must set "
+                "pod or \(containerList(implicit)) must set "
                     + "securityContext.runAsNonRoot=true")
         }
-        guard !details.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "runAsNonRoot", reason: "runAsNonRoot != true", detail: details.joined(separator: "\n"),
+        return listResult(
+            details, separator: "\n", id: "runAsNonRoot", reason: "runAsNonRoot != true",
             errors: setterErrors + implicitErrors)
     }
 
@@ -177,11 +172,10 @@ extension PodSecurityChecks {
             names.append(name(container))
             errors.append(.forbidden(path + ".securityContext.runAsUser", .int(0)))
         }
-        if !names.isEmpty { setters.append("\(pluralize("container", "containers", names.count)) \(joinQuote(names))") }
-        guard !setters.isEmpty else { return nil }
-        return PodSecurityCheckResult(
-            id: "runAsUser", reason: "runAsUser=0",
-            detail: "\(setters.joined(separator: " and ")) must not set runAsUser=0", errors: errors)
+        if !names.isEmpty { setters.append(containerList(names)) }
+        return settersResult(
+            setters, errors, id: "runAsUser", reason: "runAsUser=0",
+            "must not set runAsUser=0")
     }
 
     static func seccompRestricted(windowsExempt: Bool) -> @Sendable (PodView) -> PodSecurityCheckResult? {
@@ -219,20 +213,19 @@ extension PodSecurityChecks {
                 }
             }
             if !explicit.isEmpty {
-                setters.append("\(pluralize("container", "containers", explicit.count)) \(joinQuote(explicit))")
+                setters.append(containerList(explicit))
             }
-            if !setters.isEmpty {
-                return PodSecurityCheckResult(
-                    id: "seccompProfile_restricted", reason: "seccompProfile",
-                    detail: "\(setters.joined(separator: " and ")) must not set securityContext.seccompProfile.type to "
-                        + joinQuote(sortedSet(values)),
-                    errors: errors)
+            if let refused = settersResult(
+                setters, errors, id: "seccompProfile_restricted", reason: "seccompProfile",
+                "must not set securityContext.seccompProfile.type to \(joinQuote(sortedSet(values)))")
+            {
+                return refused
             }
             guard !implicit.isEmpty else { return nil }
             return PodSecurityCheckResult(
                 id: "seccompProfile_restricted", reason: "seccompProfile",
                 detail:
-                    "pod or \(pluralize("container", "containers", implicit.count)) \(joinQuote(implicit)) must set "
+                    "pod or \(containerList(implicit)) must set "
                     + "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"",
                 errors: implicitErrors)
         }

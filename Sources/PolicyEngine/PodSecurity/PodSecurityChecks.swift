@@ -106,6 +106,40 @@ enum PodSecurityChecks {
         items.isEmpty ? "" : "\"" + items.joined(separator: "\", \"") + "\""
     }
 
+    /// The result for the containers `names` refused with `errors`, nil when there are none: its detail is
+    /// ``containerList(_:)`` followed by `requirement` (`must not set securityContext.privileged=true`).
+    static func containersResult(
+        _ names: [String], _ errors: [PodSecurityFieldError], id: String, reason: String, _ requirement: String
+    ) -> PodSecurityCheckResult? {
+        guard !names.isEmpty else { return nil }
+        return PodSecurityCheckResult(
+            id: id, reason: reason, detail: "\(containerList(names)) \(requirement)", errors: errors)
+    }
+
+    /// The result whose detail lists `parts` joined by `separator`; nil when there are none.
+    static func listResult(
+        _ parts: [String], separator: String, id: String, reason: String, errors: [PodSecurityFieldError]
+    ) -> PodSecurityCheckResult? {
+        guard !parts.isEmpty else { return nil }
+        return PodSecurityCheckResult(
+            id: id, reason: reason, detail: parts.joined(separator: separator), errors: errors)
+    }
+
+    /// The result for what sets a forbidden value (`setters`: `pod`, ``containerList(_:)``), nil when nothing
+    /// does: its detail is the setters joined by ` and ` followed by `requirement`.
+    static func settersResult(
+        _ setters: [String], _ errors: [PodSecurityFieldError], id: String, reason: String, _ requirement: String
+    ) -> PodSecurityCheckResult? {
+        guard !setters.isEmpty else { return nil }
+        return PodSecurityCheckResult(
+            id: id, reason: reason, detail: "\(setters.joined(separator: " and ")) \(requirement)", errors: errors)
+    }
+
+    /// `container "a"` or `containers "a", "b"`, as the checks name the containers they refuse.
+    static func containerList(_ names: [String]) -> String {
+        "\(pluralize("container", "containers", names.count)) \(joinQuote(names))"
+    }
+
     static func pluralize(_ singular: String, _ plural: String, _ count: Int) -> String {
         count == 1 ? singular : plural
     }

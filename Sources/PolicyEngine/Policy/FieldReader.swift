@@ -53,10 +53,17 @@ struct FieldReader {
         return elements.enumerated().map { FieldReader($1, path: "\(path)[\($0)]") }
     }
 
-    func strings() throws(PolicyDecodingError) -> [String] {
-        var result: [String] = []
-        for element in try array() { result.append(try element.string()) }
+    /// Each element of the list this reader points at, decoded with `decode`.
+    func map<Element>(
+        _ decode: (FieldReader) throws(PolicyDecodingError) -> Element
+    ) throws(PolicyDecodingError) -> [Element] {
+        var result: [Element] = []
+        for element in try array() { result.append(try decode(element)) }
         return result
+    }
+
+    func strings() throws(PolicyDecodingError) -> [String] {
+        try map { element throws(PolicyDecodingError) in try element.string() }
     }
 
     /// A map of string values (labels, annotations, reportProperties).
@@ -79,6 +86,27 @@ struct FieldReader {
 
     func optionalStrings(_ key: String) throws(PolicyDecodingError) -> [String] {
         try optional(key)?.strings() ?? []
+    }
+
+    /// Member `key`, a string that `parse` turns into one of a fixed set of values (an enum's spellings);
+    /// nil when the member is missing or null.
+    /// - Throws: when the member is not a string or not one of the spellings, named by `expected`
+    ///   (`must be Fail or Ignore, found "x"`).
+    func optionalChoice<Value>(
+        _ key: String, _ expected: String, _ parse: (String) -> Value?
+    ) throws(PolicyDecodingError) -> Value? {
+        guard let reader = try optional(key) else { return nil }
+        let text = try reader.string()
+        guard let value = parse(text) else { throw reader.error("must be \(expected), found \"\(text)\"") }
+        return value
+    }
+
+    /// ``optionalChoice(_:_:_:)`` for a member that must be present.
+    func requiredChoice<Value>(
+        _ key: String, _ expected: String, _ parse: (String) -> Value?
+    ) throws(PolicyDecodingError) -> Value {
+        guard let value = try optionalChoice(key, expected, parse) else { throw error("is required", at: key) }
+        return value
     }
 
     func has(_ key: String) -> Bool {

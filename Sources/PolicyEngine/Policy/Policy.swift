@@ -84,6 +84,9 @@ public enum FailureAction: String, Sendable, Hashable {
     case audit = "Audit"
     case enforce = "Enforce"
 
+    /// The accepted spellings, as decoding errors name them.
+    static let spellings = "Audit or Enforce"
+
     /// Parses Kyverno's accepted spellings (`audit`/`Audit`, `enforce`/`Enforce`).
     init?(spelling: String) {
         switch spelling {

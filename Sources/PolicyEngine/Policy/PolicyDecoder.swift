@@ -33,66 +33,30 @@ public enum PolicyDecoder {
     ///
     /// - Throws: ``PolicyDecodingError`` naming the document and the field path of the first problem.
     public static func decode(_ document: JSONValue, index: Int? = nil) throws(PolicyDecodingError) -> Policy {
-        let name = document["metadata"]?["name"]?.stringValue
-        do {
-            return try decodeUnlabelled(document)
-        } catch {
-            var labelled = error
-            labelled.documentName = name
-            labelled.documentIndex = index
-            throw labelled
+        try PolicyDecodingError.labelling(document, index: index) { () throws(PolicyDecodingError) in
+            let root = FieldReader(document)
+            let header = try PolicyDocumentHeader(
+                root, apiVersions: supportedAPIVersions,
+                versionsHint: " (Vigil reads kyverno.io/v1 and kyverno.io/v2beta1)", kind: Policy.Kind.init(rawValue:))
+            let namespace = try header.metadata.optionalString("namespace")
+            let annotations = try header.annotations()
+            let labels = try header.labels()
+            let resourceVersion = try header.resourceVersion()
+            return Policy(
+                kind: header.kind, apiVersion: header.apiVersion, name: header.name,
+                namespace: header.kind == .policy ? (namespace ?? "default") : nil, annotations: annotations,
+                labels: labels, resourceVersion: resourceVersion, spec: try decodeSpec(try root.required("spec")),
+                document: document)
         }
-    }
-
-    private static func decodeUnlabelled(_ document: JSONValue) throws(PolicyDecodingError) -> Policy {
-        let root = FieldReader(document)
-        let apiVersion = try root.required("apiVersion").string()
-        guard supportedAPIVersions.contains(apiVersion) else {
-            throw root.error(
-                "unsupported: \(apiVersion) (Vigil reads kyverno.io/v1 and kyverno.io/v2beta1)", at: "apiVersion")
-        }
-        let kindText = try root.required("kind").string()
-        guard let kind = Policy.Kind(rawValue: kindText) else {
-            throw root.error("unsupported: kind \(kindText)", at: "kind")
-        }
-        let metadata = try root.required("metadata")
-        let name = try metadata.required("name").string()
-        guard !name.isEmpty else { throw metadata.error("must not be empty", at: "name") }
-        let namespace = try metadata.optionalString("namespace")
-        let annotations = try metadata.optional("annotations")?.stringMap() ?? [:]
-        let labels = try metadata.optional("labels")?.stringMap() ?? [:]
-        let resourceVersion = try metadata.optionalString("resourceVersion")
-        let spec = try decodeSpec(try root.required("spec"))
-        return Policy(
-            kind: kind, apiVersion: apiVersion, name: name, namespace: kind == .policy ? (namespace ?? "default") : nil,
-            annotations: annotations, labels: labels, resourceVersion: resourceVersion, spec: spec, document: document)
     }
 
     static func decodeSpec(_ spec: FieldReader) throws(PolicyDecodingError) -> PolicySpec {
-        var action = FailureAction.audit
-        if let reader = try spec.optional("validationFailureAction") {
-            let text = try reader.string()
-            guard let parsed = FailureAction(spelling: text) else {
-                throw reader.error("must be Audit or Enforce, found \"\(text)\"")
-            }
-            action = parsed
-        }
-        var failurePolicy = FailurePolicy.fail
-        if let reader = try spec.optional("failurePolicy") {
-            let text = try reader.string()
-            guard let parsed = FailurePolicy(rawValue: text) else {
-                throw reader.error("must be Fail or Ignore, found \"\(text)\"")
-            }
-            failurePolicy = parsed
-        }
-        var applyRules = ApplyRules.all
-        if let reader = try spec.optional("applyRules") {
-            let text = try reader.string()
-            guard let parsed = ApplyRules(rawValue: text) else {
-                throw reader.error("must be All or One, found \"\(text)\"")
-            }
-            applyRules = parsed
-        }
+        let action =
+            try spec.optionalChoice("validationFailureAction", FailureAction.spellings, FailureAction.init(spelling:))
+            ?? .audit
+        let failurePolicy =
+            try spec.optionalChoice("failurePolicy", "Fail or Ignore", FailurePolicy.init(rawValue:)) ?? .fail
+        let applyRules = try spec.optionalChoice("applyRules", "All or One", ApplyRules.init(rawValue:)) ?? .all
         let rulesReader = try spec.required("rules")
         var rules: [Rule] = []
         var names: Set<String> = []
@@ -116,11 +80,8 @@ public enum PolicyDecoder {
         guard let reader else { return [] }
         var overrides: [FailureActionOverride] = []
         for entry in try reader.array() {
-            let actionReader = try entry.required("action")
-            let text = try actionReader.string()
-            guard let action = FailureAction(spelling: text) else {
-                throw actionReader.error("must be Audit or Enforce, found \"\(text)\"")
-            }
+            let action = try entry.requiredChoice(
+                "action", FailureAction.spellings, FailureAction.init(spelling:))
             overrides.append(
                 FailureActionOverride(
                     action: action, namespaces: try entry.optionalStrings("namespaces"),

@@ -57,43 +57,29 @@ enum RuleDecoder {
 
     static func decodeValidation(_ reader: FieldReader) throws(PolicyDecodingError) -> Validation {
         try rejectUnknownFields(reader, validateFields)
-        var failureAction: FailureAction?
-        if let actionReader = try reader.optional("failureAction") {
-            let text = try actionReader.string()
-            guard let action = FailureAction(spelling: text) else {
-                throw actionReader.error("must be Audit or Enforce, found \"\(text)\"")
-            }
-            failureAction = action
-        }
         var validation = Validation(
-            message: try reader.optionalString("message"), failureAction: failureAction,
+            message: try reader.optionalString("message"),
+            failureAction: try reader.optionalChoice(
+                "failureAction", FailureAction.spellings, FailureAction.init(spelling:)),
             failureActionOverrides: try PolicyDecoder.decodeOverrides(reader.optional("failureActionOverrides")),
             allowExistingViolations: try reader.optionalBool("allowExistingViolations") ?? true)
         var kinds: [String] = []
-        if let pattern = try reader.optional("pattern") {
-            kinds.append("pattern")
-            validation.pattern = pattern.value
+        /// Member `key` decoded with `decode` when present; each present member is one validation kind.
+        func kind<Value>(
+            _ key: String, _ decode: (FieldReader) throws(PolicyDecodingError) -> Value
+        ) throws(PolicyDecodingError) -> Value? {
+            guard let member = try reader.optional(key) else { return nil }
+            kinds.append(key)
+            return try decode(member)
         }
-        if let anyPattern = try reader.optional("anyPattern") {
-            kinds.append("anyPattern")
-            validation.anyPattern = try anyPattern.array().map(\.value)
+        validation.pattern = try kind("pattern") { $0.value }
+        validation.anyPattern = try kind("anyPattern") { member throws(PolicyDecodingError) in
+            try member.array().map(\.value)
         }
-        if let deny = try reader.optional("deny") {
-            kinds.append("deny")
-            validation.deny = try decodeDeny(deny)
-        }
-        if let forEach = try reader.optional("foreach") {
-            kinds.append("foreach")
-            validation.forEach = try decodeForEach(forEach)
-        }
-        if let podSecurity = try reader.optional("podSecurity") {
-            kinds.append("podSecurity")
-            validation.podSecurity = try decodePodSecurity(podSecurity)
-        }
-        if let cel = try reader.optional("cel") {
-            kinds.append("cel")
-            validation.cel = try decodeCEL(cel)
-        }
+        validation.deny = try kind("deny", decodeDeny)
+        validation.forEach = try kind("foreach", decodeForEach)
+        validation.podSecurity = try kind("podSecurity", decodePodSecurity)
+        validation.cel = try kind("cel", decodeCEL)
         for unsupported in ["manifests", "assert"] where reader.has(unsupported) {
             kinds.append(unsupported)
             validation.unsupported = "validate.\(unsupported)"

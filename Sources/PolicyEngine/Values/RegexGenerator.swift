@@ -134,25 +134,10 @@ public struct RegexGenerator {
             case "+": result = (1, RegexGenerator.unboundedRepeatLimit)
             case "?": result = (0, 1)
             case "{":
-                var position = index + 1
-                func number() -> Int? {
-                    let start = position
-                    var value = 0
-                    while position < scalars.count, let digit = scalars[position].digitValue {
-                        value = min(value * 10 + digit, 1000)
-                        position += 1
-                    }
-                    return position > start ? value : nil
-                }
-                guard let minimum = number() else { return nil }
-                var maximum = minimum
-                if position < scalars.count, scalars[position] == "," {
-                    position += 1
-                    maximum = number() ?? max(minimum, minimum + RegexGenerator.unboundedRepeatLimit)
-                }
-                guard position < scalars.count, scalars[position] == "}" else { return nil }
-                index = position
-                result = (minimum, maximum)
+                guard let counted = CountedRepeat(scalars, at: index, limit: 1000) else { return nil }
+                index += counted.length - 1
+                let minimum = counted.minimum
+                result = (minimum, counted.maximum ?? max(minimum, minimum + RegexGenerator.unboundedRepeatLimit))
             default: return nil
             }
             index += 1
