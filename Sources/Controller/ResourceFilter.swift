@@ -19,23 +19,21 @@ public struct ResourceFilter: Sendable, Hashable, CustomStringConvertible {
     /// Parses Kyverno's notation: `[Event,*,*] [*/*,kube-system,*]` (brackets, optionally separated by
     /// spaces or commas). Missing parts are `*`.
     ///
-    /// - Throws: ``ControllerConfigurationError`` for text outside brackets or an empty kind.
-    public static func parseList(_ text: String) throws(ControllerConfigurationError) -> [ResourceFilter] {
+    /// - Throws: ``ResourceFilterError`` for text outside brackets or an empty kind.
+    public static func parseList(_ text: String) throws(ResourceFilterError) -> [ResourceFilter] {
         var filters: [ResourceFilter] = []
         var rest = Substring(text)
         while true {
             rest = rest.drop(while: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" })
             guard !rest.isEmpty else { return filters }
             guard rest.first == "[", let close = rest.firstIndex(of: "]") else {
-                throw ControllerConfigurationError(
-                    flag: "--resource-filters", message: "expected [Kind,Namespace,Name] at \"\(rest.prefix(40))\"")
+                throw ResourceFilterError(message: "expected [Kind,Namespace,Name] at \"\(rest.prefix(40))\"")
             }
             let parts = rest[rest.index(after: rest.startIndex)..<close].split(
                 separator: ",", omittingEmptySubsequences: false
             ).map { $0.trimmingSpaces() }
             guard let kindPart = parts.first, !kindPart.isEmpty, parts.count <= 3 else {
-                throw ControllerConfigurationError(
-                    flag: "--resource-filters", message: "invalid filter \"\(rest[...close])\"")
+                throw ResourceFilterError(message: "invalid filter \"\(rest[...close])\"")
             }
             let kindPieces = kindPart.split(separator: "/", maxSplits: 1).map(String.init)
             filters.append(
@@ -67,4 +65,11 @@ extension Substring {
         while text.last == " " { text.removeLast() }
         return String(text)
     }
+}
+
+/// `--resource-filters` text that cannot be parsed; the message quotes the offending part.
+public struct ResourceFilterError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public var description: String { "--resource-filters: \(message)" }
 }

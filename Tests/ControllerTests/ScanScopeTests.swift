@@ -8,8 +8,8 @@ struct ScanScopeTests {
         let filters = try ResourceFilter.parseList("[Event,*,*] [*/*,kube-system,*],[Node/?*,*,*][Pod,team-?,web-*]")
         #expect(
             filters.map(\.description) == ["[Event,*,*]", "[*/*,kube-system,*]", "[Node/?*,*,*]", "[Pod,team-?,web-*]"])
-        #expect(throws: ControllerConfigurationError.self) { try ResourceFilter.parseList("Event,*,*") }
-        #expect(throws: ControllerConfigurationError.self) { try ResourceFilter.parseList("[,a,b]") }
+        #expect(throws: ResourceFilterError.self) { try ResourceFilter.parseList("Event,*,*") }
+        #expect(throws: ResourceFilterError.self) { try ResourceFilter.parseList("[,a,b]") }
         #expect(try ResourceFilter.parseList("") == [])
     }
 

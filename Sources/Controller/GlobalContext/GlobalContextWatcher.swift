@@ -43,8 +43,7 @@ final class GlobalContextWatcher: Sendable {
         var attempted: Set<String> = []
         var statistics = Statistics()
         /// Those waiting in ``waitForInitialLoads()``, woken to check again on every change.
-        var loadWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
-        var nextWaiter: UInt64 = 0
+        var loadWaiters: [Latch] = []
 
         /// Whether every entry the informer listed has finished its first load.
         var loadsAttempted: Bool { running.keys.allSatisfy { attempted.contains($0) } }
@@ -87,26 +86,16 @@ final class GlobalContextWatcher: Sendable {
     func waitForInitialLoads() async {
         // The informer has delivered (and this watcher applied) its first list once it reports synced.
         await informer.waitUntilSynced()
-        let id = state.withLock { state in
-            defer { state.nextWaiter += 1 }
-            return state.nextWaiter
-        }
         while !Task.isCancelled {
-            let done = await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    // Checked under the lock every change takes: a change after the check wakes this waiter.
-                    let now = state.withLock { state in
-                        if state.loadsAttempted || Task.isCancelled { return true }
-                        state.loadWaiters[id] = continuation
-                        return false
-                    }
-                    if now { continuation.resume() }
-                }
-                return state.withLock { $0.loadsAttempted }
-            } onCancel: {
-                state.withLock { $0.loadWaiters.removeValue(forKey: id) }?.resume()
+            // Checked under the lock every change takes: a change after the check wakes this waiter.
+            let wake = Latch()
+            let done = state.withLock { state in
+                if state.loadsAttempted { return true }
+                state.loadWaiters.append(wake)
+                return false
             }
             if done { return }
+            await wake.wait()
         }
     }
 
@@ -114,10 +103,10 @@ final class GlobalContextWatcher: Sendable {
     private func changeState<T>(_ body: (inout State) -> T) -> T {
         let (result, waiters) = state.withLock { state in
             let result = body(&state)
-            defer { state.loadWaiters = [:] }
-            return (result, Array(state.loadWaiters.values))
+            defer { state.loadWaiters = [] }
+            return (result, state.loadWaiters)
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.fire() }
         return result
     }
 
