@@ -32,9 +32,10 @@ final class GlobalContextWatcher: Sendable {
         var lists = 0
     }
 
+    /// An entry's loader: its spec (nil when invalid) and the latch that stops it.
     private struct Running: Sendable {
         var spec: GlobalContextEntrySpec?
-        var task: Task<Void, Never>?
+        var stop = Latch()
     }
 
     private struct State: Sendable {
@@ -59,6 +60,9 @@ final class GlobalContextWatcher: Sendable {
     private let state = Mutex(State())
     /// The informer of the entries themselves.
     private let informer: Informer
+    /// Loaders to start, run by ``run()`` as child tasks.
+    private let loaders: AsyncStream<(name: String, spec: GlobalContextEntrySpec, stop: Latch)>
+    private let loaderContinuation: AsyncStream<(name: String, spec: GlobalContextEntrySpec, stop: Latch)>.Continuation
 
     init(
         client: KubeClient, store: GlobalContextStore, services: ServiceCallClient?, settings: Settings,
@@ -70,6 +74,7 @@ final class GlobalContextWatcher: Sendable {
         self.settings = settings
         self.logger = logger
         self.changed = changed
+        (loaders, loaderContinuation) = AsyncStream.makeStream()
         informer = Informer(
             client: client,
             configuration: Informer.Configuration(
@@ -110,16 +115,20 @@ final class GlobalContextWatcher: Sendable {
         return result
     }
 
-    /// Watches the entries until cancelled; stops every entry's loader when it returns.
+    /// Watches the entries until cancelled, each entry's loader a child task; stops them all when it returns.
     func run() async throws {
         defer {
-            let tasks = changeState { state in
-                defer { state.running = [:] }
-                return state.running.values.compactMap(\.task)
-            }
-            for task in tasks { task.cancel() }
+            loaderContinuation.finish()
+            changeState { $0.running = [:] }
         }
-        try await informer.run { event in self.handle(event) }
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.informer.run { event in self.handle(event) } }
+            for await loader in loaders {
+                group.addTask {
+                    _ = await loader.stop.unlessFired { await self.load(name: loader.name, spec: loader.spec) }
+                }
+            }
+        }
     }
 
     private func handle(_ event: InformerEvent) {
@@ -128,11 +137,11 @@ final class GlobalContextWatcher: Sendable {
             guard let name = object[path: "metadata", "name"]?.stringValue else { return }
             apply(object, name: name)
         case .deleted(let identity, _):
-            let task = changeState { state in
+            let old = changeState { state in
                 state.attempted.remove(identity.name)
-                return state.running.removeValue(forKey: identity.name)?.task
+                return state.running.removeValue(forKey: identity.name)
             }
-            task?.cancel()
+            old?.stop.fire()
             store.remove(identity.name)
             logger.info("global context entry removed", metadata: ["entry": "\(identity.name)"])
             changed(identity.name, false)
@@ -148,9 +157,9 @@ final class GlobalContextWatcher: Sendable {
         } catch {
             let old = changeState { state in
                 state.attempted.insert(name)
-                return state.running.updateValue(Running(spec: nil, task: nil), forKey: name)?.task
+                return state.running.updateValue(Running(spec: nil), forKey: name)
             }
-            old?.cancel()
+            old?.stop.fire()
             store.declare(name, projections: [])
             store.fail(name, reason: error.message)
             logger.error("invalid global context entry", metadata: ["entry": "\(name)", "error": "\(error.message)"])
@@ -160,12 +169,13 @@ final class GlobalContextWatcher: Sendable {
         let unchanged = state.withLock { $0.running[name]?.spec == spec }
         guard !unchanged else { return }
         store.declare(name, projections: spec.projections.map { ($0.name, $0.jmesPath) })
-        let task = Task { await self.load(name: name, spec: spec) }
+        let loader = Running(spec: spec)
         let old = changeState { state in
             state.attempted.remove(name)
-            return state.running.updateValue(Running(spec: spec, task: task), forKey: name)?.task
+            return state.running.updateValue(loader, forKey: name)
         }
-        old?.cancel()
+        old?.stop.fire()
+        loaderContinuation.yield((name, spec, loader.stop))
         logger.info("global context entry loading", metadata: ["entry": "\(name)"])
         changed(name, false)
     }
