@@ -6,9 +6,9 @@ import Testing
 /// Runs Kubernetes-style expressions over the same objects through Vigil's CEL and the cel-go oracle
 /// (`../shared/peers`, cel-go with Kubernetes' environment, `-env k8s`, and Kyverno's, `-env kyverno`) and
 /// requires the same outcome: the same value and type name, or an error on both sides (a compile error
-/// counts as an error). Skipped (with a message) where the oracle is absent. The expressions are in
-/// `DifferentialTests+Expressions.swift`; they avoid what only cel-go's static type checker refuses
-/// (`1 == 1.0`), except homogeneous aggregate literals, which Vigil checks too.
+/// counts as an error), and the same runtime cost (Kubernetes' units). Skipped (with a message) where the
+/// oracle is absent. The expressions are in `DifferentialTests+Expressions.swift`; compile-time type errors
+/// are compared in ``CheckerTests``.
 struct DifferentialTests {
     static let peers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("../shared/peers").standardized

@@ -80,9 +80,7 @@ extension CELCompiler {
             let extra = relativeCost(arguments[0])
             let qualifier = isAttribute(arguments[1]) ? 0 : 1
             return { frame in
-                let l = left(frame)
-                if case .error = l { return l }
-                let r = right(frame)
+                let (l, r) = CELDispatch.operands(frame, left, right)
                 if case .error = r { return r }
                 frame.charge(extra)
                 let result = binary(l, r)
@@ -100,17 +98,13 @@ extension CELCompiler {
         case .fixed(let amount):
             return { frame in
                 frame.charge(amount)
-                let l = left(frame)
-                if case .error = l { return l }
-                let r = right(frame)
+                let (l, r) = CELDispatch.operands(frame, left, right)
                 if case .error = r { return r }
                 return binary(l, r)
             }
         case .computed(let amount):
             return { frame in
-                let l = left(frame)
-                if case .error = l { return l }
-                let r = right(frame)
+                let (l, r) = CELDispatch.operands(frame, left, right)
                 if case .error = r { return r }
                 frame.charge(amount(l, r))
                 return binary(l, r)
@@ -197,6 +191,16 @@ extension CELCompiler {
 
 /// Runtime overload selection by the kinds of the argument values.
 enum CELDispatch {
+    /// Evaluates two operands in order; when the first is an error the second is not evaluated and both are
+    /// that error (so one check of the second finds any error).
+    @inline(__always) static func operands(
+        _ frame: CELFrame, _ left: CELEval, _ right: CELEval
+    ) -> (CELValue, CELValue) {
+        let l = left(frame)
+        if case .error = l { return (l, l) }
+        return (l, right(frame))
+    }
+
     struct UnaryCandidate {
         let kind: CELKind
         let code: @Sendable (CELValue) -> CELValue
@@ -234,9 +238,7 @@ enum CELDispatch {
                 let kind2 = kinds[1]
                 return { frame in
                     frame.charge(amount)
-                    let a = first(frame)
-                    if case .error = a { return a }
-                    let b = second(frame)
+                    let (a, b) = operands(frame, first, second)
                     if case .error = b { return b }
                     guard kind1.matches(a), kind2.matches(b) else { return .error(.noMatchingOverload(function)) }
                     return code(a, b)
@@ -275,9 +277,7 @@ enum CELDispatch {
             let second = arguments[1].eval
             return { frame in
                 frame.charge(amount)
-                let a = first(frame)
-                if case .error = a { return a }
-                let b = second(frame)
+                let (a, b) = operands(frame, first, second)
                 if case .error = b { return b }
                 for candidate in binary where candidate.first.matches(a) && candidate.second.matches(b) {
                     return candidate.code(a, b)

@@ -35,23 +35,15 @@ extension CELCompiler {
     /// The operators checked by their own rules rather than by ``operatorOverloads(_:)``.
     static let checkedOperators: Set<String> = ["_==_", "_!=_", "_?_:_", "_&&_", "_||_"]
 
+    static let kinds: [CELType: CELKind] = [
+        .null: .null, .bool: .bool, .int: .int, .uint: .uint, .double: .double, .string: .string, .bytes: .bytes,
+        .timestamp: .timestamp, .duration: .duration, .type: .type, .list: .list, .map: .map,
+    ]
+
     /// The kind a static type pins down, nil for `dyn` and types the inference does not follow.
     static func kind(_ type: CELStaticType?) -> CELKind? {
         switch type {
-        case .named(let name)?:
-            switch name {
-            case "bool": .bool
-            case "int": .int
-            case "uint": .uint
-            case "double": .double
-            case "string": .string
-            case "bytes": .bytes
-            case "null_type": .null
-            case "type": .type
-            case "google.protobuf.Timestamp": .timestamp
-            case "google.protobuf.Duration": .duration
-            default: nil
-            }
+        case .named(let name)?: CELType.named(name).flatMap { kinds[$0] }
         case .list?: .list
         case .map?: .map
         default: nil

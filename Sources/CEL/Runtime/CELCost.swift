@@ -41,11 +41,21 @@ enum CELCost {
     /// Kubernetes' `actualSize`: as cel-go's, but an optional counts 1.
     static func kubernetesSize(_ value: CELValue) -> Int {
         switch value {
-        case .string(let text): text.unicodeScalars.count
+        case .string(let text): codePoints(text)
         case .bytes(let bytes): bytes.count
         case .list(let list): list.count
         case .map(let map): map.count
         default: 1
+        }
+    }
+
+    /// The number of code points (cel-go's string size), counting the UTF-8 bytes that start one.
+    static func codePoints(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count &+= 1 }
+            return count
         }
     }
 
@@ -181,7 +191,7 @@ enum CELCost {
         case "@in" where second?.isList ?? false:
             return .computed { _, list in size(list) }
         case "_==_", "_!=_":
-            return .computed { a, b in scaled(min(size(a), size(b)), traversalFactor) }
+            return .computed(equality)
         case "_<_", "_<=_", "_>_", "_>=_":
             guard CELStaticType.textual(first, second) else { return .fixed(1) }
             return .computed { a, b in scaled(min(size(a), size(b)), traversalFactor) }
@@ -191,6 +201,16 @@ enum CELCost {
         default:
             return .fixed(1)
         }
+    }
+
+    /// Equality costs a tenth of the smaller operand. Two strings of at most 10 UTF-8 bytes (so at most 10 code
+    /// points) cost 1, or 0 when one is empty, without counting their code points.
+    static func equality(_ a: CELValue, _ b: CELValue) -> Int {
+        if case .string(let x) = a, case .string(let y) = b {
+            let bound = min(x.utf8.count, y.utf8.count)
+            if bound <= 10 { return bound == 0 ? 0 : 1 }
+        }
+        return scaled(min(size(a), size(b)), traversalFactor)
     }
 
     /// cel-go's own rules (`CostTracker.costCall`) for the standard library's overloads.
