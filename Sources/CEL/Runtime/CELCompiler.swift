@@ -48,10 +48,20 @@ struct CELCompiler {
                 fields.append(name)
                 base = inner
             }
+            let path = Array(fields.reversed())
+            // A variable's fields (`object.spec`, `c.name`): one node reads the variable and walks the fields,
+            // charging the variable's 1 and 1 per field at once.
+            if case .ident(let name) = base.kind {
+                if let slot = resolveLocal(name) {
+                    return { frame in Self.select(frame[slot], path, 1, frame) }
+                }
+                if let index = environment.variables.firstIndex(of: name) {
+                    return { frame in Self.select(frame.variables[index], path, 1, frame) }
+                }
+            }
             let target = try compile(base)
             // One per field, one more from a value that is not an attribute; an optional finds fewer.
             let extra = relativeCost(base)
-            let path = Array(fields.reversed())
             if fields.count == 1 {
                 return { frame in
                     let value = target(frame)
@@ -60,13 +70,7 @@ struct CELCompiler {
                     return CELOperators.select(value, field)
                 }
             }
-            let cost = extra + path.count
-            return { frame in
-                let value = target(frame)
-                if case .optional = value { return CELOperators.select(value, path, charging: frame, extra) }
-                frame.charge(cost)
-                return CELOperators.select(value, path)
-            }
+            return { frame in Self.select(target(frame), path, extra, frame) }
         case .call(let function, let target, let arguments):
             return try call(function, target: target, arguments: arguments, at: expr.offset)
         case .list(let elements, let optionalIndices):
@@ -308,6 +312,15 @@ struct CELCompiler {
                 discounts: (branchDiscount(arguments[1]), branchDiscount(arguments[2])))
         }
         return try compile(step)
+    }
+
+    /// `value.f1.f2...`, charging `extra` and 1 per field (per field found, from an optional).
+    @inline(__always) static func select(_ value: CELValue, _ path: [String], _ extra: Int, _ frame: CELFrame)
+        -> CELValue
+    {
+        if case .optional = value { return CELOperators.select(value, path, charging: frame, extra) }
+        frame.charge(extra + path.count)
+        return CELOperators.select(value, path)
     }
 
     /// `condition ? whenTrue : whenFalse`, charging a taken branch's discount (see ``branchDiscount(_:)``).
