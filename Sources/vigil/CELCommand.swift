@@ -21,7 +21,8 @@ struct CELEvalCommand: ParsableCommand {
             The variables `object`, `oldObject`, `request`, `params` and `namespaceObject` are always \
             declared (null unless given), as in Kubernetes' admission expressions. The result is printed as \
             JSON. A compile error (with its line and column) or an evaluation error prints 'error: <message>' \
-            to standard error and the command exits with status 1.
+            to standard error and the command exits with status 1. With --cost, the evaluation's cost in \
+            Kubernetes' runtime cost units (limit 1,000,000 per expression) follows on standard error.
             """
     )
 
@@ -33,6 +34,9 @@ struct CELEvalCommand: ParsableCommand {
 
     @Flag(help: "Print the result as indented JSON.")
     var pretty = false
+
+    @Flag(help: "Print the evaluation's cost (Kubernetes' runtime cost units) to standard error.")
+    var cost = false
 
     @Argument(help: "The expression to evaluate.")
     var expression: String
@@ -55,7 +59,9 @@ struct CELEvalCommand: ParsableCommand {
         } catch {
             throw failJP(error.description)
         }
-        let result = program.evaluate(values)
+        let evaluation = program.evaluateWithCost(values)
+        if cost { FileHandle.standardError.write(Data("cost: \(evaluation.cost)\n".utf8)) }
+        let result = evaluation.value
         if case .error(let error) = result { throw failJP(error.message) }
         guard let json = result.json else { throw failJP("the result has no JSON form") }
         print(json.serialized(pretty: pretty))

@@ -82,6 +82,8 @@ struct ConformanceTests {
         // Kyverno's libraries plus ext.Strings v3 (`reverse`), which the suite's string_ext section tests.
         var environment = CELEnvironment(libraries: CELEnvironment.kyvernoLibraries + [CELStringsLibrary(version: 3)])
         environment.defersUndeclaredReferences = test["disableCheck"]?.boolValue == true
+        // The type checks of Kubernetes' environment, unless the test runs unchecked: none refuses a valid test.
+        environment.checksTypes = !environment.defersUndeclaredReferences
         var variables: [String: CELValue] = [:]
         for declaration in test["typeEnv"]?.arrayValue ?? [] {
             if let name = declaration["name"]?.stringValue { environment.declare(name) }

@@ -6,9 +6,9 @@ import Testing
 /// Runs Kubernetes-style expressions over the same objects through Vigil's CEL and the cel-go oracle
 /// (`../shared/peers`, cel-go with Kubernetes' environment, `-env k8s`, and Kyverno's, `-env kyverno`) and
 /// requires the same outcome: the same value and type name, or an error on both sides (a compile error
-/// counts as an error). Skipped (with a message) where the oracle is absent. The expressions are in
-/// `DifferentialTests+Expressions.swift`; they avoid what only cel-go's static type checker refuses
-/// (`1 == 1.0`), except homogeneous aggregate literals, which Vigil checks too.
+/// counts as an error), and the same runtime cost (Kubernetes' units). Skipped (with a message) where the
+/// oracle is absent. The expressions are in `DifferentialTests+Expressions.swift`; compile-time type errors
+/// are compared in ``CheckerTests``.
 struct DifferentialTests {
     static let peers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("../shared/peers").standardized
@@ -82,12 +82,20 @@ struct DifferentialTests {
         try #require(replies.count == cases.count)
         var agreed = 0
         var errors = 0
+        var costs = 0
+        var costsAgreed = 0
+        var costMismatches: [(line: String, cost: Int, expected: Int)] = []
         for (item, reply) in zip(cases, replies) {
             let expression = item.expression
             let expected = try JSONValue.parse(Array(reply.utf8))
             let result: CELValue
+            let cost: Int
             do {
-                result = try environment.compile(expression).evaluate(["object": CELValue(json: item.object)])
+                let evaluation = try environment.compile(expression).evaluateWithCost([
+                    "object": CELValue(json: item.object)
+                ])
+                result = evaluation.value
+                cost = evaluation.cost
             } catch {
                 #expect(expected["error"] != nil, "\(expression): cel-go gives \(expected), Vigil: \(error)")
                 if expected["error"] != nil {
@@ -112,10 +120,41 @@ struct DifferentialTests {
             let sameValue = Self.sameJSON(Self.oracleJSON(result), expected["value"])
             #expect(sameType && sameValue, "\(expression): cel-go \(expected), Vigil \(result)")
             if sameType && sameValue { agreed += 1 }
+            // Kubernetes' runtime cost of the evaluation (cel-go reports none for an error).
+            if case .int(let expectedCost)? = expected["cost"] {
+                costs += 1
+                if cost == expectedCost {
+                    costsAgreed += 1
+                } else {
+                    let line: JSONValue = ["expr": .string(expression), "vars": ["object": item.object]]
+                    costMismatches.append((line.serialized(pretty: false), cost, expectedCost))
+                }
+            }
+        }
+        // cel-go iterates Go maps in a random order, so a comprehension over a map that stops early (`all`,
+        // `exists`) costs what the order it happened to take costs; Vigil iterates in document order, which is
+        // one of them. A differing cost must therefore be what cel-go reports for some order: ask again.
+        var orderDependent = 0
+        if !costMismatches.isEmpty {
+            let input = String(repeating: costMismatches.map { $0.line + "\n" }.joined(), count: 40)
+            let output = String(
+                decoding: try Self.run(path, arguments: ["-env", environmentName], input: Data(input.utf8)),
+                as: UTF8.self
+            ).split(separator: "\n")
+            for (index, mismatch) in costMismatches.enumerated() {
+                let seen = stride(from: index, to: output.count, by: costMismatches.count).compactMap { row in
+                    (try? JSONValue.parse(Array(output[row].utf8)))?["cost"]
+                }
+                let matched = seen.contains(.int(mismatch.cost))
+                #expect(
+                    matched, "\(mismatch.line): cel-go cost \(mismatch.expected) (or \(seen)), Vigil \(mismatch.cost)")
+                if matched { orderDependent += 1 }
+            }
         }
         print(
             "differential (\(environmentName)): \(agreed) of \(cases.count) cases agree with cel-go "
-                + "(\(errors) of them errors on both sides)")
+                + "(\(errors) of them errors on both sides); cost equal in \(costsAgreed) of \(costs), "
+                + "\(orderDependent) more equal to cel-go's for another map iteration order")
     }
 
     /// A result as the oracle writes it: bytes in base64 (as protobuf JSON), optionals as

@@ -20,6 +20,7 @@ extension CELEnvironment {
     public static func kubernetes(variables: [String] = kubernetesVariables) -> CELEnvironment {
         var environment = CELEnvironment(variables: variables, libraries: kubernetesLibraries)
         environment.homogeneousAggregateLiterals = true
+        environment.checksTypes = true
         return environment
     }
 }

@@ -9,6 +9,7 @@ extension CELEnvironment {
     public static func kyverno(variables: [String] = kubernetesVariables) -> CELEnvironment {
         var environment = CELEnvironment(variables: variables, libraries: kyvernoLibraries)
         environment.homogeneousAggregateLiterals = true
+        environment.checksTypes = true
         return environment
     }
 }

@@ -56,11 +56,15 @@ extension CELCompiler {
         guard let innermost else { return nil }
         let chain = Array(steps.prefix(innermost.steps).reversed())
         let base = try compile(innermost.base)
+        // 1 per step that finds something (1 more from a base that is not an attribute); `hasValue` 1, and
+        // `orValue` nothing, its fallback evaluated only when needed.
+        let extra = relativeCost(innermost.base)
         if function == "hasValue" {
             return { frame in
                 let value = base(frame)
                 if case .error = value { return value }
-                let found = Self.follow(value, chain)
+                let found = Self.follow(value, chain, charging: frame)
+                frame.charge(extra + 1)
                 if case .error? = found { return found ?? .null }
                 return .bool(found != nil)
             }
@@ -69,17 +73,16 @@ extension CELCompiler {
         return { frame in
             let value = base(frame)
             if case .error = value { return value }
-            let found = Self.follow(value, chain)
-            if case .error? = found { return found ?? .null }
-            let alternative = fallback(frame)
-            if case .error = alternative { return alternative }
-            return found ?? alternative
+            let found = Self.follow(value, chain, charging: frame)
+            frame.charge(extra)
+            if let found { return found }
+            return fallback(frame)
         }
     }
 
     /// The value at the end of the chain, nil when a step finds nothing (`optional.none()`), or an error
     /// value (a step on a value that is not a map; map values are never errors, so this is unambiguous).
-    static func follow(_ start: CELValue, _ steps: [ChainStep]) -> CELValue? {
+    static func follow(_ start: CELValue, _ steps: [ChainStep], charging frame: CELFrame) -> CELValue? {
         var current = start
         var next = 0
         while next < steps.count {
@@ -93,11 +96,13 @@ extension CELCompiler {
                 guard let found = object.index(forKey: steps[next].name) else { return nil }
                 var value = object.values[found]
                 next += 1
+                frame.charge(1)
                 while next < steps.count {
                     guard case .object(let inner) = value else { break }
                     guard let found = inner.index(forKey: steps[next].name) else { return nil }
                     value = inner.values[found]
                     next += 1
+                    frame.charge(1)
                 }
                 current = CELValue(json: value)
                 continue
@@ -119,6 +124,7 @@ extension CELCompiler {
                 }
             }
             next += 1
+            frame.charge(1)
         }
         return current
     }

@@ -5,8 +5,9 @@ import OrderedCollections
 struct CELCompiler {
     let environment: CELEnvironment
     let source: String
-    /// Comprehension variables in scope, innermost last, with their slots (in ``CELFrame/slots``).
-    var scopes: [(name: String, slot: Int)] = []
+    /// Comprehension variables in scope, innermost last, with their slots (in ``CELFrame/slots``) and static
+    /// types.
+    var scopes: [(name: String, slot: Int, type: CELStaticType?)] = []
     /// How many comprehension slots the program needs (declared variables are read where the caller has them).
     var slotCount = 0
     /// How many enclosing calls exempt their literals from the homogeneity check (cel-go exempts
@@ -30,9 +31,15 @@ struct CELCompiler {
             return try identifier(name, at: expr.offset)
         case .select(let operand, let field, let testOnly, _):
             if !testOnly, let named = qualifiedReference(expr) { return named }
+            try checkSelect(expr)
             if testOnly {
+                // `has(x.f)` costs what `x.f` would, less the presence test's 1.
                 let target = try compile(operand)
-                return { frame in CELOperators.has(target(frame), field) }
+                let extra = relativeCost(operand)
+                return { frame in
+                    frame.charge(extra)
+                    return CELOperators.has(target(frame), field)
+                }
             }
             // `a.b.c.d`: one node walks the fields, wrapping only the last value found.
             var fields = [field]
@@ -41,12 +48,29 @@ struct CELCompiler {
                 fields.append(name)
                 base = inner
             }
-            let target = try compile(base)
-            if fields.count == 1 {
-                return { frame in CELOperators.select(target(frame), field) }
-            }
             let path = Array(fields.reversed())
-            return { frame in CELOperators.select(target(frame), path) }
+            // A variable's fields (`object.spec`, `c.name`): one node reads the variable and walks the fields,
+            // charging the variable's 1 and 1 per field at once.
+            if case .ident(let name) = base.kind {
+                if let slot = resolveLocal(name) {
+                    return { frame in Self.select(frame[slot], path, 1, frame) }
+                }
+                if let index = environment.variables.firstIndex(of: name) {
+                    return { frame in Self.select(frame.variables[index], path, 1, frame) }
+                }
+            }
+            let target = try compile(base)
+            // One per field, one more from a value that is not an attribute; an optional finds fewer.
+            let extra = relativeCost(base)
+            if fields.count == 1 {
+                return { frame in
+                    let value = target(frame)
+                    if case .optional = value { return CELOperators.select(value, path, charging: frame, extra) }
+                    frame.charge(extra + 1)
+                    return CELOperators.select(value, field)
+                }
+            }
+            return { frame in Self.select(target(frame), path, extra, frame) }
         case .call(let function, let target, let arguments):
             return try call(function, target: target, arguments: arguments, at: expr.offset)
         case .list(let elements, let optionalIndices):
@@ -63,8 +87,10 @@ struct CELCompiler {
                 }
             }
             let compiled = try elements.map { (element) throws(CELCompileError) in CELNode(eval: try compile(element)) }
+            let creation = isConstant(expr) ? 0 : CELCost.listCreation
             if optionalIndices.isEmpty {
                 return { frame in
+                    frame.charge(creation)
                     var values: [CELValue] = []
                     values.reserveCapacity(compiled.count)
                     for element in compiled {
@@ -77,6 +103,7 @@ struct CELCompiler {
             }
             let optional = Set(optionalIndices)
             return { frame in
+                frame.charge(creation)
                 var values: [CELValue] = []
                 for (index, element) in compiled.enumerated() {
                     let value = element.eval(frame)
@@ -101,7 +128,9 @@ struct CELCompiler {
             let compiled = try entries.map { (entry) throws(CELCompileError) in
                 MapEntry(key: try compile(entry.key), value: try compile(entry.value), optional: entry.optional)
             }
+            let creation = isConstant(expr) ? 0 : CELCost.mapCreation
             return { frame in
+                frame.charge(creation)
                 var result = OrderedDictionary<CELMapKey, CELValue>()
                 for entry in compiled {
                     let optional = entry.optional
@@ -138,11 +167,17 @@ struct CELCompiler {
         let root = String(name.prefix { $0 != "." })
         guard resolveLocal(root) == nil else { return nil }
         if let index = environment.variables.firstIndex(of: name) {
-            return { frame in frame.variables[index] }
+            return { frame in
+                frame.charge(1)
+                return frame.variables[index]
+            }
         }
         guard !environment.variables.contains(root) else { return nil }
         if let constant = environment.functions.constants[name] {
-            return { _ in constant }
+            return { frame in
+                frame.charge(1)
+                return constant
+            }
         }
         if let type = namedType(name) {
             return { _ in .type(type) }
@@ -168,13 +203,22 @@ struct CELCompiler {
 
     mutating func identifier(_ name: String, at offset: Int) throws(CELCompileError) -> CELEval {
         if let slot = resolveLocal(name) {
-            return { frame in frame[slot] }
+            return { frame in
+                frame.charge(1)
+                return frame[slot]
+            }
         }
         if let index = environment.variables.firstIndex(of: name) {
-            return { frame in frame.variables[index] }
+            return { frame in
+                frame.charge(1)
+                return frame.variables[index]
+            }
         }
         if let constant = environment.functions.constants[name] {
-            return { _ in constant }
+            return { frame in
+                frame.charge(1)
+                return constant
+            }
         }
         if name != "dyn", let type = namedType(name) {  // `dyn` is a function, not a type value
             return { _ in .type(type) }
@@ -193,21 +237,23 @@ struct CELCompiler {
         let iterSlot = slotCount + 1
         let iterSlot2 = slotCount + 2
         slotCount += 3
-        scopes.append((loop.accumulator, accuSlot))
+        let iteration = iterationScopes(loop)
+        scopes.append((loop.accumulator, accuSlot, staticType(loop.initial)))
         let result = try compile(loop.result)
-        scopes.append((loop.iterationVariable, iterSlot))
-        if let second = loop.iterationVariable2 { scopes.append((second, iterSlot2)) }
+        scopes.append((loop.iterationVariable, iterSlot, iteration[0].type))
+        if let second = loop.iterationVariable2 { scopes.append((second, iterSlot2, iteration[1].type)) }
         let condition = try compile(loop.condition)
         let step = try compileStep(loop.step, accumulatorSlot: accuSlot)
         scopes.removeLast(loop.iterationVariable2 == nil ? 2 : 3)
         let twoVariables = loop.iterationVariable2 != nil
+        let limit = environment.costLimit
         return { frame in
             let rangeValue = range(frame)
             frame[accuSlot] = initial(frame)
             var exhausted = false
-            // One iteration: false to stop (the condition no longer holds, or the budget is spent).
+            // One iteration: false to stop (the condition no longer holds, or the cost limit is exceeded).
             func iterate(_ first: CELValue, _ second: CELValue?) -> Bool {
-                guard frame.spend() else {
+                guard frame.cost.pointee <= limit else {
                     exhausted = true
                     return false
                 }
@@ -248,6 +294,7 @@ struct CELCompiler {
         {
             let element = try compile(arguments[1])
             return { frame in
+                frame.charge(2)  // the accumulator and the `+`; the list literal charges itself
                 let addition = element(frame)
                 guard case .list(let tail) = addition else { return addition }
                 guard case .list = frame[accumulatorSlot] else {
@@ -259,18 +306,40 @@ struct CELCompiler {
             }
         }
         if case .call("_?_:_", nil, let arguments) = step.kind {
-            let condition = try compile(arguments[0])
-            let whenTrue = try compileStep(arguments[1], accumulatorSlot: accumulatorSlot)
-            let whenFalse = try compileStep(arguments[2], accumulatorSlot: accumulatorSlot)
-            return { frame in
-                switch condition(frame) {
-                case .bool(true): return whenTrue(frame)
-                case .bool(false): return whenFalse(frame)
-                case .error(let error): return .error(error)
-                default: return .error(.noMatchingOverload("_?_:_"))
-                }
-            }
+            return Self.conditional(
+                try compile(arguments[0]), try compileStep(arguments[1], accumulatorSlot: accumulatorSlot),
+                try compileStep(arguments[2], accumulatorSlot: accumulatorSlot),
+                discounts: (branchDiscount(arguments[1]), branchDiscount(arguments[2])))
         }
         return try compile(step)
+    }
+
+    /// `value.f1.f2...`, charging `extra` and 1 per field (per field found, from an optional).
+    @inline(__always) static func select(_ value: CELValue, _ path: [String], _ extra: Int, _ frame: CELFrame)
+        -> CELValue
+    {
+        if case .optional = value { return CELOperators.select(value, path, charging: frame, extra) }
+        frame.charge(extra + path.count)
+        return CELOperators.select(value, path)
+    }
+
+    /// `condition ? whenTrue : whenFalse`, charging a taken branch's discount (see ``branchDiscount(_:)``).
+    static func conditional(
+        _ condition: @escaping CELEval, _ whenTrue: @escaping CELEval, _ whenFalse: @escaping CELEval,
+        discounts: (Int, Int)
+    ) -> CELEval {
+        let (trueDiscount, falseDiscount) = discounts
+        return { frame in
+            switch condition(frame) {
+            case .bool(true):
+                frame.charge(trueDiscount)
+                return whenTrue(frame)
+            case .bool(false):
+                frame.charge(falseDiscount)
+                return whenFalse(frame)
+            case .error(let error): return .error(error)
+            default: return .error(.noMatchingOverload("_?_:_"))
+            }
+        }
     }
 }

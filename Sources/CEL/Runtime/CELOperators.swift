@@ -251,6 +251,19 @@ enum CELOperators {
         return current
     }
 
+    /// `operand.f1.f2...` from an optional operand (`x.?a.b.c`), charging `extra` and 1 per field found, as
+    /// cel-go's tracker charges the qualifiers of an optional chain.
+    static func select(_ operand: CELValue, _ fields: [String], charging frame: CELFrame, _ extra: Int) -> CELValue {
+        frame.charge(extra)
+        var current = operand
+        for field in fields {
+            current = select(current, field)
+            if case .optional(nil) = current { return current }
+            frame.charge(1)
+        }
+        return current
+    }
+
     static func optionalSelect(_ operand: CELValue, _ field: CELValue) -> CELValue {
         guard case .string(let name) = field else { return .error(.noMatchingOverload("_?._")) }
         switch operand {

@@ -155,6 +155,11 @@ public struct CELParser {
                 let literal = CELExpr(offset: at, kind: .literal(.int(Int64(truncatingIfNeeded: 0 &- magnitude))))
                 return try member(literal)
             }
+            if symbol == .symbol("-"), case .double(let magnitude) = current, count % 2 == 1 {
+                // A negative double literal, as cel-go's grammar reads it.
+                advance()
+                return try member(CELExpr(offset: at, kind: .literal(.double(-magnitude))))
+            }
             let operand = try member(try primary())
             if count % 2 == 0 { return operand }
             return call(symbol == .symbol("!") ? "!_" : "-_", [operand], at: at)
