@@ -1,27 +1,12 @@
-public import JSONValue
+/// The kinds of ``ValidatingPolicy``.
+public enum ValidatingPolicyKind: String, Sendable, Hashable {
+    case validatingPolicy = "ValidatingPolicy"
+    case namespacedValidatingPolicy = "NamespacedValidatingPolicy"
+}
 
 /// A Kyverno `ValidatingPolicy` or `NamespacedValidatingPolicy` (`policies.kyverno.io` v1, v1beta1, v1alpha1):
 /// CEL validations over the resources its `matchConstraints` select, reported as one result per resource.
-public struct ValidatingPolicy: Sendable {
-    public enum Kind: String, Sendable, Hashable {
-        case validatingPolicy = "ValidatingPolicy"
-        case namespacedValidatingPolicy = "NamespacedValidatingPolicy"
-    }
-
-    public var kind: Kind
-    public var apiVersion: String
-    public var name: String
-    /// The namespace of a `NamespacedValidatingPolicy`; nil for a `ValidatingPolicy`.
-    public var namespace: String?
-    public var annotations: [String: String]
-    public var labels: [String: String]
-    public var resourceVersion: String?
-    public var spec: ValidatingPolicySpec
-    /// The document as it was given.
-    public var document: JSONValue
-}
-
-extension ValidatingPolicy: ReportedPolicy {}
+public typealias ValidatingPolicy = KyvernoPolicy<ValidatingPolicyKind, ValidatingPolicySpec>
 
 /// `spec` of a ValidatingPolicy, with Kyverno's defaults applied.
 public struct ValidatingPolicySpec: Sendable {

@@ -9,7 +9,7 @@ public enum ValidatingPolicyDecoder {
 
     /// Whether a document declares itself a ValidatingPolicy or NamespacedValidatingPolicy (policies.kyverno.io).
     public static func isValidatingPolicyDocument(_ document: JSONValue) -> Bool {
-        guard let kind = document["kind"]?.stringValue, ValidatingPolicy.Kind(rawValue: kind) != nil else {
+        guard let kind = document["kind"]?.stringValue, ValidatingPolicyKind(rawValue: kind) != nil else {
             return false
         }
         return document["apiVersion"]?.stringValue?.hasPrefix("policies.kyverno.io/") ?? false
@@ -22,7 +22,7 @@ public enum ValidatingPolicyDecoder {
         try PolicyDecodingError.labelling(document, index: index) { () throws(PolicyDecodingError) in
             let root = FieldReader(document)
             let header = try PolicyDocumentHeader(
-                root, apiVersions: supportedAPIVersions, kind: ValidatingPolicy.Kind.init(rawValue:))
+                root, apiVersions: supportedAPIVersions, kind: ValidatingPolicyKind.init(rawValue:))
             var namespace = try header.metadata.optionalString("namespace")
             if header.kind == .validatingPolicy { namespace = nil }
             if header.kind == .namespacedValidatingPolicy, namespace?.isEmpty ?? true { namespace = "default" }

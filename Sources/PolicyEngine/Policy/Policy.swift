@@ -1,27 +1,35 @@
 public import JSONValue
 
-/// A Kyverno `ClusterPolicy` or `Policy` (`kyverno.io/v1` or `kyverno.io/v2beta1`), decoded with Kyverno's
-/// defaults.
-public struct Policy: Sendable {
-    public enum Kind: String, Sendable, Hashable {
-        case clusterPolicy = "ClusterPolicy"
-        case policy = "Policy"
-    }
-
+/// A Kyverno policy object as decoded: its kind, identity and metadata, the kind's `spec` with Kyverno's
+/// defaults applied, and the document as it was given. ``Policy`` and ``ValidatingPolicy`` are its two
+/// families.
+public struct KyvernoPolicy<Kind: RawRepresentable & Sendable & Hashable, Spec: Sendable>: Sendable
+where Kind.RawValue == String {
     public var kind: Kind
     public var apiVersion: String
     public var name: String
-    /// The namespace of a namespaced `Policy`; nil for a `ClusterPolicy`.
+    /// The namespace of a namespaced kind (`Policy`, `NamespacedValidatingPolicy`); nil for a cluster-scoped
+    /// one.
     public var namespace: String?
     public var annotations: [String: String]
     public var labels: [String: String]
     public var resourceVersion: String?
-    public var spec: PolicySpec
+    public var spec: Spec
     /// The document as it was given.
     public var document: JSONValue
 }
 
-extension Policy: ReportedPolicy {}
+extension KyvernoPolicy: ReportedPolicy {}
+
+/// The kinds of ``Policy``.
+public enum PolicyKind: String, Sendable, Hashable {
+    case clusterPolicy = "ClusterPolicy"
+    case policy = "Policy"
+}
+
+/// A Kyverno `ClusterPolicy` or `Policy` (`kyverno.io/v1` or `kyverno.io/v2beta1`), decoded with Kyverno's
+/// defaults.
+public typealias Policy = KyvernoPolicy<PolicyKind, PolicySpec>
 
 /// What reports read from any Kyverno policy kind (ClusterPolicy, Policy, ValidatingPolicy, ...): its name,
 /// namespace and annotations.

@@ -37,7 +37,7 @@ public enum PolicyDecoder {
             let root = FieldReader(document)
             let header = try PolicyDocumentHeader(
                 root, apiVersions: supportedAPIVersions,
-                versionsHint: " (Vigil reads kyverno.io/v1 and kyverno.io/v2beta1)", kind: Policy.Kind.init(rawValue:))
+                versionsHint: " (Vigil reads kyverno.io/v1 and kyverno.io/v2beta1)", kind: PolicyKind.init(rawValue:))
             let namespace = try header.metadata.optionalString("namespace")
             let annotations = try header.annotations()
             let labels = try header.labels()
