@@ -245,8 +245,10 @@ public struct CELStringsLibrary: CELLibrary {
         return .string(parts.joined(separator: separator))
     }
 
-    /// cel-go's `strings.quote`: a double-quoted CEL string literal.
-    static func quote(_ text: String) -> String {
+    /// A double-quoted string literal with the escapes CEL and Go share (`\a \b \f \n \r \t \v \\ \"`).
+    /// Other control characters stay as they are (cel-go's `strings.quote`), or with `hexControls` become
+    /// `\xNN` as Go's `strconv.Quote` writes them (error messages that quote input as Go does).
+    static func quote(_ text: String, hexControls: Bool = false) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -259,6 +261,8 @@ public struct CELStringsLibrary: CELLibrary {
             case "\u{0B}": result += "\\v"
             case "\\": result += "\\\\"
             case "\"": result += "\\\""
+            case _ where hexControls && (scalar.value < 0x20 || scalar.value == 0x7F):
+                result += "\\x" + pad(Int64(scalar.value), 2, radix: 16)
             default: result.unicodeScalars.append(scalar)
             }
         }

@@ -51,23 +51,9 @@ struct GoURL: Sendable, Equatable {
         }
     }
 
+    /// Quotes input in an error message as Go's `%q` does.
     static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        CELStringsLibrary.quote(text, hexControls: true)
     }
 
     private static func parse(_ raw: [UInt8], viaRequest: Bool) -> Result<GoURL, ParseError> {
@@ -379,12 +365,6 @@ struct GoURL: Sendable, Equatable {
             result += "#" + (rawFragment.isEmpty ? Self.escape(Array(fragment.utf8), .fragment) : rawFragment)
         }
         return result
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

@@ -27,15 +27,9 @@ public struct CELTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
     /// RFC 3339 in UTC with only as many fractional digits as needed (as cel-go prints).
     public var description: String {
         let civil = CivilTime(seconds: seconds, offset: 0)
-        var text =
-            "\(pad(civil.year, 4))-\(pad(civil.month, 2))-\(pad(civil.day, 2))T"
+        return "\(pad(civil.year, 4))-\(pad(civil.month, 2))-\(pad(civil.day, 2))T"
             + "\(pad(civil.hour, 2)):\(pad(civil.minute, 2)):\(pad(civil.second, 2))"
-        if nanos != 0 {
-            var fraction = pad(Int64(nanos), 9)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
-        }
-        return text + "Z"
+            + fractionSuffix(Int64(nanos)) + "Z"
     }
 
     /// Parses RFC 3339 (`2006-01-02T15:04:05.999999999Z07:00`).
@@ -106,14 +100,8 @@ public struct CELDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     public var description: String {
         let negative = nanoseconds < 0
         let magnitude = nanoseconds.magnitude
-        var text = (negative ? "-" : "") + String(magnitude / 1_000_000_000)
-        let fraction = magnitude % 1_000_000_000
-        if fraction != 0 {
-            var digits = pad(Int64(fraction), 9)
-            while digits.hasSuffix("0") { digits.removeLast() }
-            text += "." + digits
-        }
-        return text + "s"
+        return (negative ? "-" : "") + String(magnitude / 1_000_000_000)
+            + fractionSuffix(Int64(magnitude % 1_000_000_000)) + "s"
     }
 
     /// Parses Go's duration syntax: `1h2m3.5s`, `-1.5h`, `300ms`, `1us`, `1µs`, `0`.
@@ -227,7 +215,16 @@ struct CivilTime {
     }
 }
 
-func pad(_ value: Int64, _ width: Int) -> String {
-    let text = String(value)
+/// `value` in `radix` (decimal by default), left-padded with zeros to `width` digits.
+func pad(_ value: Int64, _ width: Int, radix: Int = 10) -> String {
+    let text = String(value, radix: radix)
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}
+
+/// `.` and the nanoseconds without trailing zeros, as Go prints fractions of a second; empty for none.
+func fractionSuffix(_ nanoseconds: Int64) -> String {
+    guard nanoseconds != 0 else { return "" }
+    var digits = pad(nanoseconds, 9)
+    while digits.hasSuffix("0") { digits.removeLast() }
+    return "." + digits
 }
