@@ -20,7 +20,7 @@ struct CELCompiler {
     }
 
     func error(_ message: String, at offset: Int) -> CELCompileError {
-        CELParser(source: source).error(message, at: offset)
+        CELCompileError(message: message, offset: offset, in: source)
     }
 
     mutating func compile(_ expr: CELExpr) throws(CELCompileError) -> CELEval {

@@ -68,20 +68,7 @@ public struct CELParser {
     }
 
     func error(_ message: String, at offset: Int) -> CELCompileError {
-        var line = 1
-        var column = 1
-        var index = 0
-        for scalar in source.unicodeScalars {
-            if index >= offset { break }
-            index += String(scalar).utf8.count
-            if scalar == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return CELCompileError(message: message, offset: offset, line: line, column: column)
+        CELCompileError(message: message, offset: offset, in: source)
     }
 
     mutating func enter() throws(CELCompileError) {

@@ -32,11 +32,22 @@ public struct CELCompileError: Error, Sendable, Equatable, CustomStringConvertib
     public var line: Int
     public var column: Int
 
-    public init(message: String, offset: Int, line: Int, column: Int) {
+    /// An error at the UTF-8 `offset` of `source`; the line and column are counted from it.
+    public init(message: String, offset: Int, in source: String) {
         self.message = message
         self.offset = offset
-        self.line = line
-        self.column = column
+        (line, column) = (1, 1)
+        var index = 0
+        for scalar in source.unicodeScalars {
+            if index >= offset { break }
+            index += String(scalar).utf8.count
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
     }
 
     public var description: String { "ERROR: <input>:\(line):\(column): \(message)" }
