@@ -45,13 +45,7 @@ struct CheckerTests {
     /// The checker's compile-time verdicts agree with cel-go's (`-env k8s`): an expression it rejects at
     /// compile time Vigil rejects at compile time, one it accepts Vigil accepts.
     @Test func compileTimeVerdictsAgreeWithCelGo() throws {
-        let setup = DifferentialTests.peers.appendingPathComponent("setup")
-        guard FileManager.default.isExecutableFile(atPath: setup.path) else {
-            print("SKIPPED: the cel-go oracle is not at \(setup.path)")
-            return
-        }
-        let oracle = try DifferentialTests.run(setup.path, arguments: [], input: Data())
-        let path = String(decoding: oracle, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let path = try DifferentialTests.oraclePath() else { return }
         let input = Self.expressions.map { expression in
             let line: JSONValue = ["expr": .string(expression), "vars": ["object": DifferentialTests.pod]]
             return line.serialized(pretty: false) + "\n"

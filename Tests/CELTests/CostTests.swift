@@ -57,13 +57,7 @@ struct CostTests {
 
     /// The same verdicts from the cel-go oracle, when it is present.
     @Test func celGoStopsAtTheSamePoint() throws {
-        let setup = DifferentialTests.peers.appendingPathComponent("setup")
-        guard FileManager.default.isExecutableFile(atPath: setup.path) else {
-            print("SKIPPED: the cel-go oracle is not at \(setup.path)")
-            return
-        }
-        let oracle = try DifferentialTests.run(setup.path, arguments: [], input: Data())
-        let path = String(decoding: oracle, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let path = try DifferentialTests.oraclePath() else { return }
         let source = "object.items.all(x, object.items.all(y, x + y >= 0))"
         let program = try CELEnvironment.kubernetes().compile(source)
         for count in [300, 377, 378, 500] {

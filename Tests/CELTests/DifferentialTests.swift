@@ -60,17 +60,23 @@ struct DifferentialTests {
         try compare(cases, environmentName: "kyverno")
     }
 
+    /// The path of the cel-go oracle, unpacked by `../shared/peers/setup`; nil (the test is skipped, and says
+    /// so) where the peers are not present.
+    static func oraclePath() throws -> String? {
+        let setup = peers.appendingPathComponent("setup")
+        guard FileManager.default.isExecutableFile(atPath: setup.path) else {
+            print("SKIPPED: the cel-go oracle is not at \(setup.path)")
+            return nil
+        }
+        let oracle = try run(setup.path, arguments: [], input: Data())
+        return String(decoding: oracle, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Runs the cases through the oracle and Vigil's environment of the same name and expects the same
     /// outcomes.
     func compare(_ cases: [Case], environmentName: String) throws {
-        let setup = Self.peers.appendingPathComponent("setup")
-        guard FileManager.default.isExecutableFile(atPath: setup.path) else {
-            print("SKIPPED: the cel-go oracle is not at \(setup.path)")
-            return
-        }
+        guard let path = try Self.oraclePath() else { return }
         let environment = environmentName == "kyverno" ? CELEnvironment.kyverno() : CELEnvironment.kubernetes()
-        let oracle = try Self.run(setup.path, arguments: [], input: Data())
-        let path = String(decoding: oracle, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         var input = ""
         for item in cases {
             let line: JSONValue = ["expr": .string(item.expression), "vars": ["object": item.object]]
