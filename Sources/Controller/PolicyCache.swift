@@ -103,6 +103,26 @@ public final class PolicyCache: Sendable {
     /// The ready policies, indexed by kind.
     public var policySet: PolicySet { contents.withLock { $0.set } }
 
+    /// What one evaluation reads, taken under one lock: every kind's ready policies and the exceptions and
+    /// bindings they use, as one consistent view.
+    struct Snapshot {
+        var policySet: PolicySet
+        var legacyExceptions: [PolicyException]
+        var admission: [(policy: CompiledValidatingAdmissionPolicy, resources: Set<String>)]
+        var admissionBindings: [ValidatingAdmissionPolicyBinding]
+        var validating: [(policy: CompiledValidatingPolicy, resources: Set<String>)]
+        var celExceptions: [CompiledCELPolicyException]
+    }
+
+    var snapshot: Snapshot {
+        contents.withLock { contents in
+            Snapshot(
+                policySet: contents.set, legacyExceptions: contents.legacyExceptions, admission: contents.admission,
+                admissionBindings: contents.bindingList, validating: contents.validating,
+                celExceptions: contents.celExceptions)
+        }
+    }
+
     /// Every policy's standing, by key.
     public var entries: [String: Entry] { contents.withLock { $0.entries } }
 
@@ -111,11 +131,6 @@ public final class PolicyCache: Sendable {
 
     /// The ready ValidatingPolicies and NamespacedValidatingPolicies (background enabled), by key.
     public var validatingPolicies: [CompiledValidatingPolicy] { contents.withLock { $0.validating.map(\.policy) } }
-
-    /// The ready ValidatingPolicies with the resources they match.
-    var validatingIndex: [(policy: CompiledValidatingPolicy, resources: Set<String>)] {
-        contents.withLock { $0.validating }
-    }
 
     /// The resources (plural names) ready ValidatingPolicies and ValidatingAdmissionPolicies match; `*` when
     /// one matches any resource.
@@ -127,11 +142,6 @@ public final class PolicyCache: Sendable {
                 }
             }
         }
-    }
-
-    /// The ready ValidatingAdmissionPolicies with the resources they match.
-    var admissionIndex: [(policy: CompiledValidatingAdmissionPolicy, resources: Set<String>)] {
-        contents.withLock { $0.admission }
     }
 
     /// The ValidatingAdmissionPolicyBindings the reports use, by name.

@@ -60,12 +60,10 @@ final class ScanScheduler: Service, Sendable {
         await cleanUpOrphans()
         await queue.wait(for: queue.checkpoint())
         guard !context.isStopping else { return }
-        recordScan(since: start, clock: clock)
+        let objects = recordScan(since: start, clock: clock)
         context.logger.info(
             "initial scan settled",
-            metadata: [
-                "objects": "\(kindInformers.liveUIDs.count)", "reports": "\(context.writer.knownReports.count)",
-            ])
+            metadata: ["objects": "\(objects)", "reports": "\(context.writer.knownReports.count)"])
         context.status.markSettled()
     }
 
@@ -139,7 +137,7 @@ final class ScanScheduler: Service, Sendable {
         await cleanUpOrphans()
         await queue.wait(for: queue.checkpoint())
         try context.checkRunning()
-        recordScan(since: start, clock: clock)
+        _ = recordScan(since: start, clock: clock)
     }
 
     /// Deletes reports (of this shard) whose resource is not among the watched live objects. Skipped while
@@ -156,8 +154,11 @@ final class ScanScheduler: Service, Sendable {
         }
     }
 
-    private func recordScan(since start: ContinuousClock.Instant, clock: ContinuousClock) {
+    /// Records a finished scan's duration and object count; returns the count.
+    private func recordScan(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Int {
         Metrics.Timer(label: "vigil_scan_duration_seconds").recordNanoseconds(start.duration(to: clock.now).nanoseconds)
-        Gauge(label: "vigil_scan_objects").record(kindInformers.liveUIDs.count)
+        let objects = kindInformers.liveUIDs.count
+        Gauge(label: "vigil_scan_objects").record(objects)
+        return objects
     }
 }

@@ -118,18 +118,17 @@ final class ScanWorkers: Service, Sendable {
     /// The report entries of every ready policy for an object, with Kyverno's metrics.
     /// - Parameter resource: the object's plural resource name (ValidatingPolicies match by it).
     private func evaluate(_ object: JSONValue, subject: ReportSubject, resource: String) async -> [ReportResult] {
-        let policies = context.policies
+        let policies = context.policies.snapshot
         let provider = context.provider
         let evaluators = context.evaluators
         let source = context.configuration.reportSource
         let kyvernoMetrics = context.kyvernoMetrics
         let timestamp = Int(Date().timeIntervalSince1970)
         var entries: [ReportResult] = []
-        let legacyExceptions = policies.legacyExceptions
         for compiled in policies.policySet.policies(forKind: subject.kind) {
             let (evaluation, elapsed) = await Self.timed {
                 await evaluators.kyverno.evaluate(
-                    compiled, resource: object, provider: provider, exceptions: legacyExceptions)
+                    compiled, resource: object, provider: provider, exceptions: policies.legacyExceptions)
             }
             guard !evaluation.results.isEmpty else { continue }
             entries += ReportResult.entries(
@@ -141,18 +140,16 @@ final class ScanWorkers: Service, Sendable {
         let attributes = AdmissionAttributes(object: object, resource: resource)
         // Kyverno records no metrics for admission policies (its scanner does not wrap them in its metrics
         // engine).
-        let bindings = policies.admissionBindings
-        for (compiled, resources) in policies.admissionIndex where Self.matches(resources, resource) {
+        for (compiled, resources) in policies.admission where Self.matches(resources, resource) {
             let evaluation = await evaluators.admission.evaluate(
-                compiled, bindings: bindings, attributes: attributes, provider: provider)
+                compiled, bindings: policies.admissionBindings, attributes: attributes, provider: provider)
             entries += ReportResult.entries(
                 validatingAdmissionPolicy: compiled.policy, results: evaluation.results, timestamp: timestamp)
         }
-        let exceptions = policies.celExceptions
-        for (compiled, resources) in policies.validatingIndex where Self.matches(resources, resource) {
+        for (compiled, resources) in policies.validating where Self.matches(resources, resource) {
             let (evaluation, elapsed) = await Self.timed {
                 await evaluators.validating.evaluate(
-                    compiled, attributes: attributes, provider: provider, exceptions: exceptions)
+                    compiled, attributes: attributes, provider: provider, exceptions: policies.celExceptions)
             }
             guard !evaluation.results.isEmpty else { continue }
             entries += ReportResult.entries(
